@@ -1,0 +1,1 @@
+//! Audio I/O: decoding (symphonia) and resampling (rubato).

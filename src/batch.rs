@@ -1,0 +1,1 @@
+//! Parallel feature extraction over a corpus.

@@ -1,0 +1,85 @@
+//! One error type for every stage. The bindings map each variant to a typed Python exception,
+//! so messages here are written for the user: say what is wrong and what to do.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SerError {
+    /// The path does not exist (Python: FileNotFoundError).
+    FileNotFound(String),
+    /// Any other operating-system failure while reading (Python: OSError).
+    Io(String),
+    /// The bytes are not decodable audio: unknown format, corrupt or truncated (Python: AudioDecodeError).
+    Decode(String),
+    /// An argument or the audio itself is unusable: absurd parameters, empty or non-finite
+    /// signals (Python: ParameterError, a ValueError).
+    Parameter(String),
+    /// A failure inside libtorch (Python: RuntimeError).
+    Torch(String),
+}
+
+pub type Result<T> = std::result::Result<T, SerError>;
+
+impl SerError {
+    /// The Python exception class name this error becomes; batch error lists report it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            SerError::FileNotFound(_) => "FileNotFoundError",
+            SerError::Io(_) => "OSError",
+            SerError::Decode(_) => "AudioDecodeError",
+            SerError::Parameter(_) => "ParameterError",
+            SerError::Torch(_) => "RuntimeError",
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            SerError::FileNotFound(m)
+            | SerError::Io(m)
+            | SerError::Decode(m)
+            | SerError::Parameter(m)
+            | SerError::Torch(m) => m,
+        }
+    }
+
+    pub fn parameter(msg: impl Into<String>) -> Self {
+        SerError::Parameter(msg.into())
+    }
+
+    pub fn decode(msg: impl Into<String>) -> Self {
+        SerError::Decode(msg.into())
+    }
+}
+
+impl fmt::Display for SerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for SerError {}
+
+/// Fails with a ParameterError naming `name` unless `cond` holds.
+pub fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<()> {
+    if cond {
+        Ok(())
+    } else {
+        Err(SerError::Parameter(msg()))
+    }
+}
+
+/// Runs `f`, turning a panic inside it (e.g. in a third-party decoder) into an error, so one bad
+/// input can never abort the Python process or lose the rest of a batch.
+pub fn catch_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(SerError::Decode(format!("{what} failed on malformed input: {detail}")))
+        }
+    }
+}

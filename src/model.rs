@@ -1,0 +1,1 @@
+//! Models and training with tch (libtorch).
