@@ -1,1 +1,64 @@
-//! Features, librosa-exact.
+//! Spectral features with librosa 0.11's names, defaults and numbers.
+//!
+//! Layout convention: inside this module a spectrogram is time-major, `(n_frames, n_bins)`, so
+//! that each frame is contiguous for the FFT and the filter banks. The public functions return
+//! librosa's orientation, `(n_features, n_frames)`, as a transposed view of that storage.
+//!
+//! Precision follows librosa where it changes results: frames are windowed and transformed in
+//! f64 and rounded to complex f32 (as `librosa.stft` does), magnitudes are f32, and sums that
+//! librosa does in f32 but that drive a discrete choice (rolloff's cumulative energy) are done
+//! in f32 too. Other accumulations run in f64 and are rounded once.
+
+pub mod config;
+pub mod delta;
+pub mod filters;
+pub mod preset;
+pub mod spectral;
+pub mod stft;
+
+pub use config::{FeatureConfig, FeatureKind, FeatureOutput};
+pub use delta::{delta, DeltaMode};
+pub use filters::{chroma_filter, fft_frequencies, hz_to_mel, mel_filter, mel_frequencies, mel_to_hz, MelNorm};
+pub use preset::{ser162, ser162_columns, SER162_LEN};
+pub use spectral::*;
+pub use stft::{frame_count, spectrogram, stft, PadMode, StftParams, Window};
+
+use crate::error::{ensure, Result, SerError};
+use ndarray::ArrayView2;
+
+/// librosa's `util.valid_audio`, plus an explicit refusal of empty signals (librosa would
+/// silently return a frame of zeros).
+pub fn validate_audio(y: &[f32]) -> Result<()> {
+    ensure(!y.is_empty(), || {
+        "the audio signal is empty (0 samples); check the file, offset and duration".to_string()
+    })?;
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        return Err(SerError::parameter(format!(
+            "the audio signal is not finite everywhere (sample {i} is {}); \
+             replace NaN/inf first, e.g. np.nan_to_num(y)",
+            y[i]
+        )));
+    }
+    Ok(())
+}
+
+/// A user-supplied spectrogram must be finite, with at least one bin and one frame.
+pub fn validate_spectrogram(s: ArrayView2<f32>, name: &str) -> Result<()> {
+    ensure(s.nrows() > 0 && s.ncols() > 0, || {
+        format!("{name} is empty (shape {:?}); it needs at least one frequency bin and one frame", s.shape())
+    })?;
+    ensure(s.iter().all(|v| v.is_finite()), || {
+        format!("{name} contains NaN or inf; replace them first, e.g. np.nan_to_num({name})")
+    })
+}
+
+/// Rejects negative energies, which spectral statistics are not defined for (as librosa).
+pub fn ensure_non_negative(s: ArrayView2<f32>, what: &str) -> Result<()> {
+    ensure(s.iter().all(|&v| v >= 0.0), || {
+        format!("{what} is only defined with non-negative energies; pass a magnitude spectrogram, e.g. np.abs(stft)")
+    })
+}
+
+pub fn ensure_sr(sr: f64) -> Result<()> {
+    ensure(sr.is_finite() && sr > 0.0, || format!("sr={sr} must be a positive sampling rate in Hz"))
+}

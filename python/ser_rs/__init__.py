@@ -1,0 +1,49 @@
+"""ser_rs: speech emotion recognition with the speed of Rust.
+
+The package mirrors the pipeline:
+
+- :mod:`ser_rs.audio`: :func:`load`, :func:`resample` (decode and resample, like librosa).
+- :mod:`ser_rs.feature`: librosa-exact spectral features (``stft``, ``mfcc``, ``chroma_stft``, ...).
+- :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
+- :mod:`ser_rs.model`: the tch (libtorch) stage.
+- :mod:`ser_rs.datasets`: audio the package makes for demos and tests.
+
+Examples
+--------
+>>> import ser_rs
+>>> y, sr = ser_rs.load("speech.wav")                    # doctest: +SKIP
+>>> mfcc = ser_rs.feature.mfcc(y=y, sr=sr)               # doctest: +SKIP
+>>> table = ser_rs.extract(paths, "ser162").to_dataframe()  # doctest: +SKIP
+"""
+
+try:
+    from ser_rs import _native
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        f"ser_rs could not load its native extension ({exc}). It links libtorch from the "
+        "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
+    ) from exc
+
+from ser_rs import datasets, feature
+from ser_rs.audio import load, resample
+from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
+from ser_rs.exceptions import AudioDecodeError, ParameterError
+from ser_rs.feature import amplitude_to_db, power_to_db, stft
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "AudioDecodeError",
+    "ExtractionResult",
+    "FEATURES",
+    "ItemError",
+    "ParameterError",
+    "amplitude_to_db",
+    "datasets",
+    "extract",
+    "feature",
+    "load",
+    "power_to_db",
+    "resample",
+    "stft",
+]

@@ -1,0 +1,100 @@
+"""Audio I/O: decoding and resampling, as ``librosa.load`` and ``librosa.resample``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, BinaryIO, Optional, Union
+
+import numpy as np
+
+from ser_rs import _native
+from ser_rs._validate import as_audio, as_number, as_rate
+
+__all__ = ["load", "resample"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def load(
+    path: Union[PathLike, BinaryIO],
+    *,
+    sr: Optional[float] = 22050,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: Optional[float] = None,
+    dtype: Any = np.float32,
+) -> tuple[np.ndarray, int]:
+    """Load an audio file as floating-point samples, like ``librosa.load``.
+
+    WAV (8/16/24/32-bit integer PCM and 32-bit float), FLAC, MP3 and OGG Vorbis are decoded
+    in Rust (symphonia); integer samples are scaled as soundfile scales them.
+
+    Parameters
+    ----------
+    path : str, os.PathLike or file-like
+        The file, or an open binary file object (its remaining bytes are read).
+    sr : number > 0 or None
+        Target sampling rate; ``None`` keeps the file's native rate.
+    mono : bool
+        Downmix to mono by averaging the channels.
+    offset : float >= 0
+        Start reading this many seconds into the file (at the native rate).
+    duration : float > 0 or None
+        Read at most this many seconds.
+    dtype : numpy float dtype
+        Output dtype (float32 by default).
+
+    Returns
+    -------
+    y : np.ndarray [shape=(n,) or (channels, n)]
+    sr : int
+        The sampling rate of ``y``.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    AudioDecodeError
+        The file is not decodable audio, or it is truncated.
+    ParameterError
+        Absurd arguments (``sr <= 0``, negative offset, ...) or nothing left to read.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> y, sr = ser_rs.load("speech.wav")                 # doctest: +SKIP
+    >>> y, sr = ser_rs.load("speech.flac", sr=None, offset=0.5, duration=2.0)  # doctest: +SKIP
+    """
+    rate = None if sr is None else as_rate(sr)
+    offset = as_number(offset, "offset")
+    duration = None if duration is None else as_number(duration, "duration")
+    if not np.issubdtype(np.dtype(dtype), np.floating):
+        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+    kwargs = dict(sr=rate, mono=bool(mono), offset=offset, duration=duration)
+    if hasattr(path, "read"):
+        data = path.read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError("a file-like path must be opened in binary mode ('rb')")
+        y, rate_out = _native.load(None, bytes(data), **kwargs)
+    elif isinstance(path, (str, os.PathLike)):
+        y, rate_out = _native.load(os.fspath(path), None, **kwargs)
+    else:
+        raise TypeError(f"path must be a str, os.PathLike or binary file object, got {type(path).__name__}")
+    return y.astype(dtype, copy=False), rate_out
+
+
+def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
+    """Resample a 1-D signal from ``orig_sr`` to ``target_sr``, like ``librosa.resample``.
+
+    The output has ``ceil(len(y) * target_sr / orig_sr)`` samples, aligned in time with the
+    input (band-limited sinc resampling in Rust, rubato).
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(48000) / 48000).astype(np.float32)
+    >>> ser_rs.resample(y, orig_sr=48000, target_sr=16000).shape
+    (16000,)
+    """
+    y = as_audio(y)
+    return _native.resample(y, as_rate(orig_sr, "orig_sr"), as_rate(target_sr, "target_sr"))

@@ -1,0 +1,261 @@
+"""Feature extraction over a whole corpus, in parallel in Rust.
+
+Examples
+--------
+>>> import ser_rs
+>>> result = ser_rs.extract(["a.wav", "b.flac"], "ser162", n_jobs=2)  # doctest: +SKIP
+>>> result.features.shape, result.errors                              # doctest: +SKIP
+((2, 162), [])
+>>> df = result.to_dataframe()                                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Optional, Sequence, Union
+
+import numpy as np
+
+from ser_rs import _native, feature as _feature
+from ser_rs._validate import as_number, as_rate
+from ser_rs.exceptions import ParameterError, exception_class
+
+__all__ = ["extract", "ExtractionResult", "ItemError", "FEATURES"]
+
+#: Features :func:`extract` can compute, by name.
+FEATURES: tuple[str, ...] = tuple(_native.feature_names())
+
+# Keyword names that the feature functions rename on their way to Rust.
+_RENAMED = {
+    "mfcc": {"norm": "dct_norm"},
+    "melspectrogram": {"norm": "mel_norm"},
+    "chroma_stft": {"norm": "chroma_norm"},
+    "spectral_flatness": {"power": "flatness_power"},
+}
+_INPUTS = {"y", "S", "sr"}
+
+
+class ItemError(NamedTuple):
+    """Why one item of a batch produced no features."""
+
+    index: int
+    """Position of the item in the inputs."""
+    path: Optional[str]
+    """The item's path (None for in-memory arrays)."""
+    error_type: str
+    """Name of the exception it would raise on its own, e.g. 'AudioDecodeError'."""
+    message: str
+
+    def exception(self) -> Exception:
+        """The exception this error stands for, ready to raise."""
+        where = f"{self.path}: " if self.path else f"item {self.index}: "
+        return exception_class(self.error_type)(where + self.message)
+
+
+@dataclass
+class ExtractionResult:
+    """Features of the items that succeeded, and an error for each that did not.
+
+    Attributes
+    ----------
+    features : np.ndarray or list of np.ndarray
+        Fixed-length features (``ser162``): one row per good item, ``(n_ok, n_values)``.
+        Frame-level features: a list of ``(n_features, n_frames)`` arrays, or with ``pad=True``
+        one ``(n_ok, n_features, max_frames)`` array zero-padded at the end.
+    index : np.ndarray of int
+        For each row of ``features``, its position in the inputs.
+    paths : list of str or None
+        For each row, the input path (None for arrays).
+    errors : list of ItemError
+        One entry per failed item, in input order.
+    lengths : np.ndarray of int or None
+        Frames per item for frame-level features, else None.
+    columns : list of str or None
+        Names of the values of fixed-length features.
+    feature : str
+        The feature's name.
+    """
+
+    features: Union[np.ndarray, list]
+    index: np.ndarray
+    paths: list
+    errors: list = field(default_factory=list)
+    lengths: Optional[np.ndarray] = None
+    columns: Optional[list] = None
+    feature: str = "ser162"
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def to_dataframe(self):
+        """The fixed-length features as a pandas DataFrame with a ``path`` column."""
+        import pandas as pd
+
+        if self.columns is None:
+            raise ParameterError(f"'{self.feature}' is a frame-level feature; to_dataframe needs a fixed-length one such as 'ser162'")
+        df = pd.DataFrame(self.features, columns=self.columns)
+        df.insert(0, "path", self.paths)
+        df.index = pd.Index(self.index, name="item")
+        return df
+
+
+def _feature_params(name: str, params: dict) -> dict:
+    """Checks ``params`` against the feature function's signature and fills its defaults."""
+    func = getattr(_feature, name)
+    signature = inspect.signature(func)
+    accepted = [p for p in signature.parameters if p not in _INPUTS]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise TypeError(f"feature '{name}' got unexpected keyword argument(s) {unknown}; it accepts {accepted}")
+    full = {p: params.get(p, signature.parameters[p].default) for p in accepted}
+    if full.get("window") is not None and not isinstance(full["window"], str):
+        full["window"] = np.ascontiguousarray(full["window"], dtype=np.float64)
+    renamed = _RENAMED.get(name, {})
+    return {renamed.get(k, k): v for k, v in full.items()}
+
+
+def _prepare(item: Any) -> Union[str, np.ndarray, Exception]:
+    """A path string or a float32 1-D array; anything else becomes that item's error."""
+    if isinstance(item, (str, os.PathLike)):
+        return os.fspath(item)
+    if isinstance(item, bytes):
+        return os.fsdecode(item)
+    if isinstance(item, np.ndarray):
+        if not np.issubdtype(item.dtype, np.floating):
+            return TypeError(f"arrays must be floating-point audio, got dtype {item.dtype}")
+        if item.ndim != 1:
+            return ParameterError(f"arrays must be 1-D mono signals, got shape {item.shape}")
+        return np.ascontiguousarray(item, dtype=np.float32)
+    return TypeError(f"items must be paths or 1-D float arrays, got {type(item).__name__}")
+
+
+def _n_jobs(n_jobs: Optional[int]) -> Optional[int]:
+    if n_jobs is None or n_jobs == -1:
+        return None
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)):
+        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
+    if n_jobs < 1:
+        raise ParameterError(f"n_jobs={n_jobs} must be >= 1, or -1/None for all cores")
+    return int(n_jobs)
+
+
+def _pad(frames: list) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.array([f.shape[1] for f in frames], dtype=np.int64)
+    n_feat = frames[0].shape[0] if frames else 0
+    out = np.zeros((len(frames), n_feat, int(lengths.max(initial=0))), dtype=np.float32)
+    for i, f in enumerate(frames):
+        out[i, :, : f.shape[1]] = f
+    return out, lengths
+
+
+def extract(
+    inputs: Sequence[Any],
+    feature: str = "ser162",
+    *,
+    sr: Optional[float] = 22050,
+    sr_in: Optional[float] = None,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: Optional[float] = None,
+    n_jobs: Optional[int] = None,
+    progress: bool = False,
+    strict: bool = False,
+    pad: bool = False,
+    **params: Any,
+) -> ExtractionResult:
+    """Extract one feature for many files or signals, in parallel with the GIL released.
+
+    Each file is decoded, resampled and analysed by one worker and then dropped, so memory
+    stays flat however long the list. A bad item (missing, corrupt, too short, wrong type)
+    does not fail the batch: it is reported in ``errors`` and the others are kept, unless
+    ``strict``.
+
+    Parameters
+    ----------
+    inputs : sequence of str, os.PathLike or np.ndarray
+        Audio files, or 1-D float signals at rate ``sr_in``.
+    feature : str
+        One of :data:`FEATURES`: ``'ser162'`` (one 162-value vector per item) or a frame-level
+        feature of :mod:`ser_rs.feature` (``'mfcc'``, ``'melspectrogram'``, ...).
+    sr : number or None
+        Rate to analyse at: files are loaded (and arrays resampled) to it; ``None`` keeps each
+        input's own rate.
+    sr_in : number or None
+        Sampling rate of array inputs (default: ``sr``).
+    mono, offset, duration
+        As in :func:`ser_rs.load` (offset and duration apply to files).
+    n_jobs : int or None
+        Worker threads; ``None`` or -1 uses every core.
+    progress : bool
+        Show a tqdm progress bar.
+    strict : bool
+        Raise the first item's error (as its own exception type) instead of collecting errors.
+    pad : bool
+        For frame-level features, return one zero-padded array plus ``lengths``.
+    **params
+        Keyword arguments of the feature function, e.g. ``n_mfcc=13``.
+
+    Returns
+    -------
+    ExtractionResult
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> rng = np.random.default_rng(0)
+    >>> signals = [rng.standard_normal(n).astype(np.float32) for n in (22050, 33075)]
+    >>> r = ser_rs.extract(signals + ["missing.wav"], "mfcc", n_mfcc=13, pad=True)
+    >>> r.features.shape, list(r.lengths), r.errors[0].error_type
+    ((2, 13, 65), [44, 65], 'FileNotFoundError')
+    """
+    if feature not in FEATURES:
+        raise ParameterError(f"unknown feature '{feature}'; choose one of {list(FEATURES)}")
+    if isinstance(inputs, (str, os.PathLike, np.ndarray)):
+        raise TypeError("inputs must be a sequence of items; wrap a single path or array in a list")
+    feature_params = _feature_params(feature, params)
+    rate = None if sr is None else as_rate(sr)
+    rate_in = rate if sr_in is None else as_rate(sr_in, "sr_in")
+    jobs = _n_jobs(n_jobs)
+    offset = as_number(offset, "offset")
+    duration = None if duration is None else as_number(duration, "duration")
+
+    prepared = [_prepare(item) for item in inputs]
+    runnable = [i for i, p in enumerate(prepared) if not isinstance(p, Exception)]
+    early = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
+    if strict and early:
+        raise early[0].exception()
+
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(runnable), disable=not progress, unit="item", desc=feature) as bar:
+
+        def report(done: int) -> None:
+            bar.update(done - bar.n)
+
+        ok_local, values, failed = _native.extract(
+            [prepared[i] for i in runnable], feature, feature_params, sr=rate, array_sr=rate_in, mono=bool(mono),
+            offset=offset, duration=duration, n_jobs=jobs, fail_fast=bool(strict), progress=report,
+        )
+
+    def path_of(i: int) -> Optional[str]:
+        return prepared[i] if isinstance(prepared[i], str) else None
+
+    errors = early + [ItemError(runnable[j], path_of(runnable[j]), kind, msg) for j, kind, msg in failed]
+    errors.sort(key=lambda e: e.index)
+    if strict and errors:
+        # Report the cause, not the items cancelled because of it.
+        causes = [e for e in errors if "batch was cancelled" not in e.message] or errors
+        raise causes[0].exception()
+    index = np.array([runnable[j] for j in ok_local], dtype=np.int64)
+    paths = [path_of(i) for i in index]
+    fixed = feature == "ser162"
+    result = ExtractionResult(features=values, index=index, paths=paths, errors=errors, feature=feature)
+    if fixed:
+        result.columns = list(_feature.SER162_COLUMNS)
+    else:
+        result.lengths = np.array([v.shape[1] for v in values], dtype=np.int64)
+        if pad:
+            result.features, result.lengths = _pad(values)
+    return result

@@ -1,0 +1,625 @@
+"""Spectral features with librosa 0.11's names, defaults and numbers, computed in Rust.
+
+Every function takes the same keyword arguments as its librosa namesake and returns float32
+arrays of the same shape (complex64 for :func:`stft`). The differences, all on degenerate input,
+are deliberate: an empty signal, a signal shorter than one frame, NaN/inf samples and
+``fmax > sr / 2`` raise :class:`~ser_rs.ParameterError` instead of warning or returning
+padding.
+
+Examples
+--------
+>>> import numpy as np
+>>> from ser_rs import feature
+>>> y = np.sin(2 * np.pi * 220 * np.arange(22050) / 22050).astype(np.float32)
+>>> feature.mfcc(y=y, sr=22050).shape
+(20, 44)
+>>> feature.ser162(y, sr=22050).shape
+(162,)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Union
+
+import numpy as np
+
+from ser_rs import _native
+from ser_rs._validate import as_audio, as_number, as_spectrogram, as_window
+from ser_rs.exceptions import ParameterError
+
+__all__ = [
+    "stft",
+    "power_to_db",
+    "amplitude_to_db",
+    "melspectrogram",
+    "mfcc",
+    "delta",
+    "chroma_stft",
+    "zero_crossing_rate",
+    "rms",
+    "spectral_centroid",
+    "spectral_bandwidth",
+    "spectral_rolloff",
+    "spectral_contrast",
+    "spectral_flatness",
+    "ser162",
+    "SER162_COLUMNS",
+]
+
+Window = Union[str, np.ndarray]
+Reference = Union[float, Callable[[np.ndarray], Any]]
+
+#: Names of the 162 values of :func:`ser162`, in order.
+SER162_COLUMNS: tuple[str, ...] = tuple(_native.ser162_columns())
+
+
+def _compute(name: str, y: Optional[np.ndarray], S: Optional[np.ndarray], sr: float, **params: Any) -> np.ndarray:
+    """Validates the input and runs the named feature in Rust (GIL released)."""
+    if y is not None:
+        y_arr, S_arr = as_audio(y), None
+    elif S is not None:
+        y_arr, S_arr = None, as_spectrogram(S)
+    else:
+        raise ParameterError(f"{name} needs an input: pass y= (audio) or S= (a spectrogram)")
+    if "window" in params:
+        params["window"] = as_window(params["window"])
+    for key in ("freq", "centroid"):
+        if params.get(key) is not None:
+            params[key] = np.ascontiguousarray(np.ravel(params[key]), dtype=np.float64)
+    return _native.compute_feature(name, y_arr, S_arr, as_number(sr, "sr"), params)
+
+
+def stft(
+    y: np.ndarray,
+    *,
+    n_fft: int = 2048,
+    hop_length: Optional[int] = None,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+) -> np.ndarray:
+    """Short-time Fourier transform, as ``librosa.stft``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float
+        Audio signal.
+    n_fft : int >= 2
+        FFT size; the output has ``1 + n_fft // 2`` rows.
+    hop_length : int > 0 or None
+        Samples between frames; ``None`` means ``win_length // 4``.
+    win_length : int <= n_fft or None
+        Window length (zero-padded to ``n_fft``); ``None`` means ``n_fft``.
+    window : str or np.ndarray
+        'hann' (periodic), 'hamming', 'blackman', 'boxcar', or ``win_length`` coefficients.
+    center : bool
+        Pad ``n_fft // 2`` samples on both sides so frame ``t`` is centred at ``t * hop_length``.
+    pad_mode : {'constant', 'edge', 'reflect'}
+        How to pad when ``center``.
+
+    Returns
+    -------
+    D : np.ndarray [shape=(1 + n_fft // 2, n_frames)], complex64
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> ser_rs.feature.stft(y).shape
+    (1025, 44)
+    """
+    params = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=as_window(window), center=center, pad_mode=pad_mode)
+    return _native.stft(as_audio(y), params)
+
+
+def _db(S: Any, ref: Reference, amin: float, top_db: Optional[float], amplitude: bool) -> np.ndarray:
+    if not isinstance(S, np.ndarray):
+        raise TypeError(f"S must be a numpy array, got {type(S).__name__}")
+    magnitude = np.abs(S) if np.iscomplexobj(S) else S
+    if not (np.issubdtype(magnitude.dtype, np.floating) or np.issubdtype(magnitude.dtype, np.integer)):
+        raise TypeError(f"S must be a real or complex numeric array, got dtype {S.dtype}")
+    if magnitude.size == 0:
+        raise ParameterError("S is empty")
+    shape = magnitude.shape
+    flat = np.ascontiguousarray(magnitude.reshape(1, -1) if magnitude.ndim < 2 else magnitude.reshape(-1, shape[-1]), dtype=np.float32)
+    ref_value = ref(np.abs(magnitude)) if callable(ref) else ref
+    ref_value = abs(as_number(ref_value, "ref"))
+    top = None if top_db is None else as_number(top_db, "top_db")
+    out = _native.to_db(flat, ref_value, as_number(amin, "amin"), top, amplitude)
+    return out.reshape(shape)
+
+
+def power_to_db(S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-10, top_db: Optional[float] = 80.0) -> np.ndarray:
+    """Convert a power spectrogram to decibels, as ``librosa.power_to_db``.
+
+    ``10 * log10(max(amin, S) / ref)``, floored at ``max - top_db``. ``ref`` may be a number or
+    a function of the magnitudes (e.g. ``np.max``). Complex input is converted by ``np.abs``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> ser_rs.feature.power_to_db(np.array([[1.0, 10.0, 100.0]]), ref=np.max)
+    array([[-20., -10.,   0.]], dtype=float32)
+    """
+    return _db(S, ref, amin, top_db, amplitude=False)
+
+
+def amplitude_to_db(S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-5, top_db: Optional[float] = 80.0) -> np.ndarray:
+    """Convert an amplitude spectrogram to decibels, as ``librosa.amplitude_to_db``.
+
+    Equal to ``power_to_db(S**2, ref=ref**2, amin=amin**2, top_db=top_db)``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> ser_rs.feature.amplitude_to_db(np.array([[1.0, 10.0]]))
+    array([[ 0., 20.]], dtype=float32)
+    """
+    return _db(S, ref, amin, top_db, amplitude=True)
+
+
+def melspectrogram(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    power: float = 2.0,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: Optional[float] = None,
+    htk: bool = False,
+    norm: Optional[str] = "slaney",
+) -> np.ndarray:
+    """Mel-scaled spectrogram, as ``librosa.feature.melspectrogram``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed (power) spectrogram, used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    power : float > 0
+        Exponent of the magnitude spectrogram (1 energy, 2 power).
+    n_mels : int > 0
+        Number of mel bands.
+    fmin, fmax : float
+        Frequency range of the filters; ``fmax=None`` means ``sr / 2`` (higher is an error).
+    htk : bool
+        HTK's mel formula instead of Slaney's.
+    norm : {'slaney', None}
+        Slaney normalisation divides each filter by its bandwidth.
+
+    Returns
+    -------
+    S : np.ndarray [shape=(n_mels, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> ser_rs.feature.melspectrogram(y=y, sr=22050, n_mels=64).shape
+    (64, 44)
+    """
+    return _compute(
+        "melspectrogram", y, S, sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, mel_norm=norm,
+    )
+
+
+def mfcc(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    n_mfcc: int = 20,
+    dct_type: int = 2,
+    norm: Optional[str] = "ortho",
+    lifter: float = 0,
+    mel_norm: Optional[str] = "slaney",
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    power: float = 2.0,
+    n_mels: int = 128,
+    fmin: float = 0.0,
+    fmax: Optional[float] = None,
+    htk: bool = False,
+) -> np.ndarray:
+    """Mel-frequency cepstral coefficients, as ``librosa.feature.mfcc``.
+
+    The DCT-II of ``power_to_db(melspectrogram(y))`` (ref 1, amin 1e-10, top_db 80).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    S : np.ndarray [shape=(n_mels, n_frames)] or None
+        A log-power mel spectrogram, used instead of ``y``.
+    n_mfcc : int > 0
+        Number of coefficients.
+    dct_type : {2}
+        Only the DCT-II (librosa's default) is supported.
+    norm : {'ortho', None}
+        DCT normalisation.
+    lifter : float >= 0
+        Cepstral liftering; 0 disables it.
+    mel_norm : {'slaney', None}
+        Normalisation of the mel filters.
+    n_fft, hop_length, win_length, window, center, pad_mode, power, n_mels, fmin, fmax, htk
+        As in :func:`melspectrogram`.
+
+    Returns
+    -------
+    M : np.ndarray [shape=(n_mfcc, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> ser_rs.feature.mfcc(y=y, sr=22050, n_mfcc=13).shape
+    (13, 44)
+    """
+    return _compute(
+        "mfcc", y, S, sr, n_mfcc=n_mfcc, dct_type=dct_type, dct_norm=norm, lifter=lifter, mel_norm=mel_norm,
+        n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center,
+        pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk,
+    )
+
+
+def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "interp") -> np.ndarray:
+    """Local derivative of a feature sequence, as ``librosa.feature.delta``.
+
+    A Savitzky-Golay filter of the given ``width`` and polynomial ``order`` along ``axis``.
+
+    Parameters
+    ----------
+    data : np.ndarray
+        Features, e.g. MFCC ``(n_mfcc, n_frames)``.
+    width : odd int >= 3
+        Frames in the local fit; with ``mode='interp'`` at most ``data.shape[axis]``.
+    order : int > 0
+        Derivative order (1 delta, 2 delta-delta).
+    axis : int
+        Axis along which to differentiate (time: -1).
+    mode : {'interp', 'mirror', 'nearest', 'constant', 'wrap'}
+        Edge handling, as ``scipy.signal.savgol_filter``.
+
+    Returns
+    -------
+    delta_data : np.ndarray, float32, same shape as ``data``
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> ramp = np.arange(20, dtype=np.float32)[np.newaxis] * 3
+    >>> np.allclose(ser_rs.feature.delta(ramp), 3)
+    True
+    """
+    if not isinstance(data, np.ndarray):
+        raise TypeError(f"data must be a numpy array, got {type(data).__name__}")
+    if not (np.issubdtype(data.dtype, np.floating) or np.issubdtype(data.dtype, np.integer)):
+        raise TypeError(f"data must be real-valued, got dtype {data.dtype}")
+    if data.ndim == 0:
+        raise ParameterError("data must have at least one axis")
+    for name, value in (("width", width), ("order", order)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    moved = np.moveaxis(data, axis, -1)
+    flat = np.ascontiguousarray(moved.reshape(-1, moved.shape[-1]), dtype=np.float32)
+    out = _native.delta(flat, int(width), int(order), mode)
+    return np.moveaxis(out.reshape(moved.shape), -1, axis)
+
+
+def chroma_stft(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    norm: Optional[float] = np.inf,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    tuning: Optional[float] = None,
+    n_chroma: int = 12,
+) -> np.ndarray:
+    """Chromagram from a power spectrogram, as ``librosa.feature.chroma_stft``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal (its power spectrogram is used).
+    sr : number > 0
+        Sampling rate.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed spectrogram, used as given (the common SER recipe passes magnitudes).
+    norm : float or None
+        Per-frame normalisation: ``np.inf`` (max), a positive p-norm, or None.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    tuning : float or None
+        Deviation from A440 in fractions of a chroma bin; ``None`` estimates it from the
+        spectrogram (``librosa.estimate_tuning``).
+    n_chroma : int > 0
+        Number of chroma bins per octave.
+
+    Returns
+    -------
+    chromagram : np.ndarray [shape=(n_chroma, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(22050) / 22050).astype(np.float32)
+    >>> int(ser_rs.feature.chroma_stft(y=y, sr=22050).mean(axis=1).argmax())  # A
+    9
+    """
+    if norm is not None:
+        norm = as_number(norm, "norm")
+    return _compute(
+        "chroma_stft", y, S, sr, chroma_norm=norm, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+        window=window, center=center, pad_mode=pad_mode, tuning=tuning, n_chroma=n_chroma,
+    )
+
+
+def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: int = 512, center: bool = True) -> np.ndarray:
+    """Fraction of sign changes per frame, as ``librosa.feature.zero_crossing_rate``.
+
+    Samples with ``|x| <= 1e-10`` count as zero and zero as positive; when ``center``, the
+    signal is padded with its edge values.
+
+    Returns
+    -------
+    zcr : np.ndarray [shape=(1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(2 * np.pi * 441 * np.arange(22050) / 22050).astype(np.float32)
+    >>> float(np.round(ser_rs.feature.zero_crossing_rate(y)[0, 10], 2))
+    0.04
+    """
+    return _compute("zero_crossing_rate", y, None, 22050, frame_length=frame_length, hop_length=hop_length, center=center)
+
+
+def rms(
+    *,
+    y: Optional[np.ndarray] = None,
+    S: Optional[np.ndarray] = None,
+    frame_length: int = 2048,
+    hop_length: int = 512,
+    center: bool = True,
+    pad_mode: str = "constant",
+) -> np.ndarray:
+    """Root-mean-square energy per frame, as ``librosa.feature.rms``.
+
+    From ``y`` (frames of the signal) or from a magnitude spectrogram ``S`` with
+    ``frame_length // 2 + 1`` rows.
+
+    Returns
+    -------
+    rms : np.ndarray [shape=(1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = 0.5 * np.sin(2 * np.pi * 441 * np.arange(22050) / 22050).astype(np.float32)
+    >>> float(np.round(ser_rs.feature.rms(y=y)[0, 10], 3))
+    0.354
+    """
+    return _compute("rms", y, S, 22050, frame_length=frame_length, hop_length=hop_length, center=center, pad_mode=pad_mode)
+
+
+def spectral_centroid(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    freq: Optional[np.ndarray] = None,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+) -> np.ndarray:
+    """Magnitude-weighted mean frequency per frame, as ``librosa.feature.spectral_centroid``.
+
+    ``freq`` optionally gives the centre frequency of each bin (default: the FFT bins).
+
+    Returns
+    -------
+    centroid : np.ndarray [shape=(1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(2 * np.pi * 1000 * np.arange(22050) / 22050).astype(np.float32)
+    >>> bool(abs(ser_rs.feature.spectral_centroid(y=y)[0, 10] - 1000) < 30)
+    True
+    """
+    return _compute(
+        "spectral_centroid", y, S, sr, n_fft=n_fft, hop_length=hop_length, freq=freq, win_length=win_length,
+        window=window, center=center, pad_mode=pad_mode,
+    )
+
+
+def spectral_bandwidth(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    freq: Optional[np.ndarray] = None,
+    centroid: Optional[np.ndarray] = None,
+    norm: bool = True,
+    p: float = 2,
+) -> np.ndarray:
+    """p-th order spectral bandwidth around the centroid, as ``librosa.feature.spectral_bandwidth``.
+
+    Returns
+    -------
+    bandwidth : np.ndarray [shape=(1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> ser_rs.feature.spectral_bandwidth(y=y).shape
+    (1, 44)
+    """
+    return _compute(
+        "spectral_bandwidth", y, S, sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode, freq=freq, centroid=centroid, norm=norm, p=p,
+    )
+
+
+def spectral_rolloff(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    freq: Optional[np.ndarray] = None,
+    roll_percent: float = 0.85,
+) -> np.ndarray:
+    """Frequency below which ``roll_percent`` of each frame's energy lies, as
+    ``librosa.feature.spectral_rolloff``.
+
+    Returns
+    -------
+    rolloff : np.ndarray [shape=(1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> ser_rs.feature.spectral_rolloff(y=y, roll_percent=0.5).shape
+    (1, 44)
+    """
+    return _compute(
+        "spectral_rolloff", y, S, sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode, freq=freq, roll_percent=roll_percent,
+    )
+
+
+def spectral_contrast(
+    *,
+    y: Optional[np.ndarray] = None,
+    sr: float = 22050,
+    S: Optional[np.ndarray] = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    freq: Optional[np.ndarray] = None,
+    fmin: float = 200.0,
+    n_bands: int = 6,
+    quantile: float = 0.02,
+    linear: bool = False,
+) -> np.ndarray:
+    """Peak-to-valley contrast in octave bands, as ``librosa.feature.spectral_contrast``.
+
+    Returns
+    -------
+    contrast : np.ndarray [shape=(n_bands + 1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> ser_rs.feature.spectral_contrast(y=y).shape
+    (7, 44)
+    """
+    return _compute(
+        "spectral_contrast", y, S, sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode, freq=freq, fmin=fmin, n_bands=n_bands, quantile=quantile, linear=linear,
+    )
+
+
+def spectral_flatness(
+    *,
+    y: Optional[np.ndarray] = None,
+    S: Optional[np.ndarray] = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: Optional[int] = None,
+    window: Window = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    amin: float = 1e-10,
+    power: float = 2.0,
+) -> np.ndarray:
+    """Geometric over arithmetic mean of each frame's power, as ``librosa.feature.spectral_flatness``.
+
+    Returns
+    -------
+    flatness : np.ndarray [shape=(1, n_frames)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.zeros(22050, dtype=np.float32)
+    >>> float(ser_rs.feature.spectral_flatness(y=y)[0, 0])  # silence is perfectly flat
+    1.0
+    """
+    return _compute(
+        "spectral_flatness", y, S, 22050, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        center=center, pad_mode=pad_mode, amin=amin, flatness_power=power,
+    )
+
+
+def ser162(y: np.ndarray, *, sr: float = 22050) -> np.ndarray:
+    """The common 162-value SER utterance vector.
+
+    Per-utterance means of zero-crossing rate (1), ``chroma_stft`` of the STFT magnitude (12),
+    MFCC (20), RMS (1) and mel spectrogram (128), librosa's defaults throughout; names in
+    :data:`SER162_COLUMNS`. Equal to this librosa recipe::
+
+        np.hstack([
+            librosa.feature.zero_crossing_rate(y=y).mean(axis=1),
+            librosa.feature.chroma_stft(S=np.abs(librosa.stft(y)), sr=sr).mean(axis=1),
+            librosa.feature.mfcc(y=y, sr=sr).mean(axis=1),
+            librosa.feature.rms(y=y).mean(axis=1),
+            librosa.feature.melspectrogram(y=y, sr=sr).mean(axis=1),
+        ])
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.random.default_rng(0).standard_normal(22050).astype(np.float32)
+    >>> v = ser_rs.feature.ser162(y, sr=22050)
+    >>> v.shape, ser_rs.feature.SER162_COLUMNS[:2]
+    ((162,), ('zcr_mean', 'chroma_C_mean'))
+    """
+    return _compute("ser162", y, None, sr)

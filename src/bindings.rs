@@ -1,0 +1,496 @@
+//! The PyO3 layer: converts Python values to the stages' types and back, maps errors to typed
+//! Python exceptions, and releases the GIL around every piece of real work. No algorithm here.
+
+use crate::audio::{self, LoadOptions};
+use crate::batch::{self, BatchOptions, Item, Progress};
+use crate::error::SerError;
+use crate::feature::delta::DeltaMode;
+use crate::feature::filters::MelNorm;
+use crate::feature::spectral::{self, DctNorm, FrameNorm, Input};
+use crate::feature::stft::{PadMode, StftParams, Window};
+use crate::feature::{FeatureConfig, FeatureKind, FeatureOutput};
+use crate::model;
+use ndarray::{Array2, ArrayView2};
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+create_exception!(ser_rs, ParameterError, PyValueError, "An argument or the audio itself is unusable (a ValueError).");
+create_exception!(ser_rs, AudioDecodeError, PyValueError, "The bytes are not decodable audio: unknown format, corrupt or truncated.");
+
+fn to_py(e: SerError) -> PyErr {
+    match e {
+        SerError::FileNotFound(m) => PyFileNotFoundError::new_err(m),
+        SerError::Io(m) => PyOSError::new_err(m),
+        SerError::Decode(m) => AudioDecodeError::new_err(m),
+        SerError::Parameter(m) => ParameterError::new_err(m),
+        SerError::Torch(m) => PyRuntimeError::new_err(m),
+    }
+}
+
+type PyObj = Py<PyAny>;
+
+// ---------------------------------------------------------------------------------------------
+// Parameters from a dict of keyword arguments (the Python wrappers pass their whole signature)
+
+fn get_any<'py>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(d.get_item(key)?.filter(|v| !v.is_none()))
+}
+
+fn type_error(key: &str, expected: &str, v: &Bound<PyAny>) -> PyErr {
+    let ty = v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    PyTypeError::new_err(format!("{key} must be {expected}, got {ty}"))
+}
+
+fn get_count(d: &Bound<PyDict>, key: &str) -> PyResult<Option<usize>> {
+    let Some(v) = get_any(d, key)? else { return Ok(None) };
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(type_error(key, "an integer", &v));
+    }
+    let n: i64 = v.extract().map_err(|_| type_error(key, "an integer", &v))?;
+    if n < 0 {
+        return Err(ParameterError::new_err(format!("{key}={n} must be a positive integer")));
+    }
+    Ok(Some(n as usize))
+}
+
+fn get_f64(d: &Bound<PyDict>, key: &str) -> PyResult<Option<f64>> {
+    let Some(v) = get_any(d, key)? else { return Ok(None) };
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(type_error(key, "a number", &v));
+    }
+    v.extract::<f64>().map(Some).map_err(|_| type_error(key, "a number", &v))
+}
+
+fn get_bool(d: &Bound<PyDict>, key: &str) -> PyResult<Option<bool>> {
+    let Some(v) = get_any(d, key)? else { return Ok(None) };
+    v.extract::<bool>().map(Some).map_err(|_| type_error(key, "True or False", &v))
+}
+
+fn get_str(d: &Bound<PyDict>, key: &str) -> PyResult<Option<String>> {
+    let Some(v) = get_any(d, key)? else { return Ok(None) };
+    v.extract::<String>().map(Some).map_err(|_| type_error(key, "a string", &v))
+}
+
+fn get_vec<T: for<'a, 'py> FromPyObject<'a, 'py>>(d: &Bound<PyDict>, key: &str) -> PyResult<Option<Vec<T>>> {
+    let Some(v) = get_any(d, key)? else { return Ok(None) };
+    v.extract::<Vec<T>>().map(Some).map_err(|_| type_error(key, "a 1-D array of numbers", &v))
+}
+
+fn window_param(d: &Bound<PyDict>) -> PyResult<Option<Window>> {
+    let Some(v) = get_any(d, "window")? else { return Ok(None) };
+    if let Ok(name) = v.extract::<String>() {
+        return Window::from_name(&name).map(Some).map_err(to_py);
+    }
+    v.extract::<Vec<f64>>().map(|w| Some(Window::Custom(w))).map_err(|_| type_error("window", "a window name or a 1-D array", &v))
+}
+
+/// Missing keys keep librosa's defaults; `hop_length=None` means `win_length // 4`.
+fn stft_params(d: &Bound<PyDict>) -> PyResult<StftParams> {
+    let mut p = StftParams { hop_length: None, ..StftParams::default() };
+    if let Some(n) = get_count(d, "n_fft")? {
+        p.n_fft = n;
+    }
+    p.hop_length = get_count(d, "hop_length")?;
+    p.win_length = get_count(d, "win_length")?;
+    if let Some(w) = window_param(d)? {
+        p.window = w;
+    }
+    if let Some(c) = get_bool(d, "center")? {
+        p.center = c;
+    }
+    if let Some(m) = get_str(d, "pad_mode")? {
+        p.pad_mode = PadMode::from_name(&m).map_err(to_py)?;
+    }
+    Ok(p)
+}
+
+fn named<T>(d: &Bound<PyDict>, key: &str, choices: &[(&str, T)], none: Option<T>) -> PyResult<Option<T>>
+where
+    T: Copy,
+{
+    match get_any(d, key)? {
+        None => Ok(none),
+        Some(v) => {
+            let s: String = v.extract().map_err(|_| type_error(key, "a string or None", &v))?;
+            let names: Vec<&str> = choices.iter().map(|c| c.0).collect();
+            choices.iter().find(|c| c.0 == s).map(|c| Some(c.1)).ok_or_else(|| {
+                ParameterError::new_err(format!("{key}='{s}' is not supported; use one of {names:?} or None"))
+            })
+        }
+    }
+}
+
+fn feature_config(kind: FeatureKind, d: &Bound<PyDict>) -> PyResult<FeatureConfig> {
+    let mut c = FeatureConfig::new(kind);
+    c.stft = stft_params(d)?;
+    if let Some(v) = get_f64(d, "power")? {
+        c.power = v;
+    }
+    if let Some(v) = get_count(d, "n_mels")? {
+        c.mel.n_mels = v;
+    }
+    if let Some(v) = get_f64(d, "fmin")? {
+        c.mel.fmin = v;
+        c.contrast.fmin = v;
+    }
+    c.mel.fmax = get_f64(d, "fmax")?;
+    if let Some(v) = get_bool(d, "htk")? {
+        c.mel.htk = v;
+    }
+    if d.contains("mel_norm")? {
+        c.mel.norm = named(d, "mel_norm", &[("slaney", MelNorm::Slaney)], Some(MelNorm::None))?.expect("has default");
+    }
+    if let Some(v) = get_count(d, "n_mfcc")? {
+        c.mfcc.n_mfcc = v;
+    }
+    if let Some(v) = get_count(d, "dct_type")? {
+        c.mfcc.dct_type = v.min(255) as u8;
+    }
+    if d.contains("dct_norm")? {
+        c.mfcc.norm = named(d, "dct_norm", &[("ortho", DctNorm::Ortho)], Some(DctNorm::None))?.expect("has default");
+    }
+    if let Some(v) = get_f64(d, "lifter")? {
+        c.mfcc.lifter = v;
+    }
+    c.tuning = get_f64(d, "tuning")?;
+    if let Some(v) = get_count(d, "n_chroma")? {
+        c.n_chroma = v;
+    }
+    if d.contains("chroma_norm")? {
+        c.chroma_norm = match get_f64(d, "chroma_norm")? {
+            None => FrameNorm::None,
+            Some(p) if p == f64::INFINITY => FrameNorm::Max,
+            Some(p) if p > 0.0 && p.is_finite() => FrameNorm::P(p),
+            Some(p) => return Err(ParameterError::new_err(format!("norm={p} is not supported; use np.inf, a positive number, or None"))),
+        };
+    }
+    if let Some(v) = get_count(d, "frame_length")? {
+        c.frame_length = v;
+    }
+    if let Some(v) = get_f64(d, "roll_percent")? {
+        c.roll_percent = v;
+    }
+    if let Some(v) = get_count(d, "n_bands")? {
+        c.contrast.n_bands = v;
+    }
+    if let Some(v) = get_f64(d, "quantile")? {
+        c.contrast.quantile = v;
+    }
+    if let Some(v) = get_bool(d, "linear")? {
+        c.contrast.linear = v;
+    }
+    if let Some(v) = get_f64(d, "p")? {
+        c.bandwidth_p = v;
+    }
+    if let Some(v) = get_bool(d, "norm")? {
+        c.bandwidth_norm = v;
+    }
+    if let Some(v) = get_f64(d, "amin")? {
+        c.flatness_amin = v;
+    }
+    if let Some(v) = get_f64(d, "flatness_power")? {
+        c.flatness_power = v;
+    }
+    c.freq = get_vec(d, "freq")?;
+    c.centroid = get_vec(d, "centroid")?;
+    Ok(c)
+}
+
+fn output_to_py(py: Python<'_>, out: FeatureOutput) -> PyObj {
+    match out {
+        FeatureOutput::Vector(v) => v.into_pyarray(py).into_any().unbind(),
+        FeatureOutput::Frames(m) => m.into_pyarray(py).into_any().unbind(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audio
+
+fn load_options(sr: Option<i64>, mono: bool, offset: f64, duration: Option<f64>) -> PyResult<LoadOptions> {
+    let sr = match sr {
+        None => None,
+        Some(s) if s > 0 && s <= u32::MAX as i64 => Some(s as u32),
+        Some(s) => return Err(ParameterError::new_err(format!("sr={s} must be a positive sampling rate in Hz, or None to keep the file's rate"))),
+    };
+    Ok(LoadOptions { sr, mono, offset, duration })
+}
+
+#[pyfunction]
+#[pyo3(signature = (path=None, data=None, *, sr=Some(22050), mono=true, offset=0.0, duration=None))]
+fn load(py: Python<'_>, path: Option<PathBuf>, data: Option<Vec<u8>>, sr: Option<i64>, mono: bool, offset: f64, duration: Option<f64>) -> PyResult<(PyObj, u32)> {
+    let opts = load_options(sr, mono, offset, duration)?;
+    let audio = py
+        .detach(|| match (path, data) {
+            (Some(p), _) => audio::load(&p, &opts),
+            (None, Some(bytes)) => audio::load_bytes(bytes, &opts),
+            (None, None) => Err(SerError::parameter("pass a path or the file's bytes")),
+        })
+        .map_err(to_py)?;
+    let rate = audio.sr;
+    let samples = if audio.channels.len() == 1 {
+        audio.into_mono().into_pyarray(py).into_any().unbind()
+    } else {
+        let n = audio.n_frames();
+        let flat: Vec<f32> = audio.channels.concat();
+        Array2::from_shape_vec((flat.len() / n.max(1), n), flat)
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?
+            .into_pyarray(py)
+            .into_any()
+            .unbind()
+    };
+    Ok((samples, rate))
+}
+
+#[pyfunction]
+fn resample(py: Python<'_>, y: PyReadonlyArray1<f32>, orig_sr: i64, target_sr: i64) -> PyResult<PyObj> {
+    let rate = |name: &str, r: i64| -> PyResult<u32> {
+        if r > 0 && r <= u32::MAX as i64 {
+            Ok(r as u32)
+        } else {
+            Err(ParameterError::new_err(format!("{name}={r} must be a positive sampling rate in Hz")))
+        }
+    };
+    let (orig, target) = (rate("orig_sr", orig_sr)?, rate("target_sr", target_sr)?);
+    let y = y.as_slice()?;
+    let out = py.detach(|| audio::resample(y, orig, target)).map_err(to_py)?;
+    Ok(out.into_pyarray(py).into_any().unbind())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features
+
+#[pyfunction]
+fn stft(py: Python<'_>, y: PyReadonlyArray1<f32>, params: &Bound<PyDict>) -> PyResult<PyObj> {
+    let p = stft_params(params)?;
+    let y = y.as_slice()?;
+    let out = py.detach(|| crate::feature::stft(y, &p)).map_err(to_py)?;
+    Ok(out.into_pyarray(py).into_any().unbind())
+}
+
+/// Any named feature from `y` or `S`, with the settings in `params`.
+#[pyfunction]
+#[pyo3(signature = (name, y, s, sr, params))]
+fn compute_feature(py: Python<'_>, name: &str, y: Option<PyReadonlyArray1<f32>>, s: Option<PyReadonlyArray2<f32>>, sr: f64, params: &Bound<PyDict>) -> PyResult<PyObj> {
+    let config = feature_config(FeatureKind::from_name(name).map_err(to_py)?, params)?;
+    let out = match (&y, &s) {
+        (Some(y), _) => {
+            let y = y.as_slice()?;
+            py.detach(|| config.compute(Input::Audio(y), sr))
+        }
+        (None, Some(s)) => {
+            let s = s.as_array();
+            py.detach(|| config.compute(Input::Spectrogram(s), sr))
+        }
+        (None, None) => Err(SerError::parameter("pass either y (audio) or S (a spectrogram)")),
+    }
+    .map_err(to_py)?;
+    Ok(output_to_py(py, out))
+}
+
+#[pyfunction]
+#[pyo3(signature = (s, ref_value, amin, top_db, amplitude))]
+fn to_db(py: Python<'_>, s: PyReadonlyArray2<f32>, ref_value: f64, amin: f64, top_db: Option<f64>, amplitude: bool) -> PyResult<PyObj> {
+    let s = s.as_array();
+    let out = py
+        .detach(|| if amplitude { spectral::amplitude_to_db(s, ref_value, amin, top_db) } else { spectral::power_to_db(s, ref_value, amin, top_db) })
+        .map_err(to_py)?;
+    Ok(out.into_pyarray(py).into_any().unbind())
+}
+
+#[pyfunction]
+fn delta(py: Python<'_>, data: PyReadonlyArray2<f32>, width: i64, order: i64, mode: &str) -> PyResult<PyObj> {
+    let mode = DeltaMode::from_name(mode).map_err(to_py)?;
+    let positive = |name: &str, v: i64| -> PyResult<usize> {
+        usize::try_from(v).map_err(|_| ParameterError::new_err(format!("{name}={v} must be a positive integer")))
+    };
+    let (width, order) = (positive("width", width)?, positive("order", order)?);
+    let data: ArrayView2<f32> = data.as_array();
+    let out = py.detach(|| crate::feature::delta(data, width, order, mode)).map_err(to_py)?;
+    Ok(out.into_pyarray(py).into_any().unbind())
+}
+
+#[pyfunction]
+fn ser162_columns() -> Vec<String> {
+    crate::feature::ser162_columns()
+}
+
+#[pyfunction]
+fn feature_names() -> Vec<&'static str> {
+    FeatureKind::NAMES.to_vec()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+/// A batch's items, borrowed from Python: path strings, or float32 arrays kept alive here.
+enum Held<'py> {
+    Path(PathBuf),
+    Array(PyReadonlyArray1<'py, f32>),
+}
+
+fn hold_items<'py>(items: &Bound<'py, PyList>) -> PyResult<Vec<Held<'py>>> {
+    items
+        .iter()
+        .map(|it| {
+            if it.is_instance_of::<PyString>() {
+                Ok(Held::Path(PathBuf::from(it.extract::<String>()?)))
+            } else {
+                it.extract::<PyReadonlyArray1<f32>>().map(Held::Array).map_err(|_| type_error("each item", "a path string or a 1-D float32 array", &it))
+            }
+        })
+        .collect()
+}
+
+/// Extracts a feature for every item in parallel with the GIL released, calling
+/// `progress(done)` about ten times a second and honouring Ctrl-C.
+///
+/// Returns `(ok_index, values, errors)`: `values` is a 2-D array (fixed-length features) or a
+/// list of 2-D arrays (frame-level), one per index in `ok_index`; `errors` holds
+/// `(index, exception name, message)`.
+#[pyfunction]
+#[pyo3(signature = (items, name, params, *, sr, array_sr, mono, offset, duration, n_jobs, fail_fast, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn extract(
+    py: Python<'_>,
+    items: &Bound<PyList>,
+    name: &str,
+    params: &Bound<PyDict>,
+    sr: Option<i64>,
+    array_sr: Option<i64>,
+    mono: bool,
+    offset: f64,
+    duration: Option<f64>,
+    n_jobs: Option<usize>,
+    fail_fast: bool,
+    progress: Option<Bound<PyAny>>,
+) -> PyResult<(Vec<usize>, PyObj, Vec<(usize, String, String)>)> {
+    let kind = FeatureKind::from_name(name).map_err(to_py)?;
+    let config = feature_config(kind, params)?;
+    let opts = BatchOptions { load: load_options(sr, mono, offset, duration)?, n_jobs, fail_fast };
+    let held = hold_items(items)?;
+    let array_rate = array_sr.map(|r| load_options(Some(r), true, 0.0, None)).transpose()?.and_then(|o| o.sr);
+    let mut batch_items = Vec::with_capacity(held.len());
+    for h in &held {
+        batch_items.push(match h {
+            Held::Path(p) => Item::Path(p.as_path()),
+            Held::Array(a) => {
+                let rate = array_rate.ok_or_else(|| ParameterError::new_err("arrays in a batch need their sampling rate: pass sr_in=..."))?;
+                Item::Samples { y: a.as_slice()?, sr: rate }
+            }
+        });
+    }
+    let state = Progress::default();
+    let results = run_watched(py, &state, progress.as_ref(), || batch::extract(&batch_items, &config, &opts, &state))?;
+    collect_results(py, results.map_err(to_py)?, kind.is_fixed_length())
+}
+
+/// Runs `work` on a helper thread while this thread, between GIL-free waits, reports progress
+/// and checks for Ctrl-C; an interrupt or a failing callback cancels the remaining items.
+fn run_watched<T: Send>(py: Python<'_>, state: &Progress, callback: Option<&Bound<PyAny>>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
+    let watcher = std::thread::current();
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(move || {
+            let out = work();
+            watcher.unpark();
+            out
+        });
+        let mut interrupted: Option<PyErr> = None;
+        loop {
+            let finished = worker.is_finished();
+            if interrupted.is_none() {
+                let report = match callback {
+                    Some(cb) => cb.call1((state.done.load(Ordering::Relaxed),)).map(|_| ()),
+                    None => Ok(()),
+                };
+                if let Err(e) = report.and_then(|_| py.check_signals()) {
+                    state.cancel.store(true, Ordering::Relaxed);
+                    interrupted = Some(e);
+                }
+            }
+            if finished {
+                break;
+            }
+            py.detach(|| std::thread::park_timeout(Duration::from_millis(100)));
+        }
+        let out = py.detach(|| worker.join()).map_err(|_| PyRuntimeError::new_err("a batch worker thread panicked"))?;
+        match interrupted {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    })
+}
+
+fn collect_results(py: Python<'_>, results: Vec<crate::Result<FeatureOutput>>, fixed: bool) -> PyResult<(Vec<usize>, PyObj, Vec<(usize, String, String)>)> {
+    let mut ok_index = Vec::new();
+    let mut errors = Vec::new();
+    let mut vectors: Vec<Vec<f32>> = Vec::new();
+    let mut frames = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(FeatureOutput::Vector(v)) => {
+                ok_index.push(i);
+                vectors.push(v);
+            }
+            Ok(FeatureOutput::Frames(m)) => {
+                ok_index.push(i);
+                frames.push(m.into_pyarray(py).into_any().unbind());
+            }
+            Err(e) => errors.push((i, e.type_name().to_string(), e.message().to_string())),
+        }
+    }
+    let values = if fixed {
+        let width = vectors.first().map_or(0, Vec::len);
+        let flat: Vec<f32> = vectors.concat();
+        Array2::from_shape_vec((ok_index.len(), width), flat).map_err(|e| PyRuntimeError::new_err(e.to_string()))?.into_pyarray(py).into_any().unbind()
+    } else {
+        PyList::new(py, frames)?.into_any().unbind()
+    };
+    Ok((ok_index, values, errors))
+}
+
+// ---------------------------------------------------------------------------------------------
+// tch
+
+#[pyfunction]
+fn backend_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let info = py.detach(model::backend_info);
+    let d = PyDict::new(py);
+    d.set_item("cuda_available", info.cuda_available)?;
+    d.set_item("cuda_devices", info.cuda_devices)?;
+    d.set_item("threads", info.threads)?;
+    Ok(d)
+}
+
+/// Per-column mean and standard deviation computed by libtorch (a tensor round trip).
+#[pyfunction]
+fn column_stats(py: Python<'_>, x: PyReadonlyArray2<f32>) -> PyResult<(PyObj, PyObj)> {
+    let x = x.as_array();
+    let (mean, std) = py.detach(|| model::column_stats(x)).map_err(to_py)?;
+    Ok((mean.into_pyarray(py).into_any().unbind(), std.into_pyarray(py).into_any().unbind()))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("ParameterError", py.get_type::<ParameterError>())?;
+    m.add("AudioDecodeError", py.get_type::<AudioDecodeError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(resample, m)?)?;
+    m.add_function(wrap_pyfunction!(stft, m)?)?;
+    m.add_function(wrap_pyfunction!(compute_feature, m)?)?;
+    m.add_function(wrap_pyfunction!(to_db, m)?)?;
+    m.add_function(wrap_pyfunction!(delta, m)?)?;
+    m.add_function(wrap_pyfunction!(ser162_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(feature_names, m)?)?;
+    m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(backend_info, m)?)?;
+    m.add_function(wrap_pyfunction!(column_stats, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,321 @@
+//! Short-time Fourier transform, as `librosa.stft`.
+
+use super::validate_audio;
+use crate::error::{ensure, Result, SerError};
+use ndarray::{Array2, ArrayView2};
+use num_complex::Complex32;
+use realfft::{RealFftPlanner, RealToComplex};
+use std::cell::RefCell;
+use std::f64::consts::PI;
+use std::sync::Arc;
+
+/// Analysis window, periodic ("fftbins=True") as `scipy.signal.get_window`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Window {
+    Hann,
+    Hamming,
+    Blackman,
+    Rectangular,
+    /// Explicit coefficients, of length `win_length`.
+    Custom(Vec<f64>),
+}
+
+impl Window {
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "hann" | "hanning" => Ok(Window::Hann),
+            "hamming" => Ok(Window::Hamming),
+            "blackman" => Ok(Window::Blackman),
+            "boxcar" | "rectangular" | "ones" => Ok(Window::Rectangular),
+            _ => Err(SerError::parameter(format!(
+                "window='{name}' is not supported; use 'hann', 'hamming', 'blackman', 'boxcar', \
+                 or pass the window's coefficients as an array"
+            ))),
+        }
+    }
+
+    /// The window's `length` coefficients.
+    pub fn coefficients(&self, length: usize) -> Result<Vec<f64>> {
+        let cosine = |a: &[f64]| -> Vec<f64> {
+            (0..length)
+                .map(|n| {
+                    let x = 2.0 * PI * n as f64 / length as f64;
+                    a.iter().enumerate().map(|(k, &ak)| if k % 2 == 0 { ak } else { -ak } * (k as f64 * x).cos()).sum()
+                })
+                .collect()
+        };
+        Ok(match self {
+            Window::Hann => cosine(&[0.5, 0.5]),
+            Window::Hamming => cosine(&[0.54, 0.46]),
+            Window::Blackman => cosine(&[0.42, 0.5, 0.08]),
+            Window::Rectangular => vec![1.0; length],
+            Window::Custom(w) => {
+                ensure(w.len() == length, || {
+                    format!("the window array has {} coefficients but win_length is {length}", w.len())
+                })?;
+                ensure(w.iter().all(|v| v.is_finite()), || "the window array contains NaN or inf".to_string())?;
+                w.clone()
+            }
+        })
+    }
+}
+
+/// How the signal is extended at its edges when frames are centred (`numpy.pad` modes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PadMode {
+    Constant,
+    Edge,
+    Reflect,
+}
+
+impl PadMode {
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "constant" => Ok(PadMode::Constant),
+            "edge" => Ok(PadMode::Edge),
+            "reflect" => Ok(PadMode::Reflect),
+            _ => Err(SerError::parameter(format!(
+                "pad_mode='{name}' is not supported; use 'constant', 'edge' or 'reflect'"
+            ))),
+        }
+    }
+}
+
+/// STFT settings with librosa's defaults (`n_fft=2048`, `hop_length=win_length // 4`,
+/// `win_length=n_fft`, Hann, centred, zero padding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StftParams {
+    pub n_fft: usize,
+    pub hop_length: Option<usize>,
+    pub win_length: Option<usize>,
+    pub window: Window,
+    pub center: bool,
+    pub pad_mode: PadMode,
+}
+
+impl Default for StftParams {
+    fn default() -> Self {
+        StftParams { n_fft: 2048, hop_length: Some(512), win_length: None, window: Window::Hann, center: true, pad_mode: PadMode::Constant }
+    }
+}
+
+impl StftParams {
+    pub fn win_length(&self) -> usize {
+        self.win_length.unwrap_or(self.n_fft)
+    }
+
+    pub fn hop_length(&self) -> usize {
+        self.hop_length.unwrap_or(self.win_length() / 4)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        ensure(self.n_fft >= 2, || format!("n_fft={} must be an integer >= 2", self.n_fft))?;
+        ensure(self.n_fft <= 1 << 20, || format!("n_fft={} is absurdly large; use at most 2**20", self.n_fft))?;
+        let win = self.win_length();
+        ensure(win >= 1 && win <= self.n_fft, || format!("win_length={win} must be between 1 and n_fft={}", self.n_fft))?;
+        ensure(self.hop_length() >= 1, || format!("hop_length={} must be a positive integer", self.hop_length()))
+    }
+
+    /// The window zero-padded to `n_fft`, centred (`librosa.util.pad_center`).
+    pub fn padded_window(&self) -> Result<Vec<f64>> {
+        let win = self.win_length();
+        let coeffs = self.window.coefficients(win)?;
+        let mut out = vec![0.0; self.n_fft];
+        let lpad = (self.n_fft - win) / 2;
+        out[lpad..lpad + win].copy_from_slice(&coeffs);
+        Ok(out)
+    }
+}
+
+/// Index into a signal of length `n` extended by numpy's `reflect` rule (edge not repeated).
+pub(crate) fn reflect_index(i: isize, n: usize) -> usize {
+    if n == 1 {
+        return 0;
+    }
+    let period = 2 * (n as isize - 1);
+    let m = i.rem_euclid(period);
+    if m < n as isize {
+        m as usize
+    } else {
+        (period - m) as usize
+    }
+}
+
+/// `numpy.pad(y, (pad, pad), mode)`.
+pub fn pad_signal(y: &[f32], pad: usize, mode: PadMode) -> Vec<f32> {
+    let n = y.len();
+    let mut out = Vec::with_capacity(n + 2 * pad);
+    let outside = |i: isize| -> f32 {
+        match mode {
+            PadMode::Constant => 0.0,
+            PadMode::Edge => y[i.clamp(0, n as isize - 1) as usize],
+            PadMode::Reflect => y[reflect_index(i, n)],
+        }
+    };
+    out.extend((-(pad as isize)..0).map(outside));
+    out.extend_from_slice(y);
+    out.extend((n as isize..(n + pad) as isize).map(outside));
+    out
+}
+
+/// Number of frames `librosa.util.frame` makes; an error when the signal is shorter than a frame.
+pub fn frame_count(len: usize, frame_length: usize, hop_length: usize) -> Result<usize> {
+    ensure(len >= frame_length, || {
+        format!(
+            "the signal ({len} samples) is shorter than one frame of {frame_length} samples; \
+             pad it (np.pad / librosa.util.fix_length) or use a smaller n_fft / frame_length"
+        )
+    })?;
+    Ok(1 + (len - frame_length) / hop_length)
+}
+
+thread_local! {
+    static PLANNER: RefCell<RealFftPlanner<f64>> = RefCell::new(RealFftPlanner::new());
+}
+
+fn forward_plan(n_fft: usize) -> Arc<dyn RealToComplex<f64>> {
+    PLANNER.with(|p| p.borrow_mut().plan_fft_forward(n_fft))
+}
+
+/// Frames of `y` ready for analysis: padded when centred, and checked to hold one frame.
+fn analysis_signal(y: &[f32], params: &StftParams) -> Result<Vec<f32>> {
+    validate_audio(y)?;
+    params.validate()?;
+    ensure(y.len() >= params.n_fft, || {
+        format!(
+            "the signal ({} samples) is shorter than n_fft={}; pad it (np.pad / \
+             librosa.util.fix_length) or use a smaller n_fft",
+            y.len(),
+            params.n_fft
+        )
+    })?;
+    Ok(if params.center { pad_signal(y, params.n_fft / 2, params.pad_mode) } else { y.to_vec() })
+}
+
+/// Complex STFT, time-major `(n_frames, 1 + n_fft / 2)`.
+///
+/// Unlike librosa, a signal shorter than `n_fft` is an error even when centred: librosa only
+/// warns and returns frames made mostly of padding.
+pub fn stft_frames(y: &[f32], params: &StftParams) -> Result<Array2<Complex32>> {
+    let padded = analysis_signal(y, params)?;
+    let n_fft = params.n_fft;
+    let hop = params.hop_length();
+    let n_frames = frame_count(padded.len(), n_fft, hop)?;
+    let window = params.padded_window()?;
+    let plan = forward_plan(n_fft);
+    let n_bins = n_fft / 2 + 1;
+    let mut out = Array2::<Complex32>::zeros((n_frames, n_bins));
+    let mut input = plan.make_input_vec();
+    let mut spectrum = plan.make_output_vec();
+    let mut scratch = plan.make_scratch_vec();
+    for (t, mut row) in out.rows_mut().into_iter().enumerate() {
+        let frame = &padded[t * hop..t * hop + n_fft];
+        for ((x, &s), &w) in input.iter_mut().zip(frame).zip(&window) {
+            *x = s as f64 * w;
+        }
+        plan.process_with_scratch(&mut input, &mut spectrum, &mut scratch)
+            .map_err(|e| SerError::parameter(format!("FFT failed: {e}")))?;
+        for (o, c) in row.iter_mut().zip(&spectrum) {
+            *o = Complex32::new(c.re as f32, c.im as f32);
+        }
+    }
+    Ok(out)
+}
+
+/// `librosa.stft`: complex STFT in librosa's orientation `(1 + n_fft / 2, n_frames)`.
+pub fn stft(y: &[f32], params: &StftParams) -> Result<Array2<Complex32>> {
+    Ok(stft_frames(y, params)?.reversed_axes())
+}
+
+/// `np.abs(stft(y)) ** power`, time-major. Magnitudes are rounded to f32 before the power is
+/// taken, as librosa does.
+pub fn spectrogram_frames(y: &[f32], params: &StftParams, power: f64) -> Result<Array2<f32>> {
+    ensure(power.is_finite() && power > 0.0, || format!("power={power} must be a positive number"))?;
+    let spec = stft_frames(y, params)?;
+    Ok(spec.mapv(|c| {
+        let mag = c.norm();
+        if power == 1.0 {
+            mag
+        } else if power == 2.0 {
+            mag * mag
+        } else {
+            (mag as f64).powf(power) as f32
+        }
+    }))
+}
+
+/// Magnitude (power 1) or power (2) spectrogram in librosa's orientation.
+pub fn spectrogram(y: &[f32], params: &StftParams, power: f64) -> Result<Array2<f32>> {
+    Ok(spectrogram_frames(y, params, power)?.reversed_axes())
+}
+
+/// `n_fft` implied by a spectrogram of `n_bins` rows, as librosa's `_spectrogram`: the given
+/// `n_fft` if consistent, else `2 * (n_bins - 1)`.
+pub fn infer_n_fft(n_bins: usize, n_fft: usize) -> usize {
+    if n_fft / 2 + 1 == n_bins {
+        n_fft
+    } else {
+        2 * n_bins.saturating_sub(1)
+    }
+}
+
+/// A user spectrogram `(n_bins, n_frames)` as a time-major view.
+pub fn time_major(s: ArrayView2<'_, f32>) -> ArrayView2<'_, f32> {
+    s.reversed_axes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reflect_matches_numpy() {
+        // np.pad([1,2,3], 5, "reflect") == [2,1,2,3,2,1,2,3,2,1,2,3,2]
+        let y = [1.0f32, 2.0, 3.0];
+        assert_eq!(pad_signal(&y, 5, PadMode::Reflect), vec![2., 1., 2., 3., 2., 1., 2., 3., 2., 1., 2., 3., 2.]);
+        assert_eq!(pad_signal(&y, 2, PadMode::Edge), vec![1., 1., 1., 2., 3., 3., 3.]);
+        assert_eq!(pad_signal(&y, 1, PadMode::Constant), vec![0., 1., 2., 3., 0.]);
+    }
+
+    #[test]
+    fn hann_is_periodic() {
+        let w = Window::Hann.coefficients(4).unwrap();
+        let expect = [0.0, 0.5, 1.0, 0.5];
+        for (a, b) in w.iter().zip(expect) {
+            assert!((a - b).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn frame_count_like_librosa() {
+        // centred: 1 + len // hop
+        let y = vec![0.1f32; 22050];
+        let s = stft_frames(&y, &StftParams::default()).unwrap();
+        assert_eq!(s.dim(), (1 + 22050 / 512, 1025));
+    }
+
+    #[test]
+    fn sine_peaks_at_its_bin() {
+        let sr = 22050.0;
+        let f = 43.0 * sr / 2048.0;
+        let y: Vec<f32> = (0..8192).map(|n| (2.0 * PI * f * n as f64 / sr).sin() as f32).collect();
+        let s = spectrogram_frames(&y, &StftParams::default(), 1.0).unwrap();
+        let row = s.row(8);
+        let peak = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+        assert_eq!(peak, 43);
+        // Hann window, amplitude 1: |X| = n_fft / 4 at the bin centre.
+        assert!((row[43] - 512.0).abs() < 1.0, "{}", row[43]);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let p = StftParams::default();
+        assert!(stft_frames(&[], &p).is_err());
+        assert!(stft_frames(&vec![0.0; 100], &p).is_err());
+        assert!(stft_frames(&[f32::NAN; 4096], &p).is_err());
+        let zero_hop = StftParams { hop_length: Some(0), ..StftParams::default() };
+        assert!(stft_frames(&vec![0.0; 4096], &zero_hop).is_err());
+        let long_win = StftParams { win_length: Some(4096), ..StftParams::default() };
+        assert!(stft_frames(&vec![0.0; 8192], &long_win).is_err());
+    }
+}
