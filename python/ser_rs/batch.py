@@ -207,7 +207,7 @@ def extract(
     >>> rng = np.random.default_rng(0)
     >>> signals = [rng.standard_normal(n).astype(np.float32) for n in (22050, 33075)]
     >>> r = ser_rs.extract(signals + ["missing.wav"], "mfcc", n_mfcc=13, pad=True)
-    >>> r.features.shape, list(r.lengths), r.errors[0].error_type
+    >>> r.features.shape, r.lengths.tolist(), r.errors[0].error_type
     ((2, 13, 65), [44, 65], 'FileNotFoundError')
     """
     if feature not in FEATURES:

@@ -394,7 +394,7 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
     --------
     >>> import numpy as np, ser_rs
     >>> y = np.sin(2 * np.pi * 441 * np.arange(22050) / 22050).astype(np.float32)
-    >>> float(np.round(ser_rs.feature.zero_crossing_rate(y)[0, 10], 2))
+    >>> round(float(ser_rs.feature.zero_crossing_rate(y)[0, 10]), 2)
     0.04
     """
     return _compute("zero_crossing_rate", y, None, 22050, frame_length=frame_length, hop_length=hop_length, center=center)
@@ -422,7 +422,7 @@ def rms(
     --------
     >>> import numpy as np, ser_rs
     >>> y = 0.5 * np.sin(2 * np.pi * 441 * np.arange(22050) / 22050).astype(np.float32)
-    >>> float(np.round(ser_rs.feature.rms(y=y)[0, 10], 3))
+    >>> round(float(ser_rs.feature.rms(y=y)[0, 10]), 3)
     0.354
     """
     return _compute("rms", y, S, 22050, frame_length=frame_length, hop_length=hop_length, center=center, pad_mode=pad_mode)

@@ -182,6 +182,9 @@ pub fn mfcc_from_log_mel(s_db: ArrayView2<f32>, p: &MfccParams) -> Result<Array2
 /// `librosa.feature.mfcc(y=...)`: DCT of `power_to_db(melspectrogram(y))` (ref 1, amin 1e-10,
 /// top_db 80).
 pub fn mfcc(y: &[f32], sr: f64, p: &MfccParams, stft: &StftParams, power: f64, mel: &MelParams) -> Result<Array2<f32>> {
+    // Report a bad mel setting before the MFCC settings that depend on it.
+    ensure_sr(sr)?;
+    mel.validate(sr)?;
     p.validate(mel.n_mels)?;
     let mel_spec = melspectrogram(Input::Audio(y), sr, stft, power, mel)?;
     let db = power_to_db(mel_spec.view(), 1.0, 1e-10, Some(80.0))?;

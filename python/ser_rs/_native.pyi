@@ -1,0 +1,52 @@
+"""Type stubs for the Rust extension. The public API is the Python package around it."""
+
+from typing import Any, Callable, Optional, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class ParameterError(ValueError): ...
+class AudioDecodeError(ValueError): ...
+
+def load(
+    path: Optional[str],
+    data: Optional[bytes],
+    *,
+    sr: Optional[int] = 22050,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: Optional[float] = None,
+) -> tuple[npt.NDArray[np.float32], int]: ...
+def resample(y: npt.NDArray[np.float32], orig_sr: int, target_sr: int) -> npt.NDArray[np.float32]: ...
+def stft(y: npt.NDArray[np.float32], params: dict[str, Any]) -> npt.NDArray[np.complex64]: ...
+def compute_feature(
+    name: str,
+    y: Optional[npt.NDArray[np.float32]],
+    s: Optional[npt.NDArray[np.float32]],
+    sr: float,
+    params: dict[str, Any],
+) -> npt.NDArray[np.float32]: ...
+def to_db(
+    s: npt.NDArray[np.float32], ref_value: float, amin: float, top_db: Optional[float], amplitude: bool
+) -> npt.NDArray[np.float32]: ...
+def delta(data: npt.NDArray[np.float32], width: int, order: int, mode: str) -> npt.NDArray[np.float32]: ...
+def ser162_columns() -> list[str]: ...
+def feature_names() -> list[str]: ...
+def extract(
+    items: Sequence[Union[str, npt.NDArray[np.float32]]],
+    name: str,
+    params: dict[str, Any],
+    *,
+    sr: Optional[int],
+    array_sr: Optional[int],
+    mono: bool,
+    offset: float,
+    duration: Optional[float],
+    n_jobs: Optional[int],
+    fail_fast: bool,
+    progress: Optional[Callable[[int], Any]] = None,
+) -> tuple[list[int], Union[npt.NDArray[np.float32], list[npt.NDArray[np.float32]]], list[tuple[int, str, str]]]: ...
+def backend_info() -> dict[str, Any]: ...
+def column_stats(x: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...

@@ -1,0 +1,173 @@
+"""Bad input to the feature functions: a typed exception that names the problem, never a panic,
+an abort or silent garbage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ser_rs
+from ser_rs import ParameterError, feature
+
+SR = 22050
+GOOD = np.random.default_rng(0).standard_normal(SR).astype(np.float32) * 0.1
+
+Y_FEATURES = ["melspectrogram", "mfcc", "chroma_stft", "rms", "spectral_centroid", "spectral_bandwidth",
+              "spectral_rolloff", "spectral_contrast", "spectral_flatness"]
+
+
+def call(name, y, **kwargs):
+    if name == "zero_crossing_rate":
+        return feature.zero_crossing_rate(y, **kwargs)
+    if name == "ser162":
+        return feature.ser162(y, **kwargs)
+    if name == "stft":
+        return feature.stft(y, **kwargs)
+    return getattr(feature, name)(y=y, **kwargs)
+
+
+ALL = Y_FEATURES + ["zero_crossing_rate", "ser162", "stft"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_empty_signal_is_a_clear_error(name):
+    with pytest.raises(ParameterError, match="empty"):
+        call(name, np.zeros(0, dtype=np.float32))
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_samples_are_rejected(name, bad):
+    y = GOOD.copy()
+    y[100] = bad
+    with pytest.raises(ParameterError, match="not finite"):
+        call(name, y)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_integer_audio_is_a_type_error(name):
+    with pytest.raises(TypeError, match="floating-point"):
+        call(name, (GOOD * 32767).astype(np.int16))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_list_is_a_type_error(name):
+    with pytest.raises(TypeError, match="numpy array"):
+        call(name, GOOD.tolist())
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_stereo_or_scalar_is_a_shape_error(name):
+    with pytest.raises(ParameterError, match="1-D"):
+        call(name, np.stack([GOOD, GOOD]))
+    with pytest.raises(ParameterError, match="1-D"):
+        call(name, np.array(0.5, dtype=np.float32))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_signal_shorter_than_a_frame_is_a_clear_error(name):
+    with pytest.raises(ParameterError, match="shorter than"):
+        call(name, GOOD[:1000])
+
+
+def test_float64_input_is_accepted_and_output_is_float32():
+    out = feature.mfcc(y=GOOD.astype(np.float64))
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, feature.mfcc(y=GOOD))
+
+
+@pytest.mark.parametrize(
+    "name,kwargs,match",
+    [
+        ("mfcc", dict(sr=0), "sr=0"),
+        ("mfcc", dict(sr=-22050), "sr=-22050"),
+        ("melspectrogram", dict(sr=float("nan")), "(?i)sr=nan"),
+        ("melspectrogram", dict(n_mels=0), "n_mels=0"),
+        ("mfcc", dict(n_mels=0), "n_mels=0"),
+        ("melspectrogram", dict(hop_length=0), "hop_length=0"),
+        ("mfcc", dict(hop_length=-5), "hop_length=-5"),
+        ("melspectrogram", dict(fmax=SR), "fmax=22050"),
+        ("melspectrogram", dict(fmin=5000.0, fmax=4000.0), "fmax=4000"),
+        ("melspectrogram", dict(n_fft=0), "n_fft=0"),
+        ("melspectrogram", dict(win_length=4096), "win_length=4096"),
+        ("melspectrogram", dict(power=0.0), "power=0"),
+        ("melspectrogram", dict(window="kaiser"), "window='kaiser'"),
+        ("melspectrogram", dict(pad_mode="wrap"), "pad_mode='wrap'"),
+        ("mfcc", dict(n_mfcc=0), "n_mfcc=0"),
+        ("mfcc", dict(n_mfcc=200), "n_mfcc=200"),
+        ("mfcc", dict(dct_type=3), "dct_type=3"),
+        ("mfcc", dict(lifter=-1), "lifter=-1"),
+        ("chroma_stft", dict(n_chroma=0), "n_chroma=0"),
+        ("chroma_stft", dict(norm=-1.0), "norm=-1"),
+        ("chroma_stft", dict(tuning=float("inf")), "tuning=inf"),
+        ("rms", dict(frame_length=0), "frame_length=0"),
+        ("spectral_rolloff", dict(roll_percent=1.5), "roll_percent=1.5"),
+        ("spectral_contrast", dict(n_bands=0), "n_bands"),
+        ("spectral_contrast", dict(n_bands=9), "Nyquist"),
+        ("spectral_contrast", dict(quantile=0.0), "quantile"),
+        ("spectral_flatness", dict(amin=0.0), "amin=0"),
+        ("spectral_bandwidth", dict(p=0), "p=0"),
+        ("zero_crossing_rate", dict(hop_length=0), "hop_length=0"),
+    ],
+)
+def test_absurd_parameters_name_the_parameter(name, kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        call(name, GOOD, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [dict(n_fft=2048.0), dict(n_mels="128"), dict(center="yes"), dict(htk=1.5)])
+def test_wrongly_typed_parameters_are_type_errors(kwargs):
+    with pytest.raises(TypeError):
+        feature.melspectrogram(y=GOOD, **kwargs)
+
+
+def test_missing_input_is_a_clear_error():
+    with pytest.raises(ParameterError, match="pass y="):
+        feature.mfcc()
+
+
+def test_bad_spectrograms():
+    with pytest.raises(TypeError, match="complex"):
+        feature.spectral_centroid(S=feature.stft(GOOD))
+    with pytest.raises(ParameterError, match="2-D"):
+        feature.spectral_centroid(S=np.ones(10, dtype=np.float32))
+    with pytest.raises(ParameterError, match="non-negative"):
+        feature.spectral_centroid(S=-np.ones((1025, 4), dtype=np.float32))
+    with pytest.raises(ParameterError, match="NaN"):
+        feature.melspectrogram(S=np.full((1025, 4), np.nan, dtype=np.float32))
+    with pytest.raises(ParameterError, match="empty"):
+        feature.melspectrogram(S=np.ones((1025, 0), dtype=np.float32))
+    with pytest.raises(ParameterError, match="frame_length"):
+        feature.rms(S=np.ones((513, 4), dtype=np.float32))
+    with pytest.raises(ParameterError, match="audio"):
+        ser_rs._native.compute_feature("ser162", None, np.ones((1025, 4), dtype=np.float32), SR, {})
+
+
+def test_db_bad_input():
+    with pytest.raises(ParameterError, match="amin"):
+        feature.power_to_db(np.ones((2, 2)), amin=0)
+    with pytest.raises(ParameterError, match="top_db"):
+        feature.power_to_db(np.ones((2, 2)), top_db=-1)
+    with pytest.raises(ParameterError, match="NaN"):
+        feature.power_to_db(np.array([[np.nan, 1.0]]))
+    with pytest.raises(TypeError):
+        feature.power_to_db([[1.0, 2.0]])
+    # 1-D and 3-D inputs keep their shape, as in librosa.
+    assert feature.power_to_db(np.ones(5)).shape == (5,)
+    assert feature.power_to_db(np.ones((2, 3, 4))).shape == (2, 3, 4)
+
+
+def test_delta_bad_input():
+    m = np.ones((20, 5), dtype=np.float32)
+    with pytest.raises(ParameterError, match="cannot exceed"):
+        feature.delta(m)
+    with pytest.raises(ParameterError, match="odd"):
+        feature.delta(m, width=4, mode="nearest")
+    with pytest.raises(ParameterError, match="order"):
+        feature.delta(m, width=3, order=0)
+    with pytest.raises(ParameterError, match="mode"):
+        feature.delta(m, width=3, mode="bogus")
+    with pytest.raises(TypeError):
+        feature.delta(m, width=3.0)
+    with pytest.raises(ParameterError, match="NaN"):
+        feature.delta(np.full((2, 10), np.nan), width=3)
