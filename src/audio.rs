@@ -37,15 +37,25 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { sr: Some(22050), mono: true, offset: 0.0, duration: None }
+        LoadOptions {
+            sr: Some(22050),
+            mono: true,
+            offset: 0.0,
+            duration: None,
+        }
     }
 }
 
 impl LoadOptions {
     fn validate(&self) -> Result<()> {
-        ensure(self.sr != Some(0), || "sr must be a positive sampling rate or None, got 0".to_string())?;
+        ensure(self.sr != Some(0), || {
+            "sr must be a positive sampling rate or None, got 0".to_string()
+        })?;
         ensure(self.offset.is_finite() && self.offset >= 0.0, || {
-            format!("offset must be a finite number of seconds >= 0, got {}", self.offset)
+            format!(
+                "offset must be a finite number of seconds >= 0, got {}",
+                self.offset
+            )
         })?;
         if let Some(duration) = self.duration {
             ensure(duration.is_finite() && duration > 0.0, || {
@@ -118,7 +128,10 @@ pub fn to_mono(channels: &[Vec<f32>]) -> Vec<f32> {
 }
 
 fn finish(decoded: Audio, opts: &LoadOptions) -> Result<Audio> {
-    let Audio { mut channels, sr: native_sr } = decoded;
+    let Audio {
+        mut channels,
+        sr: native_sr,
+    } = decoded;
     if opts.mono && channels.len() > 1 {
         channels = vec![to_mono(&channels)];
     }
@@ -145,7 +158,9 @@ fn open_audio_file(path: &Path) -> Result<File> {
         _ => SerError::Io(format!("Cannot read '{shown}': {e}")),
     })?;
     if metadata.is_dir() {
-        return Err(SerError::Io(format!("'{shown}' is a directory, not an audio file")));
+        return Err(SerError::Io(format!(
+            "'{shown}' is a directory, not an audio file"
+        )));
     }
     File::open(path).map_err(|e| SerError::Io(format!("Cannot open '{shown}': {e}")))
 }
@@ -177,14 +192,31 @@ impl FrameWindow {
 }
 
 /// Third-party decoders must never take the process down, whatever the bytes.
-fn decode_guarded(source: Box<dyn MediaSource>, hint: &Hint, name: &str, opts: &LoadOptions) -> Result<Audio> {
-    catch_panic(&format!("decoding {name}"), || decode(source, hint, name, opts))
+fn decode_guarded(
+    source: Box<dyn MediaSource>,
+    hint: &Hint,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<Audio> {
+    catch_panic(&format!("decoding {name}"), || {
+        decode(source, hint, name, opts)
+    })
 }
 
-fn decode(source: Box<dyn MediaSource>, hint: &Hint, name: &str, opts: &LoadOptions) -> Result<Audio> {
+fn decode(
+    source: Box<dyn MediaSource>,
+    hint: &Hint,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<Audio> {
     let stream = MediaSourceStream::new(source, Default::default());
     let mut format = symphonia::default::get_probe()
-        .probe(hint, stream, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            hint,
+            stream,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .map_err(|e| {
             SerError::decode(format!(
                 "{name} is not a recognised audio file (WAV, FLAC, MP3 or OGG Vorbis): {e}"
@@ -195,9 +227,20 @@ fn decode(source: Box<dyn MediaSource>, hint: &Hint, name: &str, opts: &LoadOpti
     let sr = native_rate(&track, name)?;
     let window = FrameWindow::new(opts, sr);
     let mut collector = Collector::new(window, expected_channels(&track), track.num_frames);
-    let reached_end = pump_packets(format.as_mut(), decoder.as_mut(), track.id, &mut collector, name)?;
+    let reached_end = pump_packets(
+        format.as_mut(),
+        decoder.as_mut(),
+        track.id,
+        &mut collector,
+        name,
+    )?;
     if reached_end {
-        check_not_truncated(format.format_info().short_name, &track, collector.seen, name)?;
+        check_not_truncated(
+            format.format_info().short_name,
+            &track,
+            collector.seen,
+            name,
+        )?;
     }
     collector.into_audio(sr, name)
 }
@@ -270,8 +313,14 @@ fn pump_packets(
                 collector.push(&buffer, name)?;
                 errors.reset();
             }
-            Err(e @ (SymphoniaError::DecodeError(_) | SymphoniaError::IoError(_))) => errors.note(&e)?,
-            Err(e) => return Err(SerError::decode(format!("{name} could not be decoded: {e}"))),
+            Err(e @ (SymphoniaError::DecodeError(_) | SymphoniaError::IoError(_))) => {
+                errors.note(&e)?
+            }
+            Err(e) => {
+                return Err(SerError::decode(format!(
+                    "{name} could not be decoded: {e}"
+                )))
+            }
         }
     }
     Ok(false)
@@ -347,15 +396,26 @@ impl Collector {
             (r, l) => r.or(l).unwrap_or(0),
         };
         let capacity = expected.min(MAX_PREALLOCATED_FRAMES) as usize;
-        let channels = (0..n_channels.unwrap_or(0)).map(|_| Vec::with_capacity(capacity)).collect();
-        Collector { window, channels, seen: 0, scratch: Vec::new() }
+        let channels = (0..n_channels.unwrap_or(0))
+            .map(|_| Vec::with_capacity(capacity))
+            .collect();
+        Collector {
+            window,
+            channels,
+            seen: 0,
+            scratch: Vec::new(),
+        }
     }
 
     fn is_full(&self) -> bool {
         self.window.end().is_some_and(|end| self.seen >= end)
     }
 
-    fn push(&mut self, buffer: &symphonia::core::audio::GenericAudioBufferRef<'_>, name: &str) -> Result<()> {
+    fn push(
+        &mut self,
+        buffer: &symphonia::core::audio::GenericAudioBufferRef<'_>,
+        name: &str,
+    ) -> Result<()> {
         let frames = buffer.frames() as u64;
         if frames == 0 {
             return Ok(());
@@ -364,7 +424,10 @@ impl Collector {
         let first = self.seen;
         self.seen += frames;
         let keep_from = self.window.start.max(first);
-        let keep_to = self.window.end().map_or(self.seen, |end| end.min(self.seen));
+        let keep_to = self
+            .window
+            .end()
+            .map_or(self.seen, |end| end.min(self.seen));
         if keep_from >= keep_to {
             return Ok(());
         }
@@ -392,10 +455,15 @@ impl Collector {
     fn into_audio(self, sr: u32, name: &str) -> Result<Audio> {
         let kept = self.channels.first().map_or(0, Vec::len);
         if kept > 0 {
-            return Ok(Audio { channels: self.channels, sr });
+            return Ok(Audio {
+                channels: self.channels,
+                sr,
+            });
         }
         if self.seen == 0 {
-            return Err(SerError::decode(format!("{name} contains no audio samples")));
+            return Err(SerError::decode(format!(
+                "{name} contains no audio samples"
+            )));
         }
         let total_s = self.seen as f64 / f64::from(sr);
         if self.window.start >= self.seen {
@@ -422,8 +490,12 @@ impl Collector {
 /// Resamples like `librosa.resample(y, orig_sr=..., target_sr=...)` with soxr 'HQ': same output
 /// length, same time alignment, nearly the same frequency response.
 pub fn resample(y: &[f32], orig_sr: u32, target_sr: u32) -> Result<Vec<f32>> {
-    ensure(orig_sr > 0, || format!("orig_sr must be positive, got {orig_sr}"))?;
-    ensure(target_sr > 0, || format!("target_sr must be positive, got {target_sr}"))?;
+    ensure(orig_sr > 0, || {
+        format!("orig_sr must be positive, got {orig_sr}")
+    })?;
+    ensure(target_sr > 0, || {
+        format!("target_sr must be positive, got {target_sr}")
+    })?;
     if orig_sr == target_sr {
         return Ok(y.to_vec());
     }
@@ -432,7 +504,10 @@ pub fn resample(y: &[f32], orig_sr: u32, target_sr: u32) -> Result<Vec<f32>> {
     }
     let mut out = rate_change(y, orig_sr, target_sr)?;
     out.resize(librosa_output_len(y.len(), orig_sr, target_sr), 0.0);
-    Ok(convolve_same(&out, &soxr_hq_shaping_filter(orig_sr, target_sr)))
+    Ok(convolve_same(
+        &out,
+        &soxr_hq_shaping_filter(orig_sr, target_sr),
+    ))
 }
 
 /// librosa computes `ceil(n * (target / orig))` in float64; replicate it to get identical lengths.
@@ -443,12 +518,17 @@ fn librosa_output_len(n: usize, orig_sr: u32, target_sr: u32) -> usize {
 
 fn rate_change(y: &[f32], orig_sr: u32, target_sr: u32) -> Result<Vec<f32>> {
     let fail = |e: &dyn std::fmt::Display| {
-        SerError::parameter(format!("resampling {orig_sr} -> {target_sr} Hz failed: {e}"))
+        SerError::parameter(format!(
+            "resampling {orig_sr} -> {target_sr} Hz failed: {e}"
+        ))
     };
     let mut resampler = fft_resampler(orig_sr, target_sr)?;
     let input = InterleavedSlice::new(y, 1, y.len()).map_err(|e| fail(&e))?;
     // process_all trims the filter delay, so output sample 0 lines up with input sample 0.
-    Ok(resampler.process_all(&input, y.len(), None).map_err(|e| fail(&e))?.take_data())
+    Ok(resampler
+        .process_all(&input, y.len(), None)
+        .map_err(|e| fail(&e))?
+        .take_data())
 }
 
 /// Minimum FFT block, in frames on the lower-rate side. Long enough that rubato's own roll-off
@@ -510,7 +590,8 @@ fn soxr_hq_shaping_filter(orig_sr: u32, target_sr: u32) -> Vec<f32> {
     let band_edge = f64::from(orig_sr.min(target_sr)) / 2.0;
     let cutoff = 0.5 * (1.0 + SOXR_HQ_PASSBAND_END) * band_edge / f64::from(target_sr);
     let half_transition = 0.5 * (1.0 - SOXR_HQ_PASSBAND_END) * band_edge / out_nyquist;
-    let half = (SHAPING_HALF_TAPS_AT_REFERENCE * REFERENCE_HALF_TRANSITION / half_transition).round();
+    let half =
+        (SHAPING_HALF_TAPS_AT_REFERENCE * REFERENCE_HALF_TRANSITION / half_transition).round();
     let half = (half as usize).clamp(1, MAX_SHAPING_HALF_TAPS);
     let taps: Vec<f64> = (0..=2 * half)
         .map(|i| {
@@ -556,14 +637,534 @@ fn convolve_same(x: &[f32], kernel: &[f32]) -> Vec<f32> {
     let n = x.len();
     let mut out = vec![0.0f32; n];
     for (k, &h) in kernel.iter().enumerate() {
-        let (out_start, x_start) = if k >= half { (0, k - half) } else { (half - k, 0) };
+        let (out_start, x_start) = if k >= half {
+            (0, k - half)
+        } else {
+            (half - k, 0)
+        };
         let len = n.saturating_sub(out_start.max(x_start));
         if len == 0 {
             continue;
         }
-        for (o, &v) in out[out_start..out_start + len].iter_mut().zip(&x[x_start..x_start + len]) {
+        for (o, &v) in out[out_start..out_start + len]
+            .iter_mut()
+            .zip(&x[x_start..x_start + len])
+        {
             *o += h * v;
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::PathBuf;
+
+    // -- Test fixtures ------------------------------------------------------------------------
+
+    #[derive(Clone, Copy, Debug)]
+    enum Encoding {
+        U8,
+        I16,
+        I24,
+        I32,
+        F32,
+    }
+
+    impl Encoding {
+        fn bits(self) -> u16 {
+            match self {
+                Encoding::U8 => 8,
+                Encoding::I16 => 16,
+                Encoding::I24 => 24,
+                Encoding::I32 | Encoding::F32 => 32,
+            }
+        }
+
+        /// The value soundfile would read back for `x` after this encoding (and its bytes).
+        fn quantise(self, x: f32) -> (f32, Vec<u8>) {
+            let int =
+                |scale: f64, lo: f64, hi: f64| (f64::from(x) * scale).round().clamp(lo, hi) as i64;
+            match self {
+                Encoding::U8 => {
+                    let q = int(128.0, -128.0, 127.0);
+                    (q as f32 / 128.0, vec![(q + 128) as u8])
+                }
+                Encoding::I16 => {
+                    let q = int(32768.0, -32768.0, 32767.0);
+                    (q as f32 / 32768.0, (q as i16).to_le_bytes().to_vec())
+                }
+                Encoding::I24 => {
+                    let q = int(8388608.0, -8388608.0, 8388607.0);
+                    (q as f32 / 8388608.0, (q as i32).to_le_bytes()[..3].to_vec())
+                }
+                Encoding::I32 => {
+                    let q = int(2147483648.0, -2147483648.0, 2147483647.0);
+                    (
+                        (q as f64 / 2147483648.0) as f32,
+                        (q as i32).to_le_bytes().to_vec(),
+                    )
+                }
+                Encoding::F32 => (x, x.to_le_bytes().to_vec()),
+            }
+        }
+    }
+
+    /// A canonical RIFF/WAVE file, plus the samples soundfile would decode from it.
+    fn wav(encoding: Encoding, sr: u32, channels: &[Vec<f32>]) -> (Vec<u8>, Vec<Vec<f32>>) {
+        let n_ch = channels.len() as u16;
+        let frames = channels[0].len();
+        let mut expected = vec![Vec::with_capacity(frames); channels.len()];
+        let mut data = Vec::new();
+        for i in 0..frames {
+            for (c, ch) in channels.iter().enumerate() {
+                let (value, bytes) = encoding.quantise(ch[i]);
+                expected[c].push(value);
+                data.extend(bytes);
+            }
+        }
+        (
+            wav_with_data_len(encoding, sr, n_ch, &data, data.len() as u32),
+            expected,
+        )
+    }
+
+    /// Lets a test declare a data chunk longer than the bytes that follow (a truncated file).
+    fn wav_with_data_len(
+        encoding: Encoding,
+        sr: u32,
+        n_ch: u16,
+        data: &[u8],
+        declared: u32,
+    ) -> Vec<u8> {
+        let format_tag: u16 = if matches!(encoding, Encoding::F32) {
+            3
+        } else {
+            1
+        };
+        let block_align = n_ch * encoding.bits() / 8;
+        let mut out = Vec::new();
+        out.extend(b"RIFF");
+        out.extend((36 + declared).to_le_bytes());
+        out.extend(b"WAVEfmt ");
+        out.extend(16u32.to_le_bytes());
+        out.extend(format_tag.to_le_bytes());
+        out.extend(n_ch.to_le_bytes());
+        out.extend(sr.to_le_bytes());
+        out.extend((sr * u32::from(block_align)).to_le_bytes());
+        out.extend(block_align.to_le_bytes());
+        out.extend(encoding.bits().to_le_bytes());
+        out.extend(b"data");
+        out.extend(declared.to_le_bytes());
+        out.extend(data);
+        out
+    }
+
+    fn native(sr: Option<u32>) -> LoadOptions {
+        LoadOptions {
+            sr,
+            mono: false,
+            ..Default::default()
+        }
+    }
+
+    fn ramp(n: usize) -> Vec<f32> {
+        (0..n).map(|i| (i as f32 / n as f32) - 0.5).collect()
+    }
+
+    fn sine(freq: f64, sr: u32, n: usize, amp: f64) -> Vec<f32> {
+        (0..n)
+            .map(|i| {
+                (amp * (2.0 * std::f64::consts::PI * freq * i as f64 / f64::from(sr)).sin()) as f32
+            })
+            .collect()
+    }
+
+    /// `../shared/data` next to the crate; absent is a skip locally and a failure on CI.
+    fn shared_data(sub: &str) -> Option<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data")
+            .join(sub);
+        if dir.is_dir() {
+            return Some(dir);
+        }
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {} is missing",
+            dir.display()
+        );
+        eprintln!("skipping: {} not found (real-data test)", dir.display());
+        None
+    }
+
+    fn first_flac_16k() -> Option<PathBuf> {
+        shared_data("ravdess-16k/Actor_01").map(|d| d.join("03-01-01-01-01-01-01.flac"))
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("ser_rs_audio_{}_{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn assert_variant(r: Result<Audio>, want: fn(&SerError) -> bool, needle: &str) {
+        let err = r.expect_err("expected an error");
+        assert!(want(&err), "wrong variant: {err:?}");
+        assert!(
+            err.message().contains(needle),
+            "message {:?} lacks {needle:?}",
+            err.message()
+        );
+    }
+
+    // -- Decoding -----------------------------------------------------------------------------
+
+    #[test]
+    fn every_wav_encoding_round_trips_like_soundfile() {
+        let left = ramp(1000);
+        let right: Vec<f32> = left.iter().map(|x| -0.7 * x + 0.01).collect();
+        for encoding in [
+            Encoding::U8,
+            Encoding::I16,
+            Encoding::I24,
+            Encoding::I32,
+            Encoding::F32,
+        ] {
+            let (bytes, expected) = wav(encoding, 8000, &[left.clone(), right.clone()]);
+            let audio = load_bytes(bytes, &native(None)).unwrap();
+            assert_eq!(audio.sr, 8000);
+            assert_eq!(audio.channels, expected, "{encoding:?}");
+        }
+    }
+
+    #[test]
+    fn load_from_path_matches_load_bytes() {
+        let (bytes, expected) = wav(Encoding::I16, 8000, &[ramp(500)]);
+        let path = temp_file("path.wav", &bytes);
+        let audio = load(&path, &native(None)).unwrap();
+        std::fs::remove_file(&path).ok();
+        assert_eq!(audio.channels, expected);
+    }
+
+    #[test]
+    fn offset_and_duration_pick_frames_like_librosa() {
+        let (bytes, expected) = wav(Encoding::F32, 1000, &[ramp(1000)]);
+        let opts = LoadOptions {
+            offset: 0.25,
+            duration: Some(0.1),
+            ..native(None)
+        };
+        let audio = load_bytes(bytes.clone(), &opts).unwrap();
+        assert_eq!(audio.channels[0], expected[0][250..350]);
+        // int() truncation: 0.0999 s at 1 kHz is 99 frames, not 100.
+        let opts = LoadOptions {
+            offset: 0.9,
+            duration: Some(0.0999),
+            ..native(None)
+        };
+        assert_eq!(load_bytes(bytes.clone(), &opts).unwrap().n_frames(), 99);
+        // A duration past the end just returns what is there.
+        let opts = LoadOptions {
+            offset: 0.95,
+            duration: Some(5.0),
+            ..native(None)
+        };
+        assert_eq!(
+            load_bytes(bytes, &opts).unwrap().channels[0],
+            expected[0][950..]
+        );
+    }
+
+    #[test]
+    fn mono_is_the_channel_mean_and_stereo_is_kept_on_request() {
+        let left = ramp(300);
+        let right: Vec<f32> = left.iter().map(|x| 0.25 - x).collect();
+        let (bytes, expected) = wav(Encoding::F32, 8000, &[left, right]);
+        let mono = load_bytes(
+            bytes.clone(),
+            &LoadOptions {
+                sr: None,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(mono.channels.len(), 1);
+        let mean: Vec<f32> = expected[0]
+            .iter()
+            .zip(&expected[1])
+            .map(|(a, b)| (a + b) / 2.0)
+            .collect();
+        assert_eq!(mono.channels[0], mean);
+        let stereo = load_bytes(bytes, &native(None)).unwrap();
+        assert_eq!(stereo.channels, expected);
+        assert_eq!(stereo.clone().into_mono(), mean);
+        assert_eq!(to_mono(&stereo.channels), mean);
+    }
+
+    #[test]
+    fn default_options_resample_to_22050() {
+        let (bytes, _) = wav(Encoding::I16, 44100, &[sine(440.0, 44100, 4410, 0.5)]);
+        let audio = load_bytes(bytes, &LoadOptions::default()).unwrap();
+        assert_eq!(audio.sr, 22050);
+        assert_eq!(audio.n_frames(), 2205);
+    }
+
+    #[test]
+    fn real_flac_decodes() {
+        let Some(path) = first_flac_16k() else { return };
+        let audio = load(&path, &native(None)).unwrap();
+        assert_eq!(audio.sr, 16000);
+        assert_eq!(audio.channels.len(), 1);
+        assert!(audio.n_frames() > 16000);
+    }
+
+    // -- Resampling ---------------------------------------------------------------------------
+
+    #[test]
+    fn resampled_length_is_librosas_ceil() {
+        for (orig, target) in [
+            (48000, 22050),
+            (16000, 22050),
+            (44100, 22050),
+            (22050, 8000),
+            (8000, 8001),
+        ] {
+            for n in [1usize, 2, 3, 147, 320, 1000, 12345] {
+                let y = resample(&vec![0.1; n], orig, target).unwrap();
+                let want = (n as f64 * (target as f64 / orig as f64)).ceil() as usize;
+                assert_eq!(y.len(), want, "{orig}->{target}, n={n}");
+            }
+        }
+    }
+
+    #[test]
+    fn resampled_sine_keeps_amplitude_and_phase() {
+        for (orig, target) in [(48000, 22050), (16000, 22050), (44100, 22050)] {
+            let y = resample(&sine(440.0, orig, orig as usize, 0.5), orig, target).unwrap();
+            let want = sine(440.0, target, y.len(), 0.5);
+            // Away from the ends, where the zero padding outside the signal is felt.
+            let edge = target as usize / 20;
+            let worst = y[edge..y.len() - edge]
+                .iter()
+                .zip(&want[edge..])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst < 1e-4, "{orig}->{target}: max error {worst}");
+        }
+    }
+
+    #[test]
+    fn resampling_has_no_clicks_at_the_ends() {
+        let y = resample(&vec![0.5; 48000], 48000, 22050).unwrap();
+        // Like soxr, a step at the signal edges rings a little but never overshoots wildly.
+        assert!(
+            y.iter().all(|v| v.abs() < 0.6),
+            "max {}",
+            y.iter().fold(0.0f32, |m, v| m.max(v.abs()))
+        );
+        assert!((y[y.len() / 2] - 0.5).abs() < 1e-5);
+    }
+
+    #[test]
+    fn resample_edge_cases() {
+        assert_eq!(resample(&[1.0, 2.0], 8000, 8000).unwrap(), vec![1.0, 2.0]);
+        assert!(resample(&[], 48000, 22050).unwrap().is_empty());
+        assert!(matches!(
+            resample(&[1.0], 0, 22050),
+            Err(SerError::Parameter(_))
+        ));
+        assert!(matches!(
+            resample(&[1.0], 22050, 0),
+            Err(SerError::Parameter(_))
+        ));
+    }
+
+    // -- Errors -------------------------------------------------------------------------------
+
+    #[test]
+    fn missing_file_is_file_not_found() {
+        let err = load(Path::new("/no/such/dir/x.wav"), &LoadOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            SerError::FileNotFound("No such file: '/no/such/dir/x.wav'".into())
+        );
+    }
+
+    #[test]
+    fn directory_is_io_error() {
+        let r = load(&std::env::temp_dir(), &LoadOptions::default());
+        assert_variant(r, |e| matches!(e, SerError::Io(_)), "directory");
+    }
+
+    #[test]
+    fn non_audio_is_decode_error_naming_the_file() {
+        let path = temp_file("notes.wav", b"this is a text file, not audio at all\n");
+        let r = load(&path, &LoadOptions::default());
+        std::fs::remove_file(&path).ok();
+        assert_variant(r, |e| matches!(e, SerError::Decode(_)), "notes.wav");
+    }
+
+    #[test]
+    fn truncated_wav_is_decode_error() {
+        let (bytes, _) = wav(Encoding::I16, 8000, &[ramp(1000)]);
+        let data = &bytes[44..];
+        let cut = wav_with_data_len(Encoding::I16, 8000, 1, &data[..1200], data.len() as u32);
+        let r = load_bytes(cut, &native(None));
+        assert_variant(
+            r,
+            |e| matches!(e, SerError::Decode(_)),
+            "truncated: header declares 1000 frames, only 600",
+        );
+    }
+
+    #[test]
+    fn truncated_flac_is_decode_error() {
+        let Some(path) = first_flac_16k() else { return };
+        let bytes = std::fs::read(path).unwrap();
+        let r = load_bytes(bytes[..bytes.len() / 2].to_vec(), &native(None));
+        assert_variant(
+            r,
+            |e| matches!(e, SerError::Decode(_)),
+            "truncated: header declares",
+        );
+    }
+
+    #[test]
+    fn empty_wav_is_decode_error() {
+        let bytes = wav_with_data_len(Encoding::I16, 8000, 1, &[], 0);
+        assert_variant(
+            load_bytes(bytes, &native(None)),
+            |e| matches!(e, SerError::Decode(_)),
+            "no audio samples",
+        );
+    }
+
+    #[test]
+    fn offset_past_the_end_is_parameter_error() {
+        let (bytes, _) = wav(Encoding::I16, 1000, &[ramp(1000)]);
+        let opts = LoadOptions {
+            offset: 2.0,
+            ..native(None)
+        };
+        assert_variant(
+            load_bytes(bytes, &opts),
+            |e| matches!(e, SerError::Parameter(_)),
+            "past the end",
+        );
+    }
+
+    #[test]
+    fn bad_options_are_parameter_errors_naming_the_argument() {
+        let (bytes, _) = wav(Encoding::I16, 1000, &[ramp(100)]);
+        let cases = [
+            (
+                LoadOptions {
+                    sr: Some(0),
+                    ..Default::default()
+                },
+                "sr",
+            ),
+            (
+                LoadOptions {
+                    offset: -1.0,
+                    ..Default::default()
+                },
+                "offset",
+            ),
+            (
+                LoadOptions {
+                    offset: f64::NAN,
+                    ..Default::default()
+                },
+                "offset",
+            ),
+            (
+                LoadOptions {
+                    duration: Some(-1.0),
+                    ..Default::default()
+                },
+                "duration",
+            ),
+            (
+                LoadOptions {
+                    duration: Some(f64::NAN),
+                    ..Default::default()
+                },
+                "duration",
+            ),
+            (
+                LoadOptions {
+                    duration: Some(0.0),
+                    ..Default::default()
+                },
+                "duration",
+            ),
+        ];
+        for (opts, name) in cases {
+            assert_variant(
+                load_bytes(bytes.clone(), &opts),
+                |e| matches!(e, SerError::Parameter(_)),
+                name,
+            );
+        }
+    }
+
+    // -- Fuzzing: whatever the bytes, an Ok or a clean Err, never a caught panic --------------
+
+    fn assert_no_panic(bytes: Vec<u8>) {
+        if let Err(e) = load_bytes(bytes, &native(None)) {
+            assert!(
+                !e.message().contains("failed on malformed input"),
+                "decoder panicked: {e}"
+            );
+        }
+    }
+
+    fn mutate(mut bytes: Vec<u8>, edits: &[(usize, u8)], keep: usize) -> Vec<u8> {
+        for &(pos, value) in edits {
+            if !bytes.is_empty() {
+                let i = pos % bytes.len();
+                bytes[i] = value;
+            }
+        }
+        bytes.truncate(keep.max(1));
+        bytes
+    }
+
+    fn sample_wav() -> Vec<u8> {
+        wav(Encoding::I16, 8000, &[ramp(400), ramp(400)]).0
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn fuzz_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            assert_no_panic(bytes);
+        }
+
+        #[test]
+        fn fuzz_mutated_wav(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+                            keep in 0usize..1700) {
+            assert_no_panic(mutate(sample_wav(), &edits, keep));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn fuzz_mutated_real_flac(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+                                  keep_fraction in 0.0f64..1.0) {
+            let Some(path) = first_flac_16k() else { return Ok(()) };
+            let bytes = std::fs::read(path).unwrap();
+            // Early bytes hold the headers, where parser bugs live; bias some edits there.
+            let edits: Vec<(usize, u8)> = edits.iter().enumerate()
+                .map(|(i, &(p, v))| if i % 2 == 0 { (p % 256, v) } else { (p, v) }).collect();
+            let keep = ((bytes.len() as f64) * keep_fraction) as usize;
+            assert_no_panic(mutate(bytes, &edits, keep.max(64)));
+        }
+    }
 }
