@@ -490,6 +490,7 @@ impl Collector {
 /// Resamples like `librosa.resample(y, orig_sr=..., target_sr=...)` with soxr 'HQ': same output
 /// length, same time alignment, nearly the same frequency response.
 pub fn resample(y: &[f32], orig_sr: u32, target_sr: u32) -> Result<Vec<f32>> {
+    validate_audio(y)?;
     ensure(orig_sr > 0, || {
         format!("orig_sr must be positive, got {orig_sr}")
     })?;
@@ -668,6 +669,22 @@ fn convolve_same(x: &[f32], kernel: &[f32]) -> Vec<f32> {
     full.drain(..half);
     full.truncate(x.len());
     full
+}
+
+/// librosa's `util.valid_audio`, plus an explicit refusal of empty signals (librosa would
+/// silently return a frame of zeros).
+pub fn validate_audio(y: &[f32]) -> Result<()> {
+    ensure(!y.is_empty(), || {
+        "the audio signal is empty (0 samples); check the file, offset and duration".to_string()
+    })?;
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        return Err(SerError::parameter(format!(
+            "the audio signal is not finite everywhere (sample {i} is {}); \
+             replace NaN/inf first, e.g. np.nan_to_num(y)",
+            y[i]
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -23,24 +23,9 @@ pub use preset::{ser162, ser162_columns, SER162_LEN};
 pub use spectral::*;
 pub use stft::{frame_count, spectrogram, stft, PadMode, StftParams, Window};
 
-use crate::error::{ensure, Result, SerError};
+pub use crate::audio::validate_audio;
+use crate::error::{ensure, Result};
 use ndarray::ArrayView2;
-
-/// librosa's `util.valid_audio`, plus an explicit refusal of empty signals (librosa would
-/// silently return a frame of zeros).
-pub fn validate_audio(y: &[f32]) -> Result<()> {
-    ensure(!y.is_empty(), || {
-        "the audio signal is empty (0 samples); check the file, offset and duration".to_string()
-    })?;
-    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
-        return Err(SerError::parameter(format!(
-            "the audio signal is not finite everywhere (sample {i} is {}); \
-             replace NaN/inf first, e.g. np.nan_to_num(y)",
-            y[i]
-        )));
-    }
-    Ok(())
-}
 
 /// A user-supplied spectrogram must be finite, with at least one bin and one frame.
 pub fn validate_spectrogram(s: ArrayView2<f32>, name: &str) -> Result<()> {
