@@ -1020,7 +1020,8 @@ mod tests {
     #[test]
     fn resample_edge_cases() {
         assert_eq!(resample(&[1.0, 2.0], 8000, 8000).unwrap(), vec![1.0, 2.0]);
-        assert!(resample(&[], 48000, 22050).unwrap().is_empty());
+        assert!(matches!(resample(&[], 48000, 22050), Err(SerError::Parameter(_))));
+        assert!(matches!(resample(&[f32::NAN; 64], 48000, 22050), Err(SerError::Parameter(_))));
         assert!(matches!(
             resample(&[1.0], 0, 22050),
             Err(SerError::Parameter(_))
