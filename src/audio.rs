@@ -677,7 +677,9 @@ pub fn validate_audio(y: &[f32]) -> Result<()> {
     ensure(!y.is_empty(), || {
         "the audio signal is empty (0 samples); check the file, offset and duration".to_string()
     })?;
-    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+    // Scan branch-free (vectorised); locate the bad sample only when there is one.
+    let finite = y.chunks(4096).all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()));
+    if let Some(i) = (!finite).then(|| y.iter().position(|v| !v.is_finite())).flatten() {
         return Err(SerError::parameter(format!(
             "the audio signal is not finite everywhere (sample {i} is {}); \
              replace NaN/inf first, e.g. np.nan_to_num(y)",

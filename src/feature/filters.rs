@@ -2,6 +2,34 @@
 
 use crate::error::{ensure, Result};
 use ndarray::Array2;
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::thread::LocalKey;
+
+/// Filter banks depend only on their settings, and a corpus uses the same few: keep the last
+/// few built on each thread.
+pub(crate) type Memo<K, V> = RefCell<Vec<(K, Arc<V>)>>;
+const MEMO_SIZE: usize = 16;
+
+pub(crate) fn memoized<K: PartialEq, V>(memo: &'static LocalKey<Memo<K, V>>, key: K, build: impl FnOnce() -> Result<V>) -> Result<Arc<V>> {
+    if let Some(hit) = memo.with(|m| m.borrow().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
+        return Ok(hit);
+    }
+    let value = Arc::new(build()?);
+    memo.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() == MEMO_SIZE {
+            m.remove(0);
+        }
+        m.push((key, value.clone()));
+    });
+    Ok(value)
+}
+
+thread_local! {
+    static MEL_BANKS: Memo<(u64, usize, MelParams), Vec<SparseFilter>> = const { RefCell::new(Vec::new()) };
+    static CHROMA_BANKS: Memo<(u64, usize, usize, u64), Array2<f32>> = const { RefCell::new(Vec::new()) };
+}
 
 /// `librosa.fft_frequencies`: centre frequency of each rfft bin.
 pub fn fft_frequencies(sr: f64, n_fft: usize) -> Vec<f64> {
@@ -110,9 +138,9 @@ impl SparseFilter {
         SparseFilter { start, weights: row[start..end].to_vec() }
     }
 
-    /// The filter's response to one frame of the spectrogram, accumulated in f64.
-    pub fn apply(&self, frame: &[f32]) -> f64 {
-        self.weights.iter().zip(&frame[self.start..]).map(|(&w, &s)| w as f64 * s as f64).sum()
+    /// The filter's response to one frame of the spectrogram.
+    pub fn apply(&self, frame: &[f32]) -> f32 {
+        super::simd::dot(&self.weights, &frame[self.start..self.start + self.weights.len()])
     }
 }
 
@@ -141,10 +169,12 @@ pub fn mel_filter(sr: f64, n_fft: usize, p: &MelParams) -> Result<Array2<f32>> {
     Ok(weights)
 }
 
-/// The mel filter bank, sparse, for applying to many frames.
-pub fn mel_filter_sparse(sr: f64, n_fft: usize, p: &MelParams) -> Result<Vec<SparseFilter>> {
-    let dense = mel_filter(sr, n_fft, p)?;
-    Ok(dense.rows().into_iter().map(|r| SparseFilter::from_dense(r.as_slice().expect("row-major"))).collect())
+/// The mel filter bank, sparse, for applying to many frames (memoised per thread).
+pub fn mel_filter_sparse(sr: f64, n_fft: usize, p: &MelParams) -> Result<Arc<Vec<SparseFilter>>> {
+    memoized(&MEL_BANKS, (sr.to_bits(), n_fft, p.clone()), || {
+        let dense = mel_filter(sr, n_fft, p)?;
+        Ok(dense.rows().into_iter().map(|r| SparseFilter::from_dense(r.as_slice().expect("row-major"))).collect())
+    })
 }
 
 /// `librosa.core.hz_to_octs`.
@@ -153,28 +183,38 @@ pub fn hz_to_octs(f: f64, tuning: f64, bins_per_octave: usize) -> f64 {
     (f / (a440 / 16.0)).log2()
 }
 
+/// [`chroma_filter`], memoised per thread.
+pub fn chroma_filter_cached(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64) -> Result<Arc<Array2<f32>>> {
+    memoized(&CHROMA_BANKS, (sr.to_bits(), n_fft, n_chroma, tuning.to_bits()), || chroma_filter(sr, n_fft, n_chroma, tuning))
+}
+
 /// `librosa.filters.chroma` (ctroct 5, octwidth 2, L2-normalised columns, starting at C), as a
 /// dense `(n_chroma, 1 + n_fft / 2)` f32 matrix.
+///
+/// librosa builds all `n_fft` columns and drops the aliased half; each column is normalised on
+/// its own, so only the kept columns are built here.
 pub fn chroma_filter(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64) -> Result<Array2<f32>> {
     super::ensure_sr(sr)?;
     ensure(n_chroma >= 1 && n_chroma <= 1200, || format!("n_chroma={n_chroma} must be between 1 and 1200"))?;
     ensure(tuning.is_finite(), || format!("tuning={tuning} must be a finite fraction of a bin"))?;
     let nc = n_chroma as f64;
     let (ctroct, octwidth) = (5.0, 2.0);
-    // Bin frequencies over the full (two-sided) FFT, as librosa builds it before dropping aliases.
-    let mut frqbins: Vec<f64> = (1..n_fft).map(|k| nc * hz_to_octs(k as f64 * sr / n_fft as f64, tuning, n_chroma)).collect();
+    let n_bins = n_fft / 2 + 1;
+    // Bin frequencies (one past the kept columns, for the last bin width).
+    let n_freq = (n_bins + 1).min(n_fft);
+    let mut frqbins: Vec<f64> = (1..n_freq).map(|k| nc * hz_to_octs(k as f64 * sr / n_fft as f64, tuning, n_chroma)).collect();
     // The 0 Hz bin is given a value 1.5 octaves below bin 1.
     frqbins.insert(0, frqbins.first().copied().unwrap_or(0.0) - 1.5 * nc);
-    let binwidth: Vec<f64> = (0..n_fft).map(|k| if k + 1 < n_fft { (frqbins[k + 1] - frqbins[k]).max(1.0) } else { 1.0 }).collect();
+    let binwidth: Vec<f64> = (0..n_bins).map(|k| if k + 1 < n_fft { (frqbins[k + 1] - frqbins[k]).max(1.0) } else { 1.0 }).collect();
     let half = (nc / 2.0).round();
-    let mut wts = Array2::<f64>::zeros((n_chroma, n_fft));
+    let mut wts = Array2::<f64>::zeros((n_chroma, n_bins));
     for c in 0..n_chroma {
-        for k in 0..n_fft {
+        for k in 0..n_bins {
             let d = (frqbins[k] - c as f64 + half + 10.0 * nc).rem_euclid(nc) - half;
             wts[[c, k]] = (-0.5 * (2.0 * d / binwidth[k]).powi(2)).exp();
         }
     }
-    for k in 0..n_fft {
+    for k in 0..n_bins {
         let norm = wts.column(k).iter().map(|v| v * v).sum::<f64>().sqrt();
         let scale = if norm < f64::MIN_POSITIVE { 1.0 } else { norm };
         let octave_weight = (-0.5 * ((frqbins[k] / nc - ctroct) / octwidth).powi(2)).exp();
@@ -182,7 +222,6 @@ pub fn chroma_filter(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64) -> Res
     }
     // Start at C rather than A: roll the rows by -3 semitones' worth of bins.
     let shift = 3 * (n_chroma / 12);
-    let n_bins = n_fft / 2 + 1;
     Ok(Array2::from_shape_fn((n_chroma, n_bins), |(c, k)| wts[[(c + shift) % n_chroma, k]] as f32))
 }
 

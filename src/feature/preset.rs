@@ -2,7 +2,7 @@
 
 use super::filters::MelParams;
 use super::spectral::{chroma_stft_frames, melspectrogram_frames, mfcc_from_log_mel, power_to_db, rms, zero_crossing_rate, FrameNorm, Input, MfccParams};
-use super::stft::{magnitude, stft_frames, PadMode, StftParams};
+use super::stft::{spectrogram_frames, PadMode, StftParams};
 use super::ensure_sr;
 use crate::error::Result;
 use ndarray::{Array2, ArrayView2, Axis};
@@ -36,7 +36,7 @@ fn frame_means(m: ArrayView2<f32>) -> Vec<f32> {
 pub fn ser162(y: &[f32], sr: f64) -> Result<Vec<f32>> {
     ensure_sr(sr)?;
     let stft = StftParams::default();
-    let magnitude: Array2<f32> = stft_frames(y, &stft)?.mapv(magnitude);
+    let magnitude: Array2<f32> = spectrogram_frames(y, &stft, 1.0)?;
     let power = magnitude.mapv(|m| m * m);
     // The spectral helpers take librosa's (bins, frames) orientation: a transposed view.
     let chroma = chroma_stft_frames(Input::Spectrogram(magnitude.t()), sr, &stft, None, 12, FrameNorm::Max)?;

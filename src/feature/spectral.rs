@@ -1,6 +1,6 @@
 //! Spectral features: `librosa.feature.*` and the dB conversions of `librosa.core`.
 
-use super::filters::{chroma_filter, fft_frequencies, linspace, mel_filter_sparse, MelParams};
+use super::filters::{chroma_filter_cached, fft_frequencies, linspace, mel_filter_sparse, MelParams};
 use super::stft::{frame_count, infer_n_fft, pad_signal, spectrogram_frames, time_major, PadMode, StftParams};
 use super::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
 use crate::error::{ensure, Result, SerError};
@@ -70,14 +70,30 @@ fn to_db<I: Iterator<Item = f64>>(values: I, ref_value: f64, amin: f64, top_db: 
     db
 }
 
+/// [`power_to_db`] over f32 values in place, in f32 as librosa computes it for f32 input.
+fn power_to_db_in_place(values: &mut [f32], ref_value: f64, amin: f64, top_db: Option<f64>) {
+    let offset = (10.0 * amin.max(ref_value.abs()).log10()) as f32;
+    let amin = amin as f32;
+    let mut max = f32::NEG_INFINITY;
+    for v in values.iter_mut() {
+        *v = 10.0 * v.max(amin).log10() - offset;
+        max = max.max(*v);
+    }
+    if let Some(top) = top_db {
+        let floor = max - top as f32;
+        values.iter_mut().for_each(|v| *v = v.max(floor));
+    }
+}
+
 /// `librosa.power_to_db(S, ref=ref_value, amin=amin, top_db=top_db)`; a callable `ref` is
 /// evaluated by the caller.
 pub fn power_to_db(s: ArrayView2<f32>, ref_value: f64, amin: f64, top_db: Option<f64>) -> Result<Array2<f32>> {
     check_db_args(amin, top_db)?;
     ensure(ref_value.is_finite(), || format!("ref={ref_value} must be finite"))?;
     validate_spectrogram(s, "S")?;
-    let db = to_db(s.iter().map(|&v| v as f64), ref_value, amin, top_db);
-    Ok(Array2::from_shape_vec(s.raw_dim(), db.into_iter().map(|v| v as f32).collect()).expect("same shape"))
+    let mut out = s.as_standard_layout().into_owned();
+    power_to_db_in_place(out.as_slice_mut().expect("standard layout"), ref_value, amin, top_db);
+    Ok(out)
 }
 
 /// `librosa.amplitude_to_db`: `power_to_db(S**2, ref**2, amin**2, top_db)` on magnitudes.
@@ -85,12 +101,9 @@ pub fn amplitude_to_db(s: ArrayView2<f32>, ref_value: f64, amin: f64, top_db: Op
     check_db_args(amin, top_db)?;
     ensure(ref_value.is_finite(), || format!("ref={ref_value} must be finite"))?;
     validate_spectrogram(s, "S")?;
-    let power = s.iter().map(|&v| {
-        let m = v.abs();
-        (m * m) as f64
-    });
-    let db = to_db(power, ref_value * ref_value, amin * amin, top_db);
-    Ok(Array2::from_shape_vec(s.raw_dim(), db.into_iter().map(|v| v as f32).collect()).expect("same shape"))
+    let mut power = s.mapv(|v| v.abs() * v.abs());
+    power_to_db_in_place(power.as_slice_mut().expect("standard layout"), ref_value * ref_value, amin * amin, top_db);
+    Ok(power)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,8 +117,8 @@ pub fn melspectrogram_frames(input: Input, sr: f64, stft: &StftParams, power: f6
     let bank = mel_filter_sparse(sr, n_fft, mel)?;
     let s = s.view();
     Ok(per_frame(&s, mel.n_mels, |frame, out| {
-        for (o, filt) in out.iter_mut().zip(&bank) {
-            *o = filt.apply(frame) as f32;
+        for (o, filt) in out.iter_mut().zip(bank.iter()) {
+            *o = filt.apply(frame);
         }
     })
     .reversed_axes())
@@ -146,10 +159,15 @@ impl MfccParams {
         ensure(self.lifter.is_finite() && self.lifter >= 0.0, || format!("MFCC lifter={} must be a non-negative number", self.lifter))
     }
 
-    /// The `(n_mfcc, n_mels)` DCT-II matrix, liftering folded in.
-    fn dct_matrix(&self, n_mels: usize) -> Array2<f64> {
+    /// The DCT-II matrix, transposed to `(n_mels, n_mfcc)`, liftering folded in (memoised).
+    fn dct_matrix_t(&self, n_mels: usize) -> std::sync::Arc<Array2<f32>> {
+        let key = (n_mels, self.n_mfcc, self.norm, self.lifter.to_bits());
+        super::filters::memoized(&DCT_MATRICES, key, || Ok(self.build_dct_matrix_t(n_mels))).expect("building a DCT matrix cannot fail")
+    }
+
+    fn build_dct_matrix_t(&self, n_mels: usize) -> Array2<f32> {
         let n = n_mels as f64;
-        Array2::from_shape_fn((self.n_mfcc, n_mels), |(k, i)| {
+        Array2::from_shape_fn((n_mels, self.n_mfcc), |(i, k)| {
             let basis = (std::f64::consts::PI * k as f64 * (2.0 * i as f64 + 1.0) / (2.0 * n)).cos();
             let scale = match self.norm {
                 DctNorm::Ortho if k == 0 => (1.0 / n).sqrt(),
@@ -161,22 +179,27 @@ impl MfccParams {
             } else {
                 1.0
             };
-            basis * scale * lift
+            (basis * scale * lift) as f32
         })
     }
+}
+
+thread_local! {
+    static DCT_MATRICES: super::filters::Memo<(usize, usize, DctNorm, u64), Array2<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// MFCC from a log-power mel spectrogram `(n_mels, n_frames)` (librosa's `mfcc(S=...)`).
 pub fn mfcc_from_log_mel(s_db: ArrayView2<f32>, p: &MfccParams) -> Result<Array2<f32>> {
     validate_spectrogram(s_db, "S")?;
-    let n_mels = s_db.nrows();
-    p.validate(n_mels)?;
-    let dct = p.dct_matrix(n_mels);
-    Ok(per_frame(&time_major(s_db), p.n_mfcc, |frame, out| {
-        for (o, row) in out.iter_mut().zip(dct.rows()) {
-            *o = row.iter().zip(frame).map(|(&c, &x)| c * x as f64).sum::<f64>() as f32;
-        }
-    }))
+    p.validate(s_db.nrows())?;
+    Ok(dct_frames(time_major(s_db), p).reversed_axes())
+}
+
+/// The DCT of each time-major frame: `(n_frames, n_mfcc)`.
+fn dct_frames(frames: ArrayView2<f32>, p: &MfccParams) -> Array2<f32> {
+    let dct_t = p.dct_matrix_t(frames.ncols());
+    let basis = dct_t.as_slice().expect("row-major");
+    per_frame(&frames, p.n_mfcc, |frame, out| super::simd::vec_mat(frame, basis, out)).reversed_axes()
 }
 
 /// `librosa.feature.mfcc(y=...)`: DCT of `power_to_db(melspectrogram(y))` (ref 1, amin 1e-10,
@@ -186,9 +209,9 @@ pub fn mfcc(y: &[f32], sr: f64, p: &MfccParams, stft: &StftParams, power: f64, m
     ensure_sr(sr)?;
     mel.validate(sr)?;
     p.validate(mel.n_mels)?;
-    let mel_spec = melspectrogram(Input::Audio(y), sr, stft, power, mel)?;
-    let db = power_to_db(mel_spec.view(), 1.0, 1e-10, Some(80.0))?;
-    mfcc_from_log_mel(db.view(), p)
+    let mut frames = melspectrogram_frames(Input::Audio(y), sr, stft, power, mel)?;
+    power_to_db_in_place(frames.as_slice_mut().expect("row-major"), 1.0, 1e-10, Some(80.0));
+    Ok(dct_frames(frames.view(), p).reversed_axes())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,17 +236,15 @@ fn normalize_frame(frame: &mut [f32], norm: FrameNorm) {
     frame.iter_mut().for_each(|v| *v = (*v as f64 / length) as f32);
 }
 
-/// `numpy.gradient` along one frame (first differences at the edges).
-fn gradient(x: &[f32]) -> Vec<f32> {
+/// `numpy.gradient` of a frame at bin `i` (first differences at the edges).
+fn gradient_at(x: &[f32], i: usize) -> f32 {
     let n = x.len();
-    (0..n)
-        .map(|i| match (i, n) {
-            (_, 1) => 0.0,
-            (0, _) => x[1] - x[0],
-            (i, n) if i == n - 1 => x[n - 1] - x[n - 2],
-            (i, _) => (x[i + 1] - x[i - 1]) / 2.0,
-        })
-        .collect()
+    match i {
+        _ if n == 1 => 0.0,
+        0 => x[1] - x[0],
+        i if i == n - 1 => x[n - 1] - x[n - 2],
+        i => (x[i + 1] - x[i - 1]) / 2.0,
+    }
 }
 
 /// librosa's `_parabolic_interpolation` stencil: the offset of the parabola's optimum through
@@ -243,48 +264,51 @@ fn parabolic_shift(x: &[f32], i: usize) -> f32 {
 }
 
 /// `librosa.piptrack` with its defaults (fmin 150 Hz, fmax 4 kHz, threshold 0.1 of the frame's
-/// maximum), returning the (frequency, magnitude) of every detected peak.
+/// maximum), returning the (frequency, magnitude) of every detected peak. Only the bins inside
+/// the frequency range are examined; the arithmetic follows librosa's dtypes step by step.
 fn piptrack_peaks(s: &ArrayView2<f32>, sr: f64, n_fft: usize) -> Vec<(f32, f32)> {
     let (fmin, fmax, threshold) = (150.0f64, 4000.0f64.min(sr / 2.0), 0.1f32);
     let freqs = fft_frequencies(sr, n_fft);
+    let first = freqs.iter().position(|&f| f >= fmin).unwrap_or(freqs.len());
+    let end = freqs.iter().position(|&f| f >= fmax).unwrap_or(freqs.len());
     let mut peaks = Vec::new();
     let mut buf = Vec::new();
     for frame in s.rows() {
-        buf.clear();
-        buf.extend(frame.iter().copied());
-        let x = &buf;
-        let ref_value = threshold * x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let gated = |i: usize| if x[i] > ref_value { x[i] } else { 0.0 };
-        let grad = gradient(x);
-        let n = x.len();
-        for i in 0..n {
-            if !(fmin <= freqs[i] && freqs[i] < fmax) {
-                continue;
+        let x: &[f32] = match frame.as_slice() {
+            Some(x) => x,
+            None => {
+                buf.clear();
+                buf.extend(frame.iter().copied());
+                &buf
             }
+        };
+        let n = x.len();
+        let ref_value = threshold * super::simd::max(x);
+        let gated = |i: usize| if x[i] > ref_value { x[i] } else { 0.0 };
+        for i in first..end.min(n) {
             // librosa.util.localmax on the gated frame, edges padded by repetition.
-            let prev = gated(i.saturating_sub(1));
-            let next = gated((i + 1).min(n - 1));
             let here = gated(i);
-            if !(here > prev && here >= next) {
+            if !(here > gated(i.saturating_sub(1)) && here >= gated((i + 1).min(n - 1))) {
                 continue;
             }
             let shift = parabolic_shift(x, i);
             let freq = ((i as f64 + shift as f64) * sr / n_fft as f64) as f32;
-            let mag = x[i] + 0.5 * grad[i] * shift;
+            let mag = x[i] + 0.5 * gradient_at(x, i) * shift;
             peaks.push((freq, mag));
         }
     }
     peaks
 }
 
-/// `numpy.median` of f32 values.
+/// `numpy.median` of f32 values (linear-time selection instead of a full sort).
 fn median_f32(v: &mut [f32]) -> f32 {
-    v.sort_by(f32::total_cmp);
     let n = v.len();
+    let (below, &mut upper, _) = v.select_nth_unstable_by(n / 2, f32::total_cmp);
     if n % 2 == 1 {
-        v[n / 2]
+        upper
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        let lower = below.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        (lower + upper) / 2.0
     }
 }
 
@@ -347,15 +371,15 @@ pub fn chroma_stft_frames(input: Input, sr: f64, stft: &StftParams, tuning: Opti
         Some(t) => t,
         None => estimate_tuning(&s, sr, n_fft, n_chroma),
     };
-    let fb = chroma_filter(sr, n_fft, n_chroma, tuning)?;
+    let fb = chroma_filter_cached(sr, n_fft, n_chroma, tuning)?;
     ensure(fb.ncols() == s.ncols(), || format!("S has {} frequency bins but n_fft={n_fft} implies {}", s.ncols(), fb.ncols()))?;
-    Ok(per_frame(&s, n_chroma, |frame, out| {
-        for (o, row) in out.iter_mut().zip(fb.rows()) {
-            *o = row.iter().zip(frame).map(|(&w, &x)| w as f64 * x as f64).sum::<f64>() as f32;
-        }
-        normalize_frame(out, norm);
-    })
-    .reversed_axes())
+    // (frames x bins) . (bins x chroma): one f32 matrix product, as librosa's einsum.
+    let mut chroma = Array2::<f32>::zeros((s.nrows(), n_chroma));
+    ndarray::linalg::general_mat_mul(1.0, &s, &fb.t(), 0.0, &mut chroma);
+    for mut frame in chroma.rows_mut() {
+        normalize_frame(frame.as_slice_mut().expect("row-major product"), norm);
+    }
+    Ok(chroma)
 }
 
 /// `librosa.feature.chroma_stft`: `(n_chroma, n_frames)`.
@@ -387,19 +411,36 @@ fn framed_signal(y: &[f32], frame_length: usize, hop_length: usize, center: bool
 /// zero, and zero counts as positive.
 pub fn zero_crossing_rate(y: &[f32], frame_length: usize, hop_length: usize, center: bool) -> Result<Array2<f32>> {
     let (padded, n_frames) = framed_signal(y, frame_length, hop_length, center, PadMode::Edge)?;
-    let negative = |v: f32| (v as f64).abs() > 1e-10 && v.is_sign_negative();
-    // crossings[j]: a sign change between samples j - 1 and j; prefix sums count them per frame.
-    let mut prefix = vec![0u32; padded.len() + 1];
-    for j in 0..padded.len() {
-        let crossing = j > 0 && negative(padded[j]) != negative(padded[j - 1]);
-        prefix[j + 1] = prefix[j] + crossing as u32;
+    // librosa: |x| <= 1e-10 (compared in f64) is zero, and zero is positive. The f32 nearest
+    // 1e-10 lies above it, so for f32 samples "|x| > 1e-10" is exactly "|x| >= 1e-10f32".
+    let negative: Vec<u8> = padded.iter().map(|&v| (v.abs() >= 1e-10f32 && v.is_sign_negative()) as u8).collect();
+    // prefix[j + 1]: sign changes between consecutive samples up to j.
+    let mut prefix = Vec::with_capacity(padded.len() + 1);
+    let mut count = 0u32;
+    prefix.extend([0, 0]);
+    for pair in negative.windows(2) {
+        count += (pair[0] ^ pair[1]) as u32;
+        prefix.push(count);
     }
     Ok(Array2::from_shape_fn((1, n_frames), |(_, t)| {
         let start = t * hop_length;
         // The first sample of a frame has no predecessor within the frame.
-        let count = prefix[start + frame_length] - prefix[start + 1];
-        (count as f64 / frame_length as f64) as f32
+        let crossings = prefix[start + frame_length] - prefix[start + 1];
+        (crossings as f64 / frame_length as f64) as f32
     }))
+}
+
+/// Sum of squares in four independent f64 lanes (vectorised; f64 keeps it exact enough).
+fn sum_of_squares(x: &[f32]) -> f64 {
+    let mut lanes = [0f64; 4];
+    let chunks = x.chunks_exact(4);
+    let tail: f64 = chunks.remainder().iter().map(|&v| (v as f64) * (v as f64)).sum();
+    for c in chunks {
+        for j in 0..4 {
+            lanes[j] += c[j] as f64 * c[j] as f64;
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// `librosa.feature.rms(y=...)`: `(1, n_frames)`.
@@ -407,7 +448,7 @@ pub fn rms(y: &[f32], frame_length: usize, hop_length: usize, center: bool, pad_
     let (padded, n_frames) = framed_signal(y, frame_length, hop_length, center, pad_mode)?;
     Ok(Array2::from_shape_fn((1, n_frames), |(_, t)| {
         let frame = &padded[t * hop_length..t * hop_length + frame_length];
-        let power = frame.iter().map(|&v| (v * v) as f64).sum::<f64>() / frame_length as f64;
+        let power = sum_of_squares(frame) / frame_length as f64;
         power.sqrt() as f32
     }))
 }

@@ -1,9 +1,9 @@
 //! Short-time Fourier transform, as `librosa.stft`.
 
-use super::validate_audio;
+use super::{simd, validate_audio};
 use crate::error::{ensure, Result, SerError};
 use ndarray::{Array2, ArrayView2};
-use num_complex::Complex32;
+use num_complex::{Complex32, Complex64};
 use realfft::{RealFftPlanner, RealToComplex};
 use std::cell::RefCell;
 use std::f64::consts::PI;
@@ -178,7 +178,7 @@ fn forward_plan(n_fft: usize) -> Arc<dyn RealToComplex<f64>> {
 }
 
 /// Frames of `y` ready for analysis: padded when centred, and checked to hold one frame.
-fn analysis_signal(y: &[f32], params: &StftParams) -> Result<Vec<f32>> {
+fn analysis_signal(y: &[f32], params: &StftParams) -> Result<Vec<f64>> {
     validate_audio(y)?;
     params.validate()?;
     ensure(y.len() >= params.n_fft, || {
@@ -189,7 +189,40 @@ fn analysis_signal(y: &[f32], params: &StftParams) -> Result<Vec<f32>> {
             params.n_fft
         )
     })?;
-    Ok(if params.center { pad_signal(y, params.n_fft / 2, params.pad_mode) } else { y.to_vec() })
+    let padded = if params.center { pad_signal(y, params.n_fft / 2, params.pad_mode) } else { y.to_vec() };
+    // Frames overlap: convert each sample to f64 once, not once per frame.
+    Ok(padded.into_iter().map(f64::from).collect())
+}
+
+/// Calls `visit(t, spectrum)` with the f64 spectrum of every analysis frame `t`, windowed and
+/// transformed as `librosa.stft` does; returns the number of frames. Callers keep only what they
+/// need from each spectrum, so no complex matrix is built when magnitudes suffice.
+fn for_each_spectrum(y: &[f32], params: &StftParams, mut visit: impl FnMut(usize, &[Complex64])) -> Result<usize> {
+    let padded = analysis_signal(y, params)?;
+    let n_fft = params.n_fft;
+    let hop = params.hop_length();
+    let n_frames = frame_count(padded.len(), n_fft, hop)?;
+    let window = params.padded_window()?;
+    // One real FFT per frame: packing two frames into one complex FFT would leak rounding noise
+    // from a loud frame into a silent one, whose spectrum must stay exactly zero.
+    let plan = forward_plan(n_fft);
+    let mut input = plan.make_input_vec();
+    let mut spectrum = plan.make_output_vec();
+    let mut scratch = plan.make_scratch_vec();
+    for t in 0..n_frames {
+        simd::apply_window(&padded[t * hop..t * hop + n_fft], &window, &mut input);
+        plan.process_with_scratch(&mut input, &mut spectrum, &mut scratch)
+            .map_err(|e| SerError::parameter(format!("FFT failed: {e}")))?;
+        visit(t, &spectrum);
+    }
+    Ok(n_frames)
+}
+
+/// Frames of a centred/padded signal: how many the STFT will produce.
+fn stft_frame_count(y: &[f32], params: &StftParams) -> Result<usize> {
+    params.validate()?;
+    let len = if params.center { y.len() + 2 * (params.n_fft / 2) } else { y.len() };
+    frame_count(len, params.n_fft, params.hop_length())
 }
 
 /// Complex STFT, time-major `(n_frames, 1 + n_fft / 2)`.
@@ -197,28 +230,12 @@ fn analysis_signal(y: &[f32], params: &StftParams) -> Result<Vec<f32>> {
 /// Unlike librosa, a signal shorter than `n_fft` is an error even when centred: librosa only
 /// warns and returns frames made mostly of padding.
 pub fn stft_frames(y: &[f32], params: &StftParams) -> Result<Array2<Complex32>> {
-    let padded = analysis_signal(y, params)?;
-    let n_fft = params.n_fft;
-    let hop = params.hop_length();
-    let n_frames = frame_count(padded.len(), n_fft, hop)?;
-    let window = params.padded_window()?;
-    let plan = forward_plan(n_fft);
-    let n_bins = n_fft / 2 + 1;
-    let mut out = Array2::<Complex32>::zeros((n_frames, n_bins));
-    let mut input = plan.make_input_vec();
-    let mut spectrum = plan.make_output_vec();
-    let mut scratch = plan.make_scratch_vec();
-    for (t, mut row) in out.rows_mut().into_iter().enumerate() {
-        let frame = &padded[t * hop..t * hop + n_fft];
-        for ((x, &s), &w) in input.iter_mut().zip(frame).zip(&window) {
-            *x = s as f64 * w;
-        }
-        plan.process_with_scratch(&mut input, &mut spectrum, &mut scratch)
-            .map_err(|e| SerError::parameter(format!("FFT failed: {e}")))?;
-        for (o, c) in row.iter_mut().zip(&spectrum) {
+    let mut out = Array2::<Complex32>::zeros((stft_frame_count(y, params).unwrap_or(0), params.n_fft / 2 + 1));
+    for_each_spectrum(y, params, |t, spectrum| {
+        for (o, c) in out.row_mut(t).iter_mut().zip(spectrum) {
             *o = Complex32::new(c.re as f32, c.im as f32);
         }
-    }
+    })?;
     Ok(out)
 }
 
@@ -230,33 +247,32 @@ pub fn stft(y: &[f32], params: &StftParams) -> Result<Array2<Complex32>> {
 /// `|z|` exactly as numpy's `abs` of complex64 computes it (its SIMD loop: the larger part times
 /// `sqrt(fma(r, r, 1))`, `r` the ratio of the parts, in f32), so that magnitudes, and every
 /// discrete choice librosa makes from them (tuning, peaks, rolloff), agree bit for bit. The
-/// fused multiply-add is done in f64, which is exact here and needs no FMA hardware.
-pub fn magnitude(z: Complex32) -> f32 {
-    let (re, im) = (z.re.abs(), z.im.abs());
+/// fused multiply-add is done in f64, which is exact here and needs no FMA hardware. Written
+/// without branches so the compiler vectorises it (inputs are finite).
+#[inline]
+pub fn magnitude(re: f32, im: f32) -> f32 {
+    let (re, im) = (re.abs(), im.abs());
     let (larger, smaller) = (re.max(im), re.min(im));
-    if larger == 0.0 || smaller.is_infinite() {
-        return larger;
-    }
-    let ratio = smaller / larger;
+    let ratio = if larger > 0.0 { smaller / larger } else { 0.0 };
     let fma = (ratio as f64 * ratio as f64 + 1.0) as f32;
     fma.sqrt() * larger
 }
 
-/// `np.abs(stft(y)) ** power`, time-major. Magnitudes are rounded to f32 before the power is
-/// taken, as librosa does.
+/// `np.abs(stft(y)) ** power`, time-major. Each spectrum is rounded to complex f32 and its
+/// magnitude taken before the power, as librosa does.
 pub fn spectrogram_frames(y: &[f32], params: &StftParams, power: f64) -> Result<Array2<f32>> {
     ensure(power.is_finite() && power > 0.0, || format!("power={power} must be a positive number"))?;
-    let spec = stft_frames(y, params)?;
-    Ok(spec.mapv(|c| {
-        let mag = magnitude(c);
-        if power == 1.0 {
-            mag
-        } else if power == 2.0 {
-            mag * mag
-        } else {
-            (mag as f64).powf(power) as f32
+    let mut out = Array2::<f32>::zeros((stft_frame_count(y, params).unwrap_or(0), params.n_fft / 2 + 1));
+    let (mut re, mut im) = (vec![0f32; params.n_fft / 2 + 1], vec![0f32; params.n_fft / 2 + 1]);
+    for_each_spectrum(y, params, |t, spectrum| {
+        let mut row = out.row_mut(t);
+        let row = row.as_slice_mut().expect("row-major");
+        simd::magnitudes(spectrum, &mut re, &mut im, row, power == 2.0);
+        if power != 1.0 && power != 2.0 {
+            row.iter_mut().for_each(|m| *m = (*m as f64).powf(power) as f32);
         }
-    }))
+    })?;
+    Ok(out)
 }
 
 /// Magnitude (power 1) or power (2) spectrogram in librosa's orientation.
