@@ -1,18 +1,20 @@
-//! Audio I/O: decoding (symphonia) and resampling (rubato).
+//! Audio I/O: decoding (symphonia) and resampling (FFT overlap-add with a soxr-HQ-like filter).
 //!
 //! [`load`] reproduces `librosa.load` (librosa 0.11): the same float scaling as soundfile, the
 //! same offset/duration arithmetic at the native rate, mean downmix, and a resample to the same
 //! length as soxr 'HQ' produces, with a filter tuned to agree with it closely.
 //!
 //! Everything here is a pure function of its inputs, so it can run on any number of rayon worker
-//! threads at once.
+//! threads at once (the only state is a per-thread cache of resampler set-ups).
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
-use rubato::audioadapter_buffers::direct::InterleavedSlice;
-use rubato::{Fft, FixedSync, Resampler, WindowFunction};
+use num_complex::Complex;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::probe::Hint;
@@ -481,11 +483,14 @@ impl Collector {
 // ---------------------------------------------------------------------------------------------
 // Resampling
 //
-// librosa resamples with soxr 'HQ'. Rubato's FFT resampler alone cannot reproduce soxr's
-// transition band (its cutoff follows from the block length, which the rate ratio quantises), so
-// we split the job: rubato does the rate change with a long, nearly brick-wall filter, and a
-// Kaiser-windowed lowpass at the output rate then imposes soxr HQ's passband edge and roll-off.
-// On RAVDESS speech this agrees with librosa to ~70-80 dB SNR instead of ~45 dB.
+// librosa resamples with soxr 'HQ'. We reproduce its response with one linear-phase filter: a
+// Kaiser-windowed lowpass with soxr HQ's passband edge and roll-off, designed at the output rate
+// (fitted to librosa's output; ~70-85 dB SNR on RAVDESS speech). The rate change and the filter
+// are one FFT overlap-add pass: each block of input is transformed, its spectrum is multiplied by
+// the filter's response and cut (or zero-extended) to the output band, and the inverse transform
+// at the output length yields the filtered block already at the output rate. Truncating the
+// spectrum is an ideal band-limited interpolation, so the filter alone sets the response, and a
+// block's content maps to a whole number of output samples, so the blocks line up exactly.
 
 /// Resamples like `librosa.resample(y, orig_sr=..., target_sr=...)` with soxr 'HQ': same output
 /// length, same time alignment, nearly the same frequency response.
@@ -500,15 +505,10 @@ pub fn resample(y: &[f32], orig_sr: u32, target_sr: u32) -> Result<Vec<f32>> {
     if orig_sr == target_sr {
         return Ok(y.to_vec());
     }
-    if y.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = rate_change(y, orig_sr, target_sr)?;
-    out.resize(librosa_output_len(y.len(), orig_sr, target_sr), 0.0);
-    Ok(convolve_same(
-        &out,
-        &soxr_hq_shaping_filter(orig_sr, target_sr),
-    ))
+    let out_len = librosa_output_len(y.len(), orig_sr, target_sr);
+    Ok(with_cached_resampler(orig_sr, target_sr, |r| {
+        r.process(y, out_len)
+    }))
 }
 
 /// librosa computes `ceil(n * (target / orig))` in float64; replicate it to get identical lengths.
@@ -517,53 +517,108 @@ fn librosa_output_len(n: usize, orig_sr: u32, target_sr: u32) -> usize {
     (n as f64 * ratio).ceil() as usize
 }
 
-fn rate_change(y: &[f32], orig_sr: u32, target_sr: u32) -> Result<Vec<f32>> {
-    let fail = |e: &dyn std::fmt::Display| {
-        SerError::parameter(format!(
-            "resampling {orig_sr} -> {target_sr} Hz failed: {e}"
-        ))
-    };
-    let mut resampler = fft_resampler(orig_sr, target_sr)?;
-    let input = InterleavedSlice::new(y, 1, y.len()).map_err(|e| fail(&e))?;
-    // process_all trims the filter delay, so output sample 0 lines up with input sample 0.
-    Ok(resampler
-        .process_all(&input, y.len(), None)
-        .map_err(|e| fail(&e))?
-        .take_data())
+/// Rate pairs whose resamplers each thread keeps. A batch uses one or two pairs; the bound only
+/// stops a caller cycling through many rates from growing memory without limit.
+const CACHED_RATE_PAIRS: usize = 4;
+
+thread_local! {
+    /// Designing the filter and planning the FFTs costs as much as resampling a few seconds of
+    /// audio, and `load` is called for many files in a row at the same rates, so each thread
+    /// builds a resampler once per rate pair. Most recently used first.
+    static RESAMPLERS: RefCell<Vec<BlockResampler>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Minimum FFT block, in frames on the lower-rate side. Long enough that rubato's own roll-off
-/// lies above soxr's stopband edge, so the shaping filter alone decides the response.
-const MIN_BLOCK_FRAMES: usize = 2048;
-const RUBATO_WINDOW: WindowFunction = WindowFunction::BlackmanHarris2;
-/// Blocks per processing chunk: only affects call overhead, not the result.
-const BLOCKS_PER_CHUNK: usize = 4;
-
-fn fft_resampler(orig_sr: u32, target_sr: u32) -> Result<Fft<f32>> {
-    let block_in = fft_block_len(orig_sr as usize, target_sr as usize);
-    Fft::new_custom(
-        orig_sr as usize,
-        target_sr as usize,
-        block_in * BLOCKS_PER_CHUNK,
-        BLOCKS_PER_CHUNK,
-        1,
-        RUBATO_WINDOW,
-        FixedSync::Input,
-    )
-    .map_err(|e| SerError::parameter(format!("cannot resample {orig_sr} -> {target_sr} Hz: {e}")))
+fn with_cached_resampler<R>(
+    orig_sr: u32,
+    target_sr: u32,
+    f: impl FnOnce(&mut BlockResampler) -> R,
+) -> R {
+    RESAMPLERS.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let resampler = match cache.iter().position(|r| r.rates == (orig_sr, target_sr)) {
+            Some(i) => cache.remove(i),
+            None => BlockResampler::new(orig_sr, target_sr),
+        };
+        cache.insert(0, resampler);
+        cache.truncate(CACHED_RATE_PAIRS);
+        f(&mut cache[0])
+    })
 }
 
-/// The FFT block must be a whole number of rate-ratio units. Both block sizes must also be even:
-/// the resampler trims `block_out / 2` frames of delay while the filter's true delay is
-/// `block_in / 2` input frames, and the two agree only when neither is halved with a remainder.
-fn fft_block_len(orig_sr: usize, target_sr: usize) -> usize {
-    let g = gcd(orig_sr, target_sr);
-    let (unit_in, unit_out) = (orig_sr / g, target_sr / g);
-    let mut units = MIN_BLOCK_FRAMES.div_ceil(unit_in.min(unit_out)).max(1);
-    if units % 2 == 1 && (unit_in % 2 == 1 || unit_out % 2 == 1) {
-        units += 1;
+/// Block sizes in rate units: a unit is `orig / gcd` input samples and `target / gcd` output
+/// samples, the shortest stretch of time that is a whole number of samples at both rates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct BlockGeometry {
+    unit_in: usize,
+    unit_out: usize,
+    /// Zeros on each side of a block, wide enough for the filter's spread not to wrap around.
+    pad_units: usize,
+    /// Fresh input per block.
+    hop_units: usize,
+}
+
+impl BlockGeometry {
+    fn fft_units(&self) -> usize {
+        2 * self.pad_units + self.hop_units
     }
-    units * unit_in
+
+    fn fft_in(&self) -> usize {
+        self.fft_units() * self.unit_in
+    }
+
+    fn fft_out(&self) -> usize {
+        self.fft_units() * self.unit_out
+    }
+
+    /// FFT work per input sample, roughly: n log n per transform, several times that for sizes
+    /// with a prime factor above 7 (rustfft's slow paths).
+    fn cost_per_input_sample(&self) -> f64 {
+        let transform = |n: usize| {
+            let n_log_n = n as f64 * (n as f64).log2();
+            if is_7_smooth(n) {
+                n_log_n
+            } else {
+                4.0 * n_log_n
+            }
+        };
+        (transform(self.fft_in()) + transform(self.fft_out()))
+            / (self.hop_units * self.unit_in) as f64
+    }
+}
+
+/// Largest block, in multiples of the padding on both sides: beyond ~16 the per-sample FFT cost
+/// barely falls while the buffers fall out of cache.
+const MAX_HOP_PER_PADDING: usize = 8;
+
+/// The cheapest geometry for a filter reaching `half_taps` output samples either side of centre.
+fn choose_geometry(orig_sr: u32, target_sr: u32, half_taps: usize) -> BlockGeometry {
+    let g = gcd(orig_sr as usize, target_sr as usize);
+    let (unit_in, unit_out) = (orig_sr as usize / g, target_sr as usize / g);
+    let pad_units = (half_taps + 1).div_ceil(unit_out);
+    let max_hop = MAX_HOP_PER_PADDING * 2 * pad_units;
+    (1..=max_hop)
+        .map(|hop_units| BlockGeometry {
+            unit_in,
+            unit_out,
+            pad_units,
+            hop_units,
+        })
+        // Even lengths take realfft's fast path (a complex FFT of half the length).
+        .filter(|geo| geo.fft_in() % 2 == 0 && geo.fft_out() % 2 == 0)
+        .min_by(|a, b| {
+            a.cost_per_input_sample()
+                .total_cmp(&b.cost_per_input_sample())
+        })
+        .expect("an even number of units always gives even FFT lengths")
+}
+
+fn is_7_smooth(mut n: usize) -> bool {
+    for p in [2, 3, 5, 7] {
+        while n % p == 0 {
+            n /= p;
+        }
+    }
+    n == 1
 }
 
 fn gcd(mut a: usize, mut b: usize) -> usize {
@@ -571,6 +626,131 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
         (a, b) = (b, a % b);
     }
     a
+}
+
+/// FFT overlap-add resampler for one rate pair; see the section comment. Holds its FFT plans,
+/// the filter's response and the scratch buffers, so resampling a signal allocates only the
+/// output.
+struct BlockResampler {
+    rates: (u32, u32),
+    geometry: BlockGeometry,
+    forward: Arc<dyn RealToComplex<f32>>,
+    inverse: Arc<dyn ComplexToReal<f32>>,
+    /// The shaping filter's (real, zero-phase) response on the bins both rates share, with the
+    /// FFT normalisation folded in.
+    response: Vec<f32>,
+    block_in: Vec<f32>,
+    spectrum_in: Vec<Complex<f32>>,
+    spectrum_out: Vec<Complex<f32>>,
+    block_out: Vec<f32>,
+    scratch: Vec<Complex<f32>>,
+}
+
+impl BlockResampler {
+    fn new(orig_sr: u32, target_sr: u32) -> Self {
+        let kernel = soxr_hq_shaping_filter(orig_sr, target_sr);
+        let geometry = choose_geometry(orig_sr, target_sr, kernel.len() / 2);
+        Self::with_geometry(orig_sr, target_sr, &kernel, geometry)
+    }
+
+    fn with_geometry(
+        orig_sr: u32,
+        target_sr: u32,
+        kernel: &[f64],
+        geometry: BlockGeometry,
+    ) -> Self {
+        let mut planner = RealFftPlanner::<f32>::new();
+        let forward = planner.plan_fft_forward(geometry.fft_in());
+        let inverse = planner.plan_fft_inverse(geometry.fft_out());
+        let shared_bins = geometry.fft_in().min(geometry.fft_out()) / 2;
+        let response = kernel_response(kernel, geometry.fft_out(), shared_bins)
+            .iter()
+            .map(|&h| (h / geometry.fft_in() as f64) as f32)
+            .collect();
+        let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
+        BlockResampler {
+            rates: (orig_sr, target_sr),
+            geometry,
+            block_in: forward.make_input_vec(),
+            spectrum_in: forward.make_output_vec(),
+            spectrum_out: inverse.make_input_vec(),
+            block_out: inverse.make_output_vec(),
+            scratch: vec![Complex::default(); scratch_len],
+            forward,
+            inverse,
+            response,
+        }
+    }
+
+    /// Resamples `y` (zero outside) to `out_len` samples, sample 0 aligned with input sample 0.
+    fn process(&mut self, y: &[f32], out_len: usize) -> Vec<f32> {
+        let geo = self.geometry;
+        let (pad_in, pad_out) = (geo.pad_units * geo.unit_in, geo.pad_units * geo.unit_out);
+        let (hop_in, hop_out) = (geo.hop_units * geo.unit_in, geo.hop_units * geo.unit_out);
+        let mut out = vec![0.0f32; out_len];
+        for (i, chunk) in y.chunks(hop_in).enumerate() {
+            self.filter_block(chunk, pad_in);
+            // block_out[0] is output sample i * hop_out - pad_out.
+            add_overlapping(&mut out, &self.block_out, i * hop_out, pad_out);
+        }
+        out
+    }
+
+    /// Leaves in `block_out` the filtered `chunk` at the output rate, with `pad` units of
+    /// filter spread before and after it.
+    fn filter_block(&mut self, chunk: &[f32], pad_in: usize) {
+        self.block_in.fill(0.0);
+        self.block_in[pad_in..pad_in + chunk.len()].copy_from_slice(chunk);
+        // Buffers sized by the plans themselves, so these transforms cannot fail; the inverse
+        // reports nothing either, because the bins it requires to be real are left at zero.
+        let _ = self.forward.process_with_scratch(
+            &mut self.block_in,
+            &mut self.spectrum_in,
+            &mut self.scratch,
+        );
+        let shared = self.response.len();
+        for ((out, &x), &h) in self.spectrum_out[..shared]
+            .iter_mut()
+            .zip(&self.spectrum_in[..shared])
+            .zip(&self.response)
+        {
+            *out = x * h;
+        }
+        // The inverse transform uses its input as scratch, so the bins above the shared band
+        // must be cleared every time.
+        self.spectrum_out[shared..].fill(Complex::default());
+        let _ = self.inverse.process_with_scratch(
+            &mut self.spectrum_out,
+            &mut self.block_out,
+            &mut self.scratch,
+        );
+    }
+}
+
+/// Adds `block` into `out` as if it started at `start - lead`, dropping what falls outside.
+fn add_overlapping(out: &mut [f32], block: &[f32], start: usize, lead: usize) {
+    let skip = lead.saturating_sub(start);
+    let first = (start + skip - lead).min(out.len());
+    for (o, b) in out[first..].iter_mut().zip(&block[skip..]) {
+        *o += b;
+    }
+}
+
+/// The zero-phase response of an odd, symmetric `kernel` (centre tap in the middle) at the first
+/// `bins` bins of an `n`-point DFT. The taps before the centre wrap to the end of the buffer.
+fn kernel_response(kernel: &[f64], n: usize, bins: usize) -> Vec<f64> {
+    let half = kernel.len() / 2;
+    let mut planner = RealFftPlanner::<f64>::new();
+    let fft = planner.plan_fft_forward(n);
+    let mut buf = fft.make_input_vec();
+    buf[..=half].copy_from_slice(&kernel[half..]);
+    for (i, &tap) in kernel[..half].iter().enumerate() {
+        buf[n - half + i] = tap;
+    }
+    let mut spectrum = fft.make_output_vec();
+    // Planner-sized buffers: cannot fail.
+    let _ = fft.process(&mut buf, &mut spectrum);
+    spectrum[..bins].iter().map(|c| c.re).collect()
 }
 
 /// soxr 'HQ' passes 91.36% of the band below the lower of the two Nyquist frequencies and
@@ -585,8 +765,9 @@ const REFERENCE_HALF_TRANSITION: f64 = 0.5 * (1.0 - SOXR_HQ_PASSBAND_END);
 /// Bounds the cost for extreme upsampling ratios, where soxr's band is tiny relative to ours.
 const MAX_SHAPING_HALF_TAPS: usize = 4096;
 
-/// Linear-phase lowpass at the output rate with soxr HQ's passband edge and roll-off.
-fn soxr_hq_shaping_filter(orig_sr: u32, target_sr: u32) -> Vec<f32> {
+/// Linear-phase lowpass at the output rate with soxr HQ's passband edge and roll-off, with unit
+/// gain at DC.
+fn soxr_hq_shaping_filter(orig_sr: u32, target_sr: u32) -> Vec<f64> {
     let out_nyquist = f64::from(target_sr) / 2.0;
     let band_edge = f64::from(orig_sr.min(target_sr)) / 2.0;
     let cutoff = 0.5 * (1.0 + SOXR_HQ_PASSBAND_END) * band_edge / f64::from(target_sr);
@@ -601,7 +782,7 @@ fn soxr_hq_shaping_filter(orig_sr: u32, target_sr: u32) -> Vec<f32> {
         })
         .collect();
     let gain: f64 = taps.iter().sum();
-    taps.iter().map(|&t| (t / gain) as f32).collect()
+    taps.iter().map(|&t| t / gain).collect()
 }
 
 fn sinc(x: f64) -> f64 {
@@ -629,46 +810,6 @@ fn bessel_i0(x: f64) -> f64 {
         k += 1.0;
     }
     sum
-}
-
-/// Centered convolution with an odd-length kernel, treating the signal as zero outside
-/// (numpy's `mode='same'`). FFT overlap-add: the kernel has a few hundred taps, so this is
-/// several times faster than the direct sum on the resampling hot path.
-fn convolve_same(x: &[f32], kernel: &[f32]) -> Vec<f32> {
-    let taps = kernel.len();
-    let fft_len = (4 * taps).next_power_of_two().max(1024);
-    let block = fft_len - taps + 1;
-    let mut planner = realfft::RealFftPlanner::<f32>::new();
-    let forward = planner.plan_fft_forward(fft_len);
-    let inverse = planner.plan_fft_inverse(fft_len);
-
-    let mut buf = forward.make_input_vec();
-    let mut kernel_spectrum = forward.make_output_vec();
-    buf[..taps].copy_from_slice(kernel);
-    // Length-checked buffers from the planner itself: these calls cannot fail.
-    let _ = forward.process(&mut buf, &mut kernel_spectrum);
-    let scale = 1.0 / fft_len as f32;
-
-    let mut spectrum = forward.make_output_vec();
-    let mut full = vec![0.0f32; x.len() + taps - 1];
-    for (i, chunk) in x.chunks(block).enumerate() {
-        buf.fill(0.0);
-        buf[..chunk.len()].copy_from_slice(chunk);
-        let _ = forward.process(&mut buf, &mut spectrum);
-        for (s, k) in spectrum.iter_mut().zip(&kernel_spectrum) {
-            *s *= *k * scale;
-        }
-        let _ = inverse.process(&mut spectrum, &mut buf);
-        let start = i * block;
-        let span = chunk.len() + taps - 1;
-        for (o, v) in full[start..start + span].iter_mut().zip(&buf[..span]) {
-            *o += v;
-        }
-    }
-    let half = taps / 2;
-    full.drain(..half);
-    full.truncate(x.len());
-    full
 }
 
 /// librosa's `util.valid_audio`, plus an explicit refusal of empty signals (librosa would
@@ -998,30 +1139,109 @@ mod tests {
         assert!((y[y.len() / 2] - 0.5).abs() < 1e-5);
     }
 
+    /// A deterministic broadband test signal: a chirp plus a pseudo-random walk.
+    fn broadband(n: usize) -> Vec<f32> {
+        let mut state = 12345u32;
+        (0..n)
+            .map(|i| {
+                state = state.wrapping_mul(1664525).wrapping_add(1013904223);
+                let noise = (state >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
+                let t = i as f32 / n as f32;
+                0.4 * (900.0 * t * t).sin() + 0.2 * noise
+            })
+            .collect()
+    }
+
     #[test]
-    fn fft_convolution_equals_the_direct_sum() {
-        let x = sine(123.0, 8000, 5000, 0.7);
-        let kernel: Vec<f32> = (0..41).map(|i| ((i as f32) * 0.37).sin() / 20.0).collect();
-        let got = convolve_same(&x, &kernel);
-        assert_eq!(got.len(), x.len());
-        for (i, g) in got.iter().enumerate() {
-            let want: f32 = (0..kernel.len())
-                .filter_map(|k| {
-                    (i + 20)
-                        .checked_sub(k)
-                        .and_then(|j| x.get(j))
-                        .map(|v| v * kernel[k])
-                })
-                .sum();
-            assert!((g - want).abs() < 1e-5, "sample {i}: {g} vs {want}");
+    fn block_size_does_not_change_the_result() {
+        for (orig, target) in [
+            (48000, 22050),
+            (16000, 22050),
+            (44100, 22050),
+            (22050, 8000),
+        ] {
+            let y = broadband(orig as usize / 2);
+            let out_len = librosa_output_len(y.len(), orig, target);
+            let kernel = soxr_hq_shaping_filter(orig, target);
+            let chosen = choose_geometry(orig, target, kernel.len() / 2);
+            let run = |hop_units| {
+                let geometry = BlockGeometry {
+                    hop_units,
+                    ..chosen
+                };
+                BlockResampler::with_geometry(orig, target, &kernel, geometry).process(&y, out_len)
+            };
+            // One block holding the whole signal is plain (non-blocked) filtering.
+            let whole = run(y.len().div_ceil(chosen.unit_in) + 1);
+            for hop_units in [chosen.hop_units, 1, 2 * chosen.pad_units + 1] {
+                let worst = run(hop_units)
+                    .iter()
+                    .zip(&whole)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0f32, f32::max);
+                assert!(worst < 1e-5, "{orig}->{target}, hop {hop_units}: {worst}");
+            }
         }
+    }
+
+    /// |H(f)| of the shaping filter, by direct summation of its (symmetric) taps.
+    fn shaping_gain(orig: u32, target: u32, freq: f64) -> f64 {
+        let kernel = soxr_hq_shaping_filter(orig, target);
+        let half = kernel.len() / 2;
+        let w = 2.0 * std::f64::consts::PI * freq / f64::from(target);
+        kernel
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| t * (w * (i as f64 - half as f64)).cos())
+            .sum()
+    }
+
+    #[test]
+    fn sines_come_out_scaled_by_the_shaping_filter_and_never_aliased() {
+        let (orig, target) = (48000, 22050);
+        // Passband, transition band, near the output Nyquist, and above it (must vanish).
+        for freq in [3000.0, 9500.0, 10548.0, 10900.0, 13000.0, 20000.0] {
+            let y = resample(&sine(freq, orig, orig as usize, 0.5), orig, target).unwrap();
+            let gain = if freq < f64::from(target) / 2.0 {
+                shaping_gain(orig, target, freq)
+            } else {
+                0.0
+            };
+            let want = sine(freq, target, y.len(), 0.5 * gain);
+            let edge = target as usize / 20;
+            let worst = y[edge..y.len() - edge]
+                .iter()
+                .zip(&want[edge..])
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst < 1e-4, "{freq} Hz (gain {gain}): max error {worst}");
+        }
+    }
+
+    #[test]
+    fn cached_resamplers_give_identical_results() {
+        let y = broadband(9000);
+        let first = resample(&y, 48000, 22050).unwrap();
+        // Cycle through more rate pairs than the cache holds, then come back.
+        for orig in [8000, 11025, 16000, 32000, 44100, 96000] {
+            resample(&y, orig, 22050).unwrap();
+        }
+        assert_eq!(resample(&y, 48000, 22050).unwrap(), first);
+        assert_eq!(resample(&y, 48000, 22050).unwrap(), first);
+        RESAMPLERS.with(|cache| assert!(cache.borrow().len() <= CACHED_RATE_PAIRS));
     }
 
     #[test]
     fn resample_edge_cases() {
         assert_eq!(resample(&[1.0, 2.0], 8000, 8000).unwrap(), vec![1.0, 2.0]);
-        assert!(matches!(resample(&[], 48000, 22050), Err(SerError::Parameter(_))));
-        assert!(matches!(resample(&[f32::NAN; 64], 48000, 22050), Err(SerError::Parameter(_))));
+        assert!(matches!(
+            resample(&[], 48000, 22050),
+            Err(SerError::Parameter(_))
+        ));
+        assert!(matches!(
+            resample(&[f32::NAN; 64], 48000, 22050),
+            Err(SerError::Parameter(_))
+        ));
         assert!(matches!(
             resample(&[1.0], 0, 22050),
             Err(SerError::Parameter(_))
