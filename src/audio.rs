@@ -692,7 +692,7 @@ fn choose_geometry(orig_sr: u32, target_sr: u32, half_taps: usize) -> BlockGeome
 
 fn is_7_smooth(mut n: usize) -> bool {
     for p in [2, 3, 5, 7] {
-        while n % p == 0 {
+        while n.is_multiple_of(p) {
             n /= p;
         }
     }
