@@ -87,7 +87,7 @@ def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
     """Resample a 1-D signal from ``orig_sr`` to ``target_sr``, like ``librosa.resample``.
 
     The output has ``ceil(len(y) * target_sr / orig_sr)`` samples, aligned in time with the
-    input (band-limited sinc resampling in Rust, rubato).
+    input (band-limited resampling in Rust that reproduces soxr's "HQ" filter, as librosa uses).
 
     Examples
     --------
