@@ -138,10 +138,6 @@ impl SparseFilter {
         SparseFilter { start, weights: row[start..end].to_vec() }
     }
 
-    /// The filter's response to one frame of the spectrogram.
-    pub fn apply(&self, frame: &[f32]) -> f32 {
-        super::simd::dot(&self.weights, &frame[self.start..self.start + self.weights.len()])
-    }
 }
 
 /// `librosa.filters.mel` as a dense `(n_mels, 1 + n_fft / 2)` f32 matrix.

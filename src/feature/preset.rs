@@ -1,7 +1,7 @@
 //! Named feature recipes that reduce an utterance to one fixed-length vector.
 
 use super::filters::MelParams;
-use super::spectral::{chroma_stft_frames, melspectrogram_frames, mfcc_from_log_mel, power_to_db, rms, zero_crossing_rate, FrameNorm, Input, MfccParams};
+use super::spectral::{chroma_of_frames, dct_frames, mel_of_frames, power_to_db_in_place, rms, zero_crossing_rate, FrameNorm, MfccParams};
 use super::stft::{spectrogram_frames, PadMode, StftParams};
 use super::ensure_sr;
 use crate::error::Result;
@@ -38,18 +38,18 @@ pub fn ser162(y: &[f32], sr: f64) -> Result<Vec<f32>> {
     let stft = StftParams::default();
     let magnitude: Array2<f32> = spectrogram_frames(y, &stft, 1.0)?;
     let power = magnitude.mapv(|m| m * m);
-    // The spectral helpers take librosa's (bins, frames) orientation: a transposed view.
-    let chroma = chroma_stft_frames(Input::Spectrogram(magnitude.t()), sr, &stft, None, 12, FrameNorm::Max)?;
-    let mel = melspectrogram_frames(Input::Spectrogram(power.t()), sr, &stft, 2.0, &MelParams::default())?;
-    let mel_db = power_to_db(mel.t(), 1.0, 1e-10, Some(80.0))?;
-    let mfcc = mfcc_from_log_mel(mel_db.view(), &MfccParams::default())?;
+    let chroma = chroma_of_frames(magnitude.view(), sr, stft.n_fft, None, 12, FrameNorm::Max)?;
+    let mel = mel_of_frames(power.view(), sr, stft.n_fft, &MelParams::default())?;
+    let mut mel_db = mel.clone();
+    power_to_db_in_place(mel_db.as_slice_mut().expect("row-major"), 1.0, 1e-10, Some(80.0));
+    let mfcc = dct_frames(mel_db.view(), &MfccParams::default());
     let zcr = zero_crossing_rate(y, 2048, 512, true)?;
     let rms = rms(y, 2048, 512, true, PadMode::Constant)?;
 
     let mut out = Vec::with_capacity(SER162_LEN);
     out.extend(frame_means(zcr.view()));
     out.extend(frame_means(chroma.t()));
-    out.extend(frame_means(mfcc.view()));
+    out.extend(frame_means(mfcc.t()));
     out.extend(frame_means(rms.view()));
     out.extend(frame_means(mel.t()));
     debug_assert_eq!(out.len(), SER162_LEN);

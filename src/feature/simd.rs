@@ -2,6 +2,7 @@
 //! picked at run time. Both copies do the same arithmetic in the same order (Rust never fuses
 //! multiply-adds on its own), so results are identical; AVX2 only widens the vectors.
 
+use super::filters::SparseFilter;
 use num_complex::Complex64;
 
 /// `magnitude` of each f64 spectrum bin rounded to complex f32 (see [`super::stft::magnitude`]),
@@ -67,26 +68,34 @@ fn vec_mat_generic(x: &[f32], m: &[f32], out: &mut [f32]) {
     }
 }
 
+/// Each sparse filter of `bank` applied to one frame.
+#[inline(always)]
+fn apply_bank_generic(frame: &[f32], bank: &[SparseFilter], out: &mut [f32]) {
+    for (o, f) in out.iter_mut().zip(bank) {
+        *o = dot_generic(&f.weights, &frame[f.start..f.start + f.weights.len()]);
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
-    dot_generic(a, b)
+fn apply_bank_avx2(frame: &[f32], bank: &[SparseFilter], out: &mut [f32]) {
+    apply_bank_generic(frame, bank, out)
+}
+
+/// Applies a bank of sparse filters (e.g. mel) to one spectrogram frame.
+pub fn apply_bank(frame: &[f32], bank: &[SparseFilter], out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { apply_bank_avx2(frame, bank, out) };
+    }
+    apply_bank_generic(frame, bank, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn vec_mat_avx2(x: &[f32], m: &[f32], out: &mut [f32]) {
     vec_mat_generic(x, m, out)
-}
-
-/// Dot product of two equally long slices.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the CPU supports AVX2 (checked above).
-        return unsafe { dot_avx2(a, b) };
-    }
-    dot_generic(a, b)
 }
 
 /// Row vector times matrix: `x` (length n) times row-major `m` (n x out.len()).

@@ -71,7 +71,7 @@ fn to_db<I: Iterator<Item = f64>>(values: I, ref_value: f64, amin: f64, top_db: 
 }
 
 /// [`power_to_db`] over f32 values in place, in f32 as librosa computes it for f32 input.
-fn power_to_db_in_place(values: &mut [f32], ref_value: f64, amin: f64, top_db: Option<f64>) {
+pub(crate) fn power_to_db_in_place(values: &mut [f32], ref_value: f64, amin: f64, top_db: Option<f64>) {
     let offset = (10.0 * amin.max(ref_value.abs()).log10()) as f32;
     let amin = amin as f32;
     let mut max = f32::NEG_INFINITY;
@@ -114,14 +114,13 @@ pub fn melspectrogram_frames(input: Input, sr: f64, stft: &StftParams, power: f6
     ensure_sr(sr)?;
     mel.validate(sr)?;
     let Frames { s, n_fft } = frames(input, stft, power)?;
+    mel_of_frames(s.view(), sr, n_fft, mel)
+}
+
+/// The mel bands of each time-major (already checked) frame: `(n_frames, n_mels)`.
+pub(crate) fn mel_of_frames(s: ArrayView2<f32>, sr: f64, n_fft: usize, mel: &MelParams) -> Result<Array2<f32>> {
     let bank = mel_filter_sparse(sr, n_fft, mel)?;
-    let s = s.view();
-    Ok(per_frame(&s, mel.n_mels, |frame, out| {
-        for (o, filt) in out.iter_mut().zip(bank.iter()) {
-            *o = filt.apply(frame);
-        }
-    })
-    .reversed_axes())
+    Ok(per_frame(&s, mel.n_mels, |frame, out| super::simd::apply_bank(frame, &bank, out)).reversed_axes())
 }
 
 /// `librosa.feature.melspectrogram`: `(n_mels, n_frames)`.
@@ -165,9 +164,14 @@ impl MfccParams {
         super::filters::memoized(&DCT_MATRICES, key, || Ok(self.build_dct_matrix_t(n_mels))).expect("building a DCT matrix cannot fail")
     }
 
+    /// Columns are padded with zeros to a multiple of 8 so the product runs in whole vectors.
     fn build_dct_matrix_t(&self, n_mels: usize) -> Array2<f32> {
         let n = n_mels as f64;
-        Array2::from_shape_fn((n_mels, self.n_mfcc), |(i, k)| {
+        let width = self.n_mfcc.div_ceil(8) * 8;
+        Array2::from_shape_fn((n_mels, width), |(i, k)| {
+            if k >= self.n_mfcc {
+                return 0.0;
+            }
             let basis = (std::f64::consts::PI * k as f64 * (2.0 * i as f64 + 1.0) / (2.0 * n)).cos();
             let scale = match self.norm {
                 DctNorm::Ortho if k == 0 => (1.0 / n).sqrt(),
@@ -195,11 +199,16 @@ pub fn mfcc_from_log_mel(s_db: ArrayView2<f32>, p: &MfccParams) -> Result<Array2
     Ok(dct_frames(time_major(s_db), p).reversed_axes())
 }
 
-/// The DCT of each time-major frame: `(n_frames, n_mfcc)`.
-fn dct_frames(frames: ArrayView2<f32>, p: &MfccParams) -> Array2<f32> {
+/// The DCT of each time-major frame of log-mel energies: `(n_frames, n_mfcc)`.
+pub(crate) fn dct_frames(frames: ArrayView2<f32>, p: &MfccParams) -> Array2<f32> {
     let dct_t = p.dct_matrix_t(frames.ncols());
     let basis = dct_t.as_slice().expect("row-major");
-    per_frame(&frames, p.n_mfcc, |frame, out| super::simd::vec_mat(frame, basis, out)).reversed_axes()
+    let mut padded = vec![0f32; dct_t.ncols()];
+    per_frame(&frames, p.n_mfcc, |frame, out| {
+        super::simd::vec_mat(frame, basis, &mut padded);
+        out.copy_from_slice(&padded[..out.len()]);
+    })
+    .reversed_axes()
 }
 
 /// `librosa.feature.mfcc(y=...)`: DCT of `power_to_db(melspectrogram(y))` (ref 1, amin 1e-10,
@@ -366,7 +375,11 @@ pub fn estimate_tuning_from(input: Input, sr: f64, stft: &StftParams, bins_per_o
 pub fn chroma_stft_frames(input: Input, sr: f64, stft: &StftParams, tuning: Option<f64>, n_chroma: usize, norm: FrameNorm) -> Result<Array2<f32>> {
     ensure_sr(sr)?;
     let Frames { s, n_fft } = frames(input, stft, 2.0)?;
-    let s = s.view();
+    chroma_of_frames(s.view(), sr, n_fft, tuning, n_chroma, norm)
+}
+
+/// The chroma of each time-major (already checked) frame: `(n_frames, n_chroma)`.
+pub(crate) fn chroma_of_frames(s: ArrayView2<f32>, sr: f64, n_fft: usize, tuning: Option<f64>, n_chroma: usize, norm: FrameNorm) -> Result<Array2<f32>> {
     let tuning = match tuning {
         Some(t) => t,
         None => estimate_tuning(&s, sr, n_fft, n_chroma),
@@ -413,13 +426,15 @@ pub fn zero_crossing_rate(y: &[f32], frame_length: usize, hop_length: usize, cen
     let (padded, n_frames) = framed_signal(y, frame_length, hop_length, center, PadMode::Edge)?;
     // librosa: |x| <= 1e-10 (compared in f64) is zero, and zero is positive. The f32 nearest
     // 1e-10 lies above it, so for f32 samples "|x| > 1e-10" is exactly "|x| >= 1e-10f32".
-    let negative: Vec<u8> = padded.iter().map(|&v| (v.abs() >= 1e-10f32 && v.is_sign_negative()) as u8).collect();
+    let negative = |v: f32| v.abs() >= 1e-10f32 && v.is_sign_negative();
     // prefix[j + 1]: sign changes between consecutive samples up to j.
     let mut prefix = Vec::with_capacity(padded.len() + 1);
-    let mut count = 0u32;
-    prefix.extend([0, 0]);
-    for pair in negative.windows(2) {
-        count += (pair[0] ^ pair[1]) as u32;
+    prefix.extend([0u32, 0]);
+    let (mut count, mut previous) = (0u32, negative(padded[0]));
+    for &v in &padded[1..] {
+        let now = negative(v);
+        count += (now != previous) as u32;
+        previous = now;
         prefix.push(count);
     }
     Ok(Array2::from_shape_fn((1, n_frames), |(_, t)| {
