@@ -2,34 +2,30 @@
 
 use crate::error::{ensure, Result};
 use ndarray::Array2;
-use std::cell::RefCell;
-use std::sync::Arc;
-use std::thread::LocalKey;
+use std::sync::{Arc, Mutex};
 
-/// Filter banks depend only on their settings, and a corpus uses the same few: keep the last
-/// few built on each thread.
-pub(crate) type Memo<K, V> = RefCell<Vec<(K, Arc<V>)>>;
-const MEMO_SIZE: usize = 16;
+/// Filter banks depend only on their settings, and a corpus uses a few (chroma: one per
+/// estimated tuning, at most 100 at librosa's resolution): keep them for the whole process, so
+/// they outlive each batch's worker threads. Looked up once per signal, not per frame.
+pub(crate) type Memo<K, V> = Mutex<Vec<(K, Arc<V>)>>;
+const MEMO_SIZE: usize = 128;
 
-pub(crate) fn memoized<K: PartialEq, V>(memo: &'static LocalKey<Memo<K, V>>, key: K, build: impl FnOnce() -> Result<V>) -> Result<Arc<V>> {
-    if let Some(hit) = memo.with(|m| m.borrow().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
+pub(crate) fn memoized<K: PartialEq, V>(memo: &Memo<K, V>, key: K, build: impl FnOnce() -> Result<V>) -> Result<Arc<V>> {
+    let lock = || memo.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(hit) = lock().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()) {
         return Ok(hit);
     }
     let value = Arc::new(build()?);
-    memo.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() == MEMO_SIZE {
-            m.remove(0);
-        }
-        m.push((key, value.clone()));
-    });
+    let mut entries = lock();
+    if entries.len() == MEMO_SIZE {
+        entries.remove(0);
+    }
+    entries.push((key, value.clone()));
     Ok(value)
 }
 
-thread_local! {
-    static MEL_BANKS: Memo<(u64, usize, MelParams), Vec<SparseFilter>> = const { RefCell::new(Vec::new()) };
-    static CHROMA_BANKS: Memo<(u64, usize, usize, u64), Array2<f32>> = const { RefCell::new(Vec::new()) };
-}
+static MEL_BANKS: Memo<(u64, usize, MelParams), Vec<SparseFilter>> = Mutex::new(Vec::new());
+static CHROMA_BANKS: Memo<(u64, usize, usize, u64), Array2<f32>> = Mutex::new(Vec::new());
 
 /// `librosa.fft_frequencies`: centre frequency of each rfft bin.
 pub fn fft_frequencies(sr: f64, n_fft: usize) -> Vec<f64> {

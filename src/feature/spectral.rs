@@ -188,9 +188,7 @@ impl MfccParams {
     }
 }
 
-thread_local! {
-    static DCT_MATRICES: super::filters::Memo<(usize, usize, DctNorm, u64), Array2<f32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
+static DCT_MATRICES: super::filters::Memo<(usize, usize, DctNorm, u64), Array2<f32>> = std::sync::Mutex::new(Vec::new());
 
 /// MFCC from a log-power mel spectrogram `(n_mels, n_frames)` (librosa's `mfcc(S=...)`).
 pub fn mfcc_from_log_mel(s_db: ArrayView2<f32>, p: &MfccParams) -> Result<Array2<f32>> {
