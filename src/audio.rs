@@ -1256,18 +1256,19 @@ mod tests {
         }
     }
 
+    /// Largest |y - want| away from the ends (1/20 s), where the zero padding outside the
+    /// signal is felt.
+    fn max_error_inside(y: &[f32], want: &[f32], sr: u32) -> f32 {
+        let edge = sr as usize / 20;
+        y[edge..y.len() - edge].iter().zip(&want[edge..]).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
+    }
+
     #[test]
     fn resampled_sine_keeps_amplitude_and_phase() {
         for (orig, target) in [(48000, 22050), (16000, 22050), (44100, 22050)] {
             let y = resample(&sine(440.0, orig, orig as usize, 0.5), orig, target).unwrap();
             let want = sine(440.0, target, y.len(), 0.5);
-            // Away from the ends, where the zero padding outside the signal is felt.
-            let edge = target as usize / 20;
-            let worst = y[edge..y.len() - edge]
-                .iter()
-                .zip(&want[edge..])
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0f32, f32::max);
+            let worst = max_error_inside(&y, &want, target);
             assert!(worst < 1e-4, "{orig}->{target}: max error {worst}");
         }
     }
@@ -1353,12 +1354,7 @@ mod tests {
                 0.0
             };
             let want = sine(freq, target, y.len(), 0.5 * gain);
-            let edge = target as usize / 20;
-            let worst = y[edge..y.len() - edge]
-                .iter()
-                .zip(&want[edge..])
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0f32, f32::max);
+            let worst = max_error_inside(&y, &want, target);
             assert!(worst < 1e-4, "{freq} Hz (gain {gain}): max error {worst}");
         }
     }
