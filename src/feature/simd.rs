@@ -138,6 +138,33 @@ pub fn max(x: &[f32]) -> f32 {
     max_generic(x)
 }
 
+/// Marks `mask[j] = 1` where bin `first + j` of `x` is a peak of librosa's gated frame
+/// `x * (x > r)`: above `r`, greater than its left neighbour and not less than its right one,
+/// a neighbour at or below `r` counting as zero. Needs `1 <= first` and `end < x.len()`.
+#[inline(always)]
+fn gated_peaks_generic(x: &[f32], r: f32, first: usize, end: usize, mask: &mut [u8]) {
+    let (here, left, right) = (&x[first..end], &x[first - 1..end - 1], &x[first + 1..end + 1]);
+    for (((m, &h), &l), &rt) in mask.iter_mut().zip(here).zip(left).zip(right) {
+        *m = ((h > r) & ((l <= r) | (h > l)) & ((rt <= r) | (h >= rt))) as u8;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn gated_peaks_avx2(x: &[f32], r: f32, first: usize, end: usize, mask: &mut [u8]) {
+    gated_peaks_generic(x, r, first, end, mask)
+}
+
+/// See [`gated_peaks_generic`].
+pub fn gated_peaks(x: &[f32], r: f32, first: usize, end: usize, mask: &mut [u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { gated_peaks_avx2(x, r, first, end, mask) };
+    }
+    gated_peaks_generic(x, r, first, end, mask)
+}
+
 fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {

@@ -279,7 +279,7 @@ fn piptrack_peaks(s: &ArrayView2<f32>, sr: f64, n_fft: usize) -> Vec<(f32, f32)>
     let first = freqs.iter().position(|&f| f >= fmin).unwrap_or(freqs.len());
     let end = freqs.iter().position(|&f| f >= fmax).unwrap_or(freqs.len());
     let mut peaks = Vec::new();
-    let mut buf = Vec::new();
+    let (mut buf, mut mask) = (Vec::new(), Vec::new());
     for frame in s.rows() {
         let x: &[f32] = match frame.as_slice() {
             Some(x) => x,
@@ -289,15 +289,19 @@ fn piptrack_peaks(s: &ArrayView2<f32>, sr: f64, n_fft: usize) -> Vec<(f32, f32)>
                 &buf
             }
         };
+        // The first bin at or above fmin (> 0 Hz) is never bin 0. The last bin has no right
+        // neighbour (librosa pads it with itself): it is tested on its own when in range.
         let n = x.len();
+        let (lo, hi) = (first.max(1), end.min(n - 1));
         let ref_value = threshold * super::simd::max(x);
-        let gated = |i: usize| if x[i] > ref_value { x[i] } else { 0.0 };
-        for i in first..end.min(n) {
-            // librosa.util.localmax on the gated frame, edges padded by repetition.
-            let here = gated(i);
-            if !(here > gated(i.saturating_sub(1)) && here >= gated((i + 1).min(n - 1))) {
-                continue;
-            }
+        mask.clear();
+        if lo < hi {
+            mask.resize(hi - lo, 0);
+            super::simd::gated_peaks(x, ref_value, lo, hi, &mut mask);
+        }
+        let last_is_peak = end == n && n >= 2 && lo < n && x[n - 1] > ref_value && (x[n - 2] <= ref_value || x[n - 1] > x[n - 2]);
+        let candidates = mask.iter().enumerate().filter(|(_, &m)| m != 0).map(|(offset, _)| lo + offset);
+        for i in candidates.chain(last_is_peak.then_some(n - 1)) {
             let shift = parabolic_shift(x, i);
             let freq = ((i as f64 + shift as f64) * sr / n_fft as f64) as f32;
             let mag = x[i] + 0.5 * gradient_at(x, i) * shift;
@@ -380,7 +384,9 @@ pub fn chroma_stft_frames(input: Input, sr: f64, stft: &StftParams, tuning: Opti
 pub(crate) fn chroma_of_frames(s: ArrayView2<f32>, sr: f64, n_fft: usize, tuning: Option<f64>, n_chroma: usize, norm: FrameNorm) -> Result<Array2<f32>> {
     let tuning = match tuning {
         Some(t) => t,
-        None => estimate_tuning(&s, sr, n_fft, n_chroma),
+        // librosa calls estimate_tuning(S=S) without n_fft, so piptrack re-infers it from the
+        // bin count against its default of 2048: 2 * (bins - 1), i.e. n_fft - 1 when odd.
+        None => estimate_tuning(&s, sr, infer_n_fft(s.ncols(), 2048), n_chroma),
     };
     let fb = chroma_filter_cached(sr, n_fft, n_chroma, tuning)?;
     ensure(fb.ncols() == s.ncols(), || format!("S has {} frequency bins but n_fft={n_fft} implies {}", s.ncols(), fb.ncols()))?;
@@ -424,17 +430,17 @@ pub fn zero_crossing_rate(y: &[f32], frame_length: usize, hop_length: usize, cen
     let (padded, n_frames) = framed_signal(y, frame_length, hop_length, center, PadMode::Edge)?;
     // librosa: |x| <= 1e-10 (compared in f64) is zero, and zero is positive. The f32 nearest
     // 1e-10 lies above it, so for f32 samples "|x| > 1e-10" is exactly "|x| >= 1e-10f32".
-    let negative = |v: f32| v.abs() >= 1e-10f32 && v.is_sign_negative();
+    // Both flag passes are element-wise (vectorised); only the running sum is sequential.
+    let negative: Vec<u8> = padded.iter().map(|&v| ((v.abs() >= 1e-10f32) & v.is_sign_negative()) as u8).collect();
+    let flips: Vec<u8> = negative[1..].iter().zip(&negative[..negative.len() - 1]).map(|(a, b)| a ^ b).collect();
     // prefix[j + 1]: sign changes between consecutive samples up to j.
     let mut prefix = Vec::with_capacity(padded.len() + 1);
     prefix.extend([0u32, 0]);
-    let (mut count, mut previous) = (0u32, negative(padded[0]));
-    for &v in &padded[1..] {
-        let now = negative(v);
-        count += (now != previous) as u32;
-        previous = now;
-        prefix.push(count);
-    }
+    let mut count = 0u32;
+    prefix.extend(flips.iter().map(|&f| {
+        count += f as u32;
+        count
+    }));
     Ok(Array2::from_shape_fn((1, n_frames), |(_, t)| {
         let start = t * hop_length;
         // The first sample of a frame has no predecessor within the frame.
