@@ -5,7 +5,7 @@
 //! corrupt, too short, or a panic in a third-party decoder) yields an error for that item alone.
 
 use crate::audio::{load, resample, LoadOptions};
-use crate::error::{catch_panic, Result, SerError};
+use crate::error::{contain_bug, Result, SerError};
 use crate::feature::spectral::Input;
 use crate::feature::{FeatureConfig, FeatureOutput};
 use rayon::prelude::*;
@@ -54,7 +54,7 @@ fn item_audio(item: &Item, load_opts: &LoadOptions) -> Result<(Vec<f32>, u32)> {
 }
 
 fn extract_one(item: &Item, config: &FeatureConfig, opts: &BatchOptions) -> Result<FeatureOutput> {
-    catch_panic("feature extraction", || {
+    contain_bug(|| {
         let (y, sr) = item_audio(item, &opts.load)?;
         config.compute(Input::Audio(&y), sr as f64)
     })

@@ -3,7 +3,7 @@
 
 use crate::audio::{self, LoadOptions};
 use crate::batch::{self, BatchOptions, Item, Progress};
-use crate::error::SerError;
+use crate::error::{contain_bug, SerError};
 use crate::feature::delta::DeltaMode;
 use crate::feature::filters::MelNorm;
 use crate::feature::spectral::{self, DctNorm, FrameNorm, Input};
@@ -29,8 +29,13 @@ fn to_py(e: SerError) -> PyErr {
         SerError::Io(m) => PyOSError::new_err(m),
         SerError::Decode(m) => AudioDecodeError::new_err(m),
         SerError::Parameter(m) => ParameterError::new_err(m),
-        SerError::Torch(m) => PyRuntimeError::new_err(m),
+        SerError::Torch(m) | SerError::Internal(m) => PyRuntimeError::new_err(m),
     }
+}
+
+/// Runs `work` without the GIL; a panic in it becomes a RuntimeError, never a PanicException.
+fn detached<T: Send>(py: Python<'_>, work: impl FnOnce() -> crate::Result<T> + Send) -> PyResult<T> {
+    py.detach(|| contain_bug(work)).map_err(to_py)
 }
 
 type PyObj = Py<PyAny>;
@@ -225,13 +230,11 @@ fn load_options(sr: Option<i64>, mono: bool, offset: f64, duration: Option<f64>)
 #[pyo3(signature = (path=None, data=None, *, sr=Some(22050), mono=true, offset=0.0, duration=None))]
 fn load(py: Python<'_>, path: Option<PathBuf>, data: Option<Vec<u8>>, sr: Option<i64>, mono: bool, offset: f64, duration: Option<f64>) -> PyResult<(PyObj, u32)> {
     let opts = load_options(sr, mono, offset, duration)?;
-    let audio = py
-        .detach(|| match (path, data) {
-            (Some(p), _) => audio::load(&p, &opts),
-            (None, Some(bytes)) => audio::load_bytes(bytes, &opts),
-            (None, None) => Err(SerError::parameter("pass a path or the file's bytes")),
-        })
-        .map_err(to_py)?;
+    let audio = detached(py, || match (path, data) {
+        (Some(p), _) => audio::load(&p, &opts),
+        (None, Some(bytes)) => audio::load_bytes(bytes, &opts),
+        (None, None) => Err(SerError::parameter("pass a path or the file's bytes")),
+    })?;
     let rate = audio.sr;
     let samples = if audio.channels.len() == 1 {
         audio.into_mono().into_pyarray(py).into_any().unbind()
@@ -258,7 +261,7 @@ fn resample(py: Python<'_>, y: PyReadonlyArray1<f32>, orig_sr: i64, target_sr: i
     };
     let (orig, target) = (rate("orig_sr", orig_sr)?, rate("target_sr", target_sr)?);
     let y = y.as_slice()?;
-    let out = py.detach(|| audio::resample(y, orig, target)).map_err(to_py)?;
+    let out = detached(py, || audio::resample(y, orig, target))?;
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
@@ -269,7 +272,7 @@ fn resample(py: Python<'_>, y: PyReadonlyArray1<f32>, orig_sr: i64, target_sr: i
 fn stft(py: Python<'_>, y: PyReadonlyArray1<f32>, params: &Bound<PyDict>) -> PyResult<PyObj> {
     let p = stft_params(params)?;
     let y = y.as_slice()?;
-    let out = py.detach(|| crate::feature::stft(y, &p)).map_err(to_py)?;
+    let out = detached(py, || crate::feature::stft(y, &p))?;
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
@@ -281,15 +284,14 @@ fn compute_feature(py: Python<'_>, name: &str, y: Option<PyReadonlyArray1<f32>>,
     let out = match (&y, &s) {
         (Some(y), _) => {
             let y = y.as_slice()?;
-            py.detach(|| config.compute(Input::Audio(y), sr))
+            detached(py, || config.compute(Input::Audio(y), sr))?
         }
         (None, Some(s)) => {
             let s = s.as_array();
-            py.detach(|| config.compute(Input::Spectrogram(s), sr))
+            detached(py, || config.compute(Input::Spectrogram(s), sr))?
         }
-        (None, None) => Err(SerError::parameter("pass either y (audio) or S (a spectrogram)")),
-    }
-    .map_err(to_py)?;
+        (None, None) => return Err(to_py(SerError::parameter("pass either y (audio) or S (a spectrogram)"))),
+    };
     Ok(output_to_py(py, out))
 }
 
@@ -297,9 +299,7 @@ fn compute_feature(py: Python<'_>, name: &str, y: Option<PyReadonlyArray1<f32>>,
 #[pyo3(signature = (s, ref_value, amin, top_db, amplitude))]
 fn to_db(py: Python<'_>, s: PyReadonlyArray2<f32>, ref_value: f64, amin: f64, top_db: Option<f64>, amplitude: bool) -> PyResult<PyObj> {
     let s = s.as_array();
-    let out = py
-        .detach(|| if amplitude { spectral::amplitude_to_db(s, ref_value, amin, top_db) } else { spectral::power_to_db(s, ref_value, amin, top_db) })
-        .map_err(to_py)?;
+    let out = detached(py, || if amplitude { spectral::amplitude_to_db(s, ref_value, amin, top_db) } else { spectral::power_to_db(s, ref_value, amin, top_db) })?;
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
@@ -311,7 +311,7 @@ fn delta(py: Python<'_>, data: PyReadonlyArray2<f32>, width: i64, order: i64, mo
     };
     let (width, order) = (positive("width", width)?, positive("order", order)?);
     let data: ArrayView2<f32> = data.as_array();
-    let out = py.detach(|| crate::feature::delta(data, width, order, mode)).map_err(to_py)?;
+    let out = detached(py, || crate::feature::delta(data, width, order, mode))?;
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
@@ -471,7 +471,7 @@ fn backend_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[pyfunction]
 fn column_stats(py: Python<'_>, x: PyReadonlyArray2<f32>) -> PyResult<(PyObj, PyObj)> {
     let x = x.as_array();
-    let (mean, std) = py.detach(|| model::column_stats(x)).map_err(to_py)?;
+    let (mean, std) = detached(py, || model::column_stats(x))?;
     Ok((mean.into_pyarray(py).into_any().unbind(), std.into_pyarray(py).into_any().unbind()))
 }
 

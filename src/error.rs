@@ -16,6 +16,8 @@ pub enum SerError {
     Parameter(String),
     /// A failure inside libtorch (Python: RuntimeError).
     Torch(String),
+    /// A bug in ser_rs caught before it could abort the process (Python: RuntimeError).
+    Internal(String),
 }
 
 pub type Result<T> = std::result::Result<T, SerError>;
@@ -28,7 +30,7 @@ impl SerError {
             SerError::Io(_) => "OSError",
             SerError::Decode(_) => "AudioDecodeError",
             SerError::Parameter(_) => "ParameterError",
-            SerError::Torch(_) => "RuntimeError",
+            SerError::Torch(_) | SerError::Internal(_) => "RuntimeError",
         }
     }
 
@@ -38,7 +40,8 @@ impl SerError {
             | SerError::Io(m)
             | SerError::Decode(m)
             | SerError::Parameter(m)
-            | SerError::Torch(m) => m,
+            | SerError::Torch(m)
+            | SerError::Internal(m) => m,
         }
     }
 
@@ -68,18 +71,40 @@ pub fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<()> {
     }
 }
 
-/// Runs `f`, turning a panic inside it (e.g. in a third-party decoder) into an error, so one bad
-/// input can never abort the Python process or lose the rest of a batch.
+fn panic_detail(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// Runs `f`, turning a panic inside it (e.g. in a third-party decoder) into a decode error, so
+/// one malformed file can never abort the Python process or lose the rest of a batch.
 pub fn catch_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(payload) => {
-            let detail = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Err(SerError::Decode(format!("{what} failed on malformed input: {detail}")))
-        }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(SerError::Decode(format!("{what} failed on malformed input: {}", panic_detail(payload)))))
+}
+
+/// Runs `f`, turning a panic (a bug in ser_rs) into an `Internal` error instead of an abort or
+/// a Python `PanicException`.
+pub fn contain_bug<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        Err(SerError::Internal(format!("internal error in ser_rs, please report it: {}", panic_detail(payload))))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_errors_of_the_right_kind() {
+        let bug = contain_bug(|| -> Result<()> { panic!("boom") }).unwrap_err();
+        assert_eq!(bug.type_name(), "RuntimeError");
+        assert!(bug.message().contains("please report") && bug.message().contains("boom"));
+        let bad_file = catch_panic("decoding x.wav", || -> Result<()> { panic!("bad header") }).unwrap_err();
+        assert_eq!(bad_file.type_name(), "AudioDecodeError");
+        assert_eq!(contain_bug(|| Ok(3)).unwrap(), 3);
     }
 }
