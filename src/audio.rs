@@ -930,7 +930,7 @@ pub fn validate_audio(y: &[f32]) -> Result<()> {
 /// The index of the first NaN or infinity. Whole chunks are screened with a branch-free fold,
 /// which vectorises (a plain `position` stops to branch on every sample, and this check runs
 /// on every signal).
-fn first_non_finite(y: &[f32]) -> Option<usize> {
+pub(crate) fn first_non_finite(y: &[f32]) -> Option<usize> {
     const CHUNK: usize = 256;
     y.chunks(CHUNK)
         .position(|chunk| !chunk.iter().fold(true, |ok, v| ok & v.is_finite()))

@@ -134,8 +134,13 @@ where
 fn feature_config(kind: FeatureKind, d: &Bound<PyDict>) -> PyResult<FeatureConfig> {
     let mut c = FeatureConfig::new(kind);
     c.stft = stft_params(d)?;
+    // librosa reuses `power` and `norm` with a different meaning per feature.
     if let Some(v) = get_f64(d, "power")? {
-        c.power = v;
+        if kind == FeatureKind::SpectralFlatness {
+            c.flatness_power = v;
+        } else {
+            c.power = v;
+        }
     }
     if let Some(v) = get_count(d, "n_mels")? {
         c.mel.n_mels = v;
@@ -148,8 +153,9 @@ fn feature_config(kind: FeatureKind, d: &Bound<PyDict>) -> PyResult<FeatureConfi
     if let Some(v) = get_bool(d, "htk")? {
         c.mel.htk = v;
     }
-    if d.contains("mel_norm")? {
-        c.mel.norm = named(d, "mel_norm", &[("slaney", MelNorm::Slaney)], Some(MelNorm::None))?.expect("has default");
+    let mel_norm_key = if kind == FeatureKind::Melspectrogram { "norm" } else { "mel_norm" };
+    if d.contains(mel_norm_key)? {
+        c.mel.norm = named(d, mel_norm_key, &[("slaney", MelNorm::Slaney)], Some(MelNorm::None))?.expect("has default");
     }
     if let Some(v) = get_count(d, "n_mfcc")? {
         c.mfcc.n_mfcc = v;
@@ -157,8 +163,8 @@ fn feature_config(kind: FeatureKind, d: &Bound<PyDict>) -> PyResult<FeatureConfi
     if let Some(v) = get_count(d, "dct_type")? {
         c.mfcc.dct_type = v.min(255) as u8;
     }
-    if d.contains("dct_norm")? {
-        c.mfcc.norm = named(d, "dct_norm", &[("ortho", DctNorm::Ortho)], Some(DctNorm::None))?.expect("has default");
+    if kind == FeatureKind::Mfcc && d.contains("norm")? {
+        c.mfcc.norm = named(d, "norm", &[("ortho", DctNorm::Ortho)], Some(DctNorm::None))?.expect("has default");
     }
     if let Some(v) = get_f64(d, "lifter")? {
         c.mfcc.lifter = v;
@@ -167,8 +173,8 @@ fn feature_config(kind: FeatureKind, d: &Bound<PyDict>) -> PyResult<FeatureConfi
     if let Some(v) = get_count(d, "n_chroma")? {
         c.n_chroma = v;
     }
-    if d.contains("chroma_norm")? {
-        c.chroma_norm = match get_f64(d, "chroma_norm")? {
+    if kind == FeatureKind::ChromaStft && d.contains("norm")? {
+        c.chroma_norm = match get_f64(d, "norm")? {
             None => FrameNorm::None,
             Some(p) if p == f64::INFINITY => FrameNorm::Max,
             Some(p) if p > 0.0 && p.is_finite() => FrameNorm::P(p),
@@ -193,14 +199,13 @@ fn feature_config(kind: FeatureKind, d: &Bound<PyDict>) -> PyResult<FeatureConfi
     if let Some(v) = get_f64(d, "p")? {
         c.bandwidth_p = v;
     }
-    if let Some(v) = get_bool(d, "norm")? {
-        c.bandwidth_norm = v;
+    if kind == FeatureKind::SpectralBandwidth {
+        if let Some(v) = get_bool(d, "norm")? {
+            c.bandwidth_norm = v;
+        }
     }
     if let Some(v) = get_f64(d, "amin")? {
         c.flatness_amin = v;
-    }
-    if let Some(v) = get_f64(d, "flatness_power")? {
-        c.flatness_power = v;
     }
     c.freq = get_vec(d, "freq")?;
     c.centroid = get_vec(d, "centroid")?;

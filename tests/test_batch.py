@@ -192,3 +192,14 @@ def test_memory_stays_flat_as_the_corpus_grows(ravdess16k):
     small, large = peak_rss_mb(120, files), peak_rss_mb(960, files)
     # 8x the files may add the results (960 x 162 floats = 0.6 MB), not the audio (~3 MB/file).
     assert large - small < 40, (small, large)
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("mfcc", dict(norm=None)), ("melspectrogram", dict(norm=None)), ("chroma_stft", dict(norm=2.0, tuning=0.0)),
+    ("spectral_bandwidth", dict(norm=False)), ("spectral_flatness", dict(power=1.0)), ("melspectrogram", dict(power=1.0)),
+])
+def test_batch_keywords_mean_what_the_feature_function_means(name, kwargs):
+    # librosa reuses `norm` and `power` with a different meaning per feature.
+    r = ser_rs.extract(SIGNALS[:1], name, **kwargs)
+    np.testing.assert_array_equal(r.features[0], getattr(feature, name)(y=SIGNALS[0], **kwargs))
+    assert not np.array_equal(r.features[0], getattr(feature, name)(y=SIGNALS[0]))

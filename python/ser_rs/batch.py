@@ -27,13 +27,6 @@ __all__ = ["extract", "ExtractionResult", "ItemError", "FEATURES"]
 #: Features :func:`extract` can compute, by name.
 FEATURES: tuple[str, ...] = tuple(_native.feature_names())
 
-# Keyword names that the feature functions rename on their way to Rust.
-_RENAMED = {
-    "mfcc": {"norm": "dct_norm"},
-    "melspectrogram": {"norm": "mel_norm"},
-    "chroma_stft": {"norm": "chroma_norm"},
-    "spectral_flatness": {"power": "flatness_power"},
-}
 _INPUTS = {"y", "S", "sr"}
 
 
@@ -112,8 +105,7 @@ def _feature_params(name: str, params: dict) -> dict:
     full = {p: params.get(p, signature.parameters[p].default) for p in accepted}
     if full.get("window") is not None and not isinstance(full["window"], str):
         full["window"] = np.ascontiguousarray(full["window"], dtype=np.float64)
-    renamed = _RENAMED.get(name, {})
-    return {renamed.get(k, k): v for k, v in full.items()}
+    return full
 
 
 def _prepare(item: Any) -> Union[str, np.ndarray, Exception]:

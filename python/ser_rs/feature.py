@@ -213,7 +213,7 @@ def melspectrogram(
     """
     return _compute(
         "melspectrogram", y, S, sr, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
-        center=center, pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, mel_norm=norm,
+        center=center, pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm,
     )
 
 
@@ -276,7 +276,7 @@ def mfcc(
     (13, 44)
     """
     return _compute(
-        "mfcc", y, S, sr, n_mfcc=n_mfcc, dct_type=dct_type, dct_norm=norm, lifter=lifter, mel_norm=mel_norm,
+        "mfcc", y, S, sr, n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter, mel_norm=mel_norm,
         n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center,
         pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk,
     )
@@ -375,7 +375,7 @@ def chroma_stft(
     if norm is not None:
         norm = as_number(norm, "norm")
     return _compute(
-        "chroma_stft", y, S, sr, chroma_norm=norm, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+        "chroma_stft", y, S, sr, norm=norm, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
         window=window, center=center, pad_mode=pad_mode, tuning=tuning, n_chroma=n_chroma,
     )
 
@@ -595,7 +595,7 @@ def spectral_flatness(
     """
     return _compute(
         "spectral_flatness", y, S, 22050, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
-        center=center, pad_mode=pad_mode, amin=amin, flatness_power=power,
+        center=center, pad_mode=pad_mode, amin=amin, power=power,
     )
 
 

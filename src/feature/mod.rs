@@ -43,9 +43,9 @@ pub fn validate_spectrogram(s: ArrayView2<f32>, name: &str) -> Result<()> {
     })
 }
 
-/// Whether every value is finite; branch-free within chunks so it vectorises.
+/// Whether every value is finite (the audio stage's vectorised scan).
 pub fn all_finite(values: &[f32]) -> bool {
-    values.chunks(4096).all(|c| c.iter().fold(true, |ok, v| ok & v.is_finite()))
+    crate::audio::first_non_finite(values).is_none()
 }
 
 /// Rejects negative energies, which spectral statistics are not defined for (as librosa).
