@@ -21,11 +21,11 @@ fn magnitudes_generic(spectrum: &[Complex64], re: &mut [f32], im: &mut [f32], ou
     }
 }
 
-/// `frame * window` into the FFT input.
+/// `frame * window` into the FFT input, in f64 as numpy promotes it.
 #[inline(always)]
-fn window_generic(frame: &[f64], window: &[f64], out: &mut [f64]) {
+fn window_generic(frame: &[f32], window: &[f64], out: &mut [f64]) {
     for ((o, &s), &w) in out.iter_mut().zip(frame).zip(window) {
-        *o = s * w;
+        *o = s as f64 * w;
     }
 }
 
@@ -37,7 +37,7 @@ fn magnitudes_avx2(spectrum: &[Complex64], re: &mut [f32], im: &mut [f32], out: 
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn window_avx2(frame: &[f64], window: &[f64], out: &mut [f64]) {
+fn window_avx2(frame: &[f32], window: &[f64], out: &mut [f64]) {
     window_generic(frame, window, out)
 }
 
@@ -106,6 +106,52 @@ pub fn vec_mat(x: &[f32], m: &[f32], out: &mut [f32]) {
         return unsafe { vec_mat_avx2(x, m, out) };
     }
     vec_mat_generic(x, m, out)
+}
+
+/// Natural logarithm of a positive, finite, normal f32, without branches so that it vectorises
+/// (libm's `logf` is a call per value and dominated the dB conversion). `x = 2^e * m` with `m`
+/// in `[sqrt(1/2), sqrt(2))`, and `ln m = 2 atanh(s)`, `s = (m - 1) / (m + 1)`, `|s| < 0.172`,
+/// summed to the `s^9` term: the next term is below 1e-9, so the error is f32 rounding alone.
+#[inline(always)]
+fn ln_positive(x: f32) -> f32 {
+    const MANTISSA: u32 = 0x007f_ffff;
+    const ONE_BITS: u32 = 0x3f80_0000;
+    let bits = x.to_bits();
+    let m = f32::from_bits((bits & MANTISSA) | ONE_BITS);
+    let e = ((bits >> 23) & 0xff) as i32 - 127;
+    let above = m > std::f32::consts::SQRT_2;
+    let m = if above { m * 0.5 } else { m };
+    let e = (e + above as i32) as f32;
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let series = 1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0))));
+    e * std::f32::consts::LN_2 + 2.0 * s * series
+}
+
+/// `10 * log10(max(v, amin)) - offset` for each value (`amin` a positive normal f32).
+#[inline(always)]
+fn to_db_generic(values: &mut [f32], amin: f32, offset: f32) {
+    const DB_PER_NEPER: f32 = 10.0 / std::f32::consts::LN_10;
+    for v in values.iter_mut() {
+        *v = DB_PER_NEPER * ln_positive(v.max(amin)) - offset;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn to_db_avx2(values: &mut [f32], amin: f32, offset: f32) {
+    to_db_generic(values, amin, offset)
+}
+
+/// Power to decibels, in place: `10 * log10(max(v, amin)) - offset`. `amin` must be a positive
+/// normal f32 and the values finite.
+pub fn to_db(values: &mut [f32], amin: f32, offset: f32) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { to_db_avx2(values, amin, offset) };
+    }
+    to_db_generic(values, amin, offset)
 }
 
 /// Largest value (of finite input), in eight lanes.
@@ -187,7 +233,7 @@ pub fn magnitudes(spectrum: &[Complex64], re: &mut [f32], im: &mut [f32], out: &
 }
 
 /// Multiplies a frame by the analysis window.
-pub fn apply_window(frame: &[f64], window: &[f64], out: &mut [f64]) {
+pub fn apply_window(frame: &[f32], window: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU supports AVX2 (checked above).
@@ -208,5 +254,20 @@ mod tests {
         magnitudes_generic(&spectrum, &mut re, &mut im, &mut a, true);
         magnitudes(&spectrum, &mut re, &mut im, &mut b, true);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn decibels_match_libm_to_f32_rounding() {
+        // Every binade from the smallest normal to the largest finite f32, densely sampled.
+        let values: Vec<f32> = (0..200_000).map(|k| f32::MIN_POSITIVE * 2f32.powf(k as f32 * 253.9 / 200_000.0)).collect();
+        let mut db = values.clone();
+        to_db(&mut db, f32::MIN_POSITIVE, 0.0);
+        for (&x, &d) in values.iter().zip(&db) {
+            let exact = 10.0 * (x as f64).log10();
+            assert!((d as f64 - exact).abs() <= 2e-5 + 1e-6 * exact.abs(), "{x}: {d} vs {exact}");
+        }
+        let mut floor = vec![0.0f32, 1e-12, 1e-10];
+        to_db(&mut floor, 1e-10, 0.0);
+        assert!(floor.iter().all(|&d| (d + 100.0).abs() < 1e-4), "{floor:?}");
     }
 }

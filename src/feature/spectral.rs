@@ -1,7 +1,7 @@
 //! Spectral features: `librosa.feature.*` and the dB conversions of `librosa.core`.
 
 use super::filters::{chroma_filter_cached, fft_frequencies, linspace, mel_filter_sparse, MelParams};
-use super::stft::{frame_count, infer_n_fft, pad_signal, spectrogram_frames, time_major, PadMode, StftParams};
+use super::stft::{for_each_pooled_power_row, frame_count, infer_n_fft, pad_signal, spectrogram_frames, time_major, PadMode, StftParams};
 use super::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
 use crate::error::{ensure, Result, SerError};
 use ndarray::{Array2, ArrayView2, CowArray, Ix2};
@@ -74,12 +74,14 @@ fn to_db<I: Iterator<Item = f64>>(values: I, ref_value: f64, amin: f64, top_db: 
 pub(crate) fn power_to_db_in_place(values: &mut [f32], ref_value: f64, amin: f64, top_db: Option<f64>) {
     let offset = (10.0 * amin.max(ref_value.abs()).log10()) as f32;
     let amin = amin as f32;
-    let mut max = f32::NEG_INFINITY;
-    for v in values.iter_mut() {
-        *v = 10.0 * v.max(amin).log10() - offset;
-        max = max.max(*v);
+    if amin.is_normal() {
+        super::simd::to_db(values, amin, offset);
+    } else {
+        // An amin outside f32's normal range (absurd but allowed) takes the libm route.
+        values.iter_mut().for_each(|v| *v = 10.0 * v.max(amin).log10() - offset);
     }
     if let Some(top) = top_db {
+        let max = super::simd::max(values);
         let floor = max - top as f32;
         values.iter_mut().for_each(|v| *v = v.max(floor));
     }
@@ -113,8 +115,26 @@ pub fn amplitude_to_db(s: ArrayView2<f32>, ref_value: f64, amin: f64, top_db: Op
 pub fn melspectrogram_frames(input: Input, sr: f64, stft: &StftParams, power: f64, mel: &MelParams) -> Result<Array2<f32>> {
     ensure_sr(sr)?;
     mel.validate(sr)?;
-    let Frames { s, n_fft } = frames(input, stft, power)?;
-    mel_of_frames(s.view(), sr, n_fft, mel)
+    match input {
+        Input::Audio(y) => mel_of_audio(y, sr, stft, power, mel),
+        Input::Spectrogram(_) => {
+            let Frames { s, n_fft } = frames(input, stft, power)?;
+            mel_of_frames(s.view(), sr, n_fft, mel)
+        }
+    }
+}
+
+/// Mel bands of each frame of a signal, reduced as each spectrum is made, so the full-resolution
+/// spectrogram is never held.
+fn mel_of_audio(y: &[f32], sr: f64, stft: &StftParams, power: f64, mel: &MelParams) -> Result<Array2<f32>> {
+    let bank = mel_filter_sparse(sr, stft.n_fft, mel)?;
+    let mut rows = Vec::new();
+    let n_frames = for_each_pooled_power_row(y, stft, power, |_, row| {
+        let start = rows.len();
+        rows.resize(start + mel.n_mels, 0.0);
+        super::simd::apply_bank(row, &bank, &mut rows[start..]);
+    })?;
+    Ok(Array2::from_shape_vec((n_frames, mel.n_mels), rows).expect("one row per frame"))
 }
 
 /// The mel bands of each time-major (already checked) frame: `(n_frames, n_mels)`.
