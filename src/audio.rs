@@ -864,24 +864,127 @@ const REFERENCE_HALF_TRANSITION: f64 = 0.5 * (1.0 - SOXR_HQ_PASSBAND_END);
 /// Bounds the cost for extreme upsampling ratios, where soxr's band is tiny relative to ours.
 const MAX_SHAPING_HALF_TAPS: usize = 4096;
 
+/// soxr HQ's lowpass as a continuous kernel in output-sample units: a Kaiser-windowed sinc with
+/// soxr's passband edge and roll-off, of unit gain at DC.
+struct ShapingKernel {
+    /// Cutoff in cycles per output sample.
+    cutoff: f64,
+    /// Reach either side of the centre, in output samples.
+    half: usize,
+    gain: f64,
+}
+
+impl ShapingKernel {
+    fn new(orig_sr: f64, target_sr: f64) -> Self {
+        let out_nyquist = target_sr / 2.0;
+        let band_edge = orig_sr.min(target_sr) / 2.0;
+        let cutoff = 0.5 * (1.0 + SOXR_HQ_PASSBAND_END) * band_edge / target_sr;
+        let half_transition = 0.5 * (1.0 - SOXR_HQ_PASSBAND_END) * band_edge / out_nyquist;
+        let half = (SHAPING_HALF_TAPS_AT_REFERENCE * REFERENCE_HALF_TRANSITION / half_transition).round();
+        let half = (half as usize).clamp(1, MAX_SHAPING_HALF_TAPS);
+        let mut kernel = ShapingKernel { cutoff, half, gain: 1.0 };
+        kernel.gain = (0..=2 * half).map(|i| kernel.at(i as f64 - half as f64)).sum();
+        kernel
+    }
+
+    /// The kernel `tau` output samples from its centre.
+    fn at(&self, tau: f64) -> f64 {
+        if tau.abs() >= self.half as f64 {
+            return 0.0;
+        }
+        let c = self.cutoff;
+        2.0 * c * sinc(2.0 * c * tau) * kaiser(tau / self.half as f64, SHAPING_KAISER_BETA) / self.gain
+    }
+}
+
 /// Linear-phase lowpass at the output rate with soxr HQ's passband edge and roll-off, with unit
-/// gain at DC.
+/// gain at DC, as taps at whole output samples.
 fn soxr_hq_shaping_filter(orig_sr: u32, target_sr: u32) -> Vec<f64> {
-    let out_nyquist = f64::from(target_sr) / 2.0;
-    let band_edge = f64::from(orig_sr.min(target_sr)) / 2.0;
-    let cutoff = 0.5 * (1.0 + SOXR_HQ_PASSBAND_END) * band_edge / f64::from(target_sr);
-    let half_transition = 0.5 * (1.0 - SOXR_HQ_PASSBAND_END) * band_edge / out_nyquist;
-    let half =
-        (SHAPING_HALF_TAPS_AT_REFERENCE * REFERENCE_HALF_TRANSITION / half_transition).round();
-    let half = (half as usize).clamp(1, MAX_SHAPING_HALF_TAPS);
-    let taps: Vec<f64> = (0..=2 * half)
-        .map(|i| {
-            let n = i as f64 - half as f64;
-            2.0 * cutoff * sinc(2.0 * cutoff * n) * kaiser(n / half as f64, SHAPING_KAISER_BETA)
-        })
-        .collect();
-    let gain: f64 = taps.iter().sum();
-    taps.iter().map(|&t| t / gain).collect()
+    let kernel = ShapingKernel::new(f64::from(orig_sr), f64::from(target_sr));
+    let half = kernel.half as f64;
+    (0..=2 * kernel.half).map(|i| kernel.at(i as f64 - half)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resampling by any ratio
+//
+// Rates that are not whole numbers (pitch shifting resamples from `sr / rate`) have no common
+// block length, so the FFT resampler above cannot serve them. These are resampled by direct
+// convolution with the same soxr HQ kernel, evaluated at each output sample's exact position in
+// the input: a polyphase table holds the kernel at PHASES fractional offsets, and each output
+// interpolates linearly between the two nearest phases.
+
+/// Fractional offsets tabulated per input sample. The kernel is smooth at this spacing: linear
+/// interpolation between phases errs by about 1e-6 of the kernel's peak.
+const PHASES: usize = 256;
+
+/// Resamples between any two positive rates (in Hz, not necessarily whole), like
+/// `librosa.resample` with soxr HQ: output length `ceil(len * target / orig)`, sample 0 aligned
+/// with input sample 0. Whole-number rates take the faster [`resample`] route.
+pub fn resample_any(y: &[f32], orig_sr: f64, target_sr: f64) -> Result<Vec<f32>> {
+    validate_audio(y)?;
+    for (name, rate) in [("orig_sr", orig_sr), ("target_sr", target_sr)] {
+        ensure(rate.is_finite() && rate > 0.0, || format!("{name}={rate} must be a positive sampling rate in Hz"))?;
+    }
+    let ratio = target_sr / orig_sr;
+    ensure((1.0 / 256.0..=256.0).contains(&ratio), || {
+        format!("target_sr / orig_sr = {ratio} is outside [1/256, 256]; resample in several steps")
+    })?;
+    let whole = |r: f64| r.fract() == 0.0 && r <= f64::from(u32::MAX);
+    if whole(orig_sr) && whole(target_sr) {
+        return resample(y, orig_sr as u32, target_sr as u32);
+    }
+    let out_len = (y.len() as f64 * ratio).ceil() as usize;
+    Ok(PolyphaseResampler::new(orig_sr, target_sr).process(y, out_len))
+}
+
+struct PolyphaseResampler {
+    /// Input samples per output sample.
+    step: f64,
+    /// Input taps either side of an output's position.
+    reach: usize,
+    /// `PHASES + 1` rows of `2 * reach + 1` taps; row `p`, tap `i` weighs input sample
+    /// `floor(u) - reach + i` for an output at input position `u` with `frac(u) = p / PHASES`.
+    table: Vec<f32>,
+}
+
+impl PolyphaseResampler {
+    fn new(orig_sr: f64, target_sr: f64) -> Self {
+        let kernel = ShapingKernel::new(orig_sr, target_sr);
+        let ratio = target_sr / orig_sr;
+        let reach = (kernel.half as f64 / ratio).ceil() as usize;
+        let width = 2 * reach + 1;
+        let mut table = Vec::with_capacity((PHASES + 1) * width);
+        for p in 0..=PHASES {
+            let frac = p as f64 / PHASES as f64;
+            // Distance from the output's position to tap i, in input samples, is frac + reach - i;
+            // each input sample stands for 1/ratio output samples of the continuous kernel.
+            table.extend((0..width).map(|i| (ratio * kernel.at(ratio * (frac + reach as f64 - i as f64))) as f32));
+        }
+        PolyphaseResampler { step: orig_sr / target_sr, reach, table }
+    }
+
+    fn process(&self, y: &[f32], out_len: usize) -> Vec<f32> {
+        let width = 2 * self.reach + 1;
+        // Zeros either side so every output reads a whole row of input.
+        let mut padded = vec![0f32; y.len() + 2 * self.reach + 3];
+        padded[self.reach + 1..self.reach + 1 + y.len()].copy_from_slice(y);
+        (0..out_len)
+            .map(|n| {
+                let u = n as f64 * self.step;
+                let whole = u.floor();
+                let position = (u - whole) * PHASES as f64;
+                let phase = (position as usize).min(PHASES - 1);
+                let t = (position - phase as f64) as f32;
+                // Input sample floor(u) - reach is padded[floor(u) + 1].
+                let start = whole as usize + 1;
+                let x = &padded[start..start + width];
+                let row = |p: usize| &self.table[p * width..(p + 1) * width];
+                let (a, b) = crate::feature::simd::dot2(row(phase), row(phase + 1), x);
+                a + t * (b - a)
+            })
+            .collect()
+    }
 }
 
 fn sinc(x: f64) -> f64 {
@@ -948,6 +1051,48 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::path::PathBuf;
+
+    // -- Resampling by any ratio ------------------------------------------------------------------
+
+    fn snr_db(reference: &[f32], test: &[f32]) -> f64 {
+        let signal: f64 = reference.iter().map(|&v| (v as f64).powi(2)).sum();
+        let noise: f64 = reference.iter().zip(test).map(|(&a, &b)| (a as f64 - b as f64).powi(2)).sum();
+        10.0 * (signal / noise).log10()
+    }
+
+    fn chirp(n: usize, sr: f64) -> Vec<f32> {
+        (0..n).map(|i| {
+            let t = i as f64 / sr;
+            (0.4 * (2.0 * std::f64::consts::PI * (200.0 * t + 900.0 * t * t)).sin()) as f32
+        }).collect()
+    }
+
+    #[test]
+    fn polyphase_route_agrees_with_the_block_route() {
+        let y = chirp(48_000, 48_000.0);
+        for (orig, target) in [(48_000u32, 22_050u32), (16_000, 22_050), (22_050, 16_000)] {
+            let block = resample(&y, orig, target).unwrap();
+            let poly = PolyphaseResampler::new(orig as f64, target as f64).process(&y, block.len());
+            let inner = 300..block.len() - 300;
+            let snr = snr_db(&block[inner.clone()], &poly[inner]);
+            assert!(snr > 70.0, "{orig} -> {target}: {snr:.1} dB");
+        }
+    }
+
+    #[test]
+    fn fractional_rates_keep_a_tone_at_its_frequency() {
+        let (orig, target) = (22_050.0 / 0.96, 22_050.0);
+        let f = 440.0;
+        let y: Vec<f32> = (0..40_000).map(|i| (2.0 * std::f64::consts::PI * f * i as f64 / orig).sin() as f32).collect();
+        let out = resample_any(&y, orig, target).unwrap();
+        assert_eq!(out.len(), (40_000.0 * target / orig as f64).ceil() as usize);
+        let expect: Vec<f32> = (0..out.len()).map(|i| (2.0 * std::f64::consts::PI * f * i as f64 / target).sin() as f32).collect();
+        let inner = 300..out.len() - 300;
+        assert!(snr_db(&expect[inner.clone()], &out[inner]) > 80.0);
+        assert!(resample_any(&y, f64::NAN, target).is_err());
+        assert!(resample_any(&y, orig, 0.0).is_err());
+        assert!(resample_any(&y, 1.0, 1e6).is_err());
+    }
 
     // -- Test fixtures ------------------------------------------------------------------------
 

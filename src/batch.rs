@@ -5,6 +5,7 @@
 //! corrupt, too short, or a panic in a third-party decoder) yields an error for that item alone.
 
 use crate::audio::{load, resample, LoadOptions};
+use crate::effects::Pipeline;
 use crate::error::{contain_bug, Result, SerError};
 use crate::feature::spectral::Input;
 use crate::feature::{FeatureConfig, FeatureOutput};
@@ -36,6 +37,23 @@ pub struct BatchOptions {
     pub n_jobs: Option<usize>,
     /// Stop starting new items after the first failure.
     pub fail_fast: bool,
+    /// Augmented copies to extract besides each clean item.
+    pub augment: Option<Augmentation>,
+}
+
+/// Augmented copies of every item: copy `k` (from 1) of item `i` is `copies[k - 1]` applied with
+/// the random stream of `(seed, i, k)`, so the copies do not depend on thread count or order.
+#[derive(Debug, Clone, Default)]
+pub struct Augmentation {
+    pub copies: Vec<Pipeline>,
+    pub seed: u64,
+}
+
+impl BatchOptions {
+    /// Rows each item yields: the clean item, then its augmented copies.
+    pub fn rows_per_item(&self) -> usize {
+        1 + self.augment.as_ref().map_or(0, |a| a.copies.len())
+    }
 }
 
 /// The audio of one item at the configured rate, mono.
@@ -53,40 +71,78 @@ fn item_audio(item: &Item, load_opts: &LoadOptions) -> Result<(Vec<f32>, u32)> {
     }
 }
 
-fn extract_one(item: &Item, config: &FeatureConfig, opts: &BatchOptions) -> Result<FeatureOutput> {
-    contain_bug(|| {
-        let (y, sr) = item_audio(item, &opts.load)?;
-        config.compute(Input::Audio(&y), sr as f64)
-    })
+/// The rows of one item: its clean features, then those of each augmented copy. A load failure
+/// fails every row of the item; a failing copy fails only its own row.
+fn extract_rows(index: usize, item: &Item, config: &FeatureConfig, opts: &BatchOptions) -> Vec<Result<FeatureOutput>> {
+    let (y, sr) = match contain_bug(|| item_audio(item, &opts.load)) {
+        Ok(audio) => audio,
+        Err(e) => return vec![Err(e); opts.rows_per_item()],
+    };
+    let features = |y: &[f32]| config.compute(Input::Audio(y), sr as f64);
+    let mut rows = vec![contain_bug(|| features(&y))];
+    if let Some(aug) = &opts.augment {
+        for (k, pipeline) in aug.copies.iter().enumerate() {
+            rows.push(contain_bug(|| {
+                let mut rng = Pipeline::rng_for(aug.seed, index as u64, k as u64 + 1);
+                features(&pipeline.apply(&y, sr as f64, &mut rng)?)
+            }));
+        }
+    }
+    rows
 }
 
 fn cancelled() -> SerError {
     SerError::Parameter("not processed: the batch was cancelled".to_string())
 }
 
-/// Extracts `config`'s feature for every item, in input order, one `Result` per item.
-pub fn extract(items: &[Item], config: &FeatureConfig, opts: &BatchOptions, progress: &Progress) -> Result<Vec<Result<FeatureOutput>>> {
-    let threads = opts.n_jobs.unwrap_or(0);
+/// Runs `work(index)` for every index in `0..n` on `n_jobs` threads, in input order, with
+/// progress counting and cancellation; `work` returns the item's rows.
+pub fn run_parallel<T: Send>(
+    n: usize,
+    rows_per_item: usize,
+    n_jobs: Option<usize>,
+    fail_fast: bool,
+    progress: &Progress,
+    work: impl Fn(usize) -> Vec<Result<T>> + Sync,
+) -> Result<Vec<Result<T>>> {
+    let threads = n_jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| SerError::Io(format!("could not start {threads} worker threads: {e}")))?;
-    Ok(pool.install(|| {
-        items
-            .par_iter()
-            .map(|item| {
+    let per_item: Vec<Vec<Result<T>>> = pool.install(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
                 if progress.cancel.load(Ordering::Relaxed) {
-                    return Err(cancelled());
+                    return (0..rows_per_item).map(|_| Err(cancelled())).collect();
                 }
-                let result = extract_one(item, config, opts);
-                if result.is_err() && opts.fail_fast {
+                let rows = work(i);
+                if fail_fast && rows.iter().any(|r| r.is_err()) {
                     progress.cancel.store(true, Ordering::Relaxed);
                 }
                 progress.done.fetch_add(1, Ordering::Relaxed);
-                result
+                rows
             })
             .collect()
-    }))
+    });
+    Ok(per_item.into_iter().flatten().collect())
+}
+
+/// Extracts `config`'s feature for every item, in input order: `opts.rows_per_item()` results
+/// per item (the clean item, then its augmented copies).
+pub fn extract(items: &[Item], config: &FeatureConfig, opts: &BatchOptions, progress: &Progress) -> Result<Vec<Result<FeatureOutput>>> {
+    run_parallel(items.len(), opts.rows_per_item(), opts.n_jobs, opts.fail_fast, progress, |i| extract_rows(i, &items[i], config, opts))
+}
+
+/// Applies `pipeline` to every signal (all at rate `sr`); signal `j` is item `indices[j]` of its
+/// batch and draws from the stream `(seed, indices[j], 0)`, so leaving bad items out of a batch
+/// does not change the randomness of the others.
+pub fn augment(signals: &[&[f32]], indices: &[u64], sr: f64, pipeline: &Pipeline, seed: u64, n_jobs: Option<usize>, progress: &Progress) -> Result<Vec<Result<Vec<f32>>>> {
+    crate::error::ensure(indices.len() == signals.len(), || format!("{} signals but {} indices", signals.len(), indices.len()))?;
+    run_parallel(signals.len(), 1, n_jobs, false, progress, |j| {
+        vec![contain_bug(|| pipeline.apply(signals[j], sr, &mut Pipeline::rng_for(seed, indices[j], 0)))]
+    })
 }
 
 #[cfg(test)]
@@ -99,7 +155,7 @@ mod tests {
     }
 
     fn opts(n_jobs: usize) -> BatchOptions {
-        BatchOptions { load: LoadOptions { sr: None, ..LoadOptions::default() }, n_jobs: Some(n_jobs), fail_fast: false }
+        BatchOptions { load: LoadOptions { sr: None, ..LoadOptions::default() }, n_jobs: Some(n_jobs), fail_fast: false, augment: None }
     }
 
     #[test]
@@ -131,6 +187,29 @@ mod tests {
         let one = extract(&items, &cfg, &opts(1), &Progress::default()).unwrap();
         let two = extract(&items, &cfg, &opts(2), &Progress::default()).unwrap();
         assert_eq!(one, two);
+    }
+
+    #[test]
+    fn augmented_rows_follow_their_item_for_any_thread_count() {
+        use crate::effects::Step;
+        let signals: Vec<Vec<f32>> = (0..4).map(|k| tone(16000 + 500 * k)).collect();
+        let mut items: Vec<Item> = signals.iter().map(|y| Item::Samples { y, sr: 16000 }).collect();
+        items.insert(2, Item::Path(Path::new("/definitely/not/here.wav")));
+        let noise = Step::from_spec("gaussian_snr", &[("min_snr_db".into(), 5.0), ("max_snr_db".into(), 20.0)], 1.0).unwrap();
+        let aug = Augmentation { copies: vec![Pipeline { steps: vec![noise] }; 2], seed: 11 };
+        let with = |n| BatchOptions { augment: Some(aug.clone()), ..opts(n) };
+        let cfg = FeatureConfig::new(FeatureKind::Ser162);
+        let one = extract(&items, &cfg, &with(1), &Progress::default()).unwrap();
+        let two = extract(&items, &cfg, &with(2), &Progress::default()).unwrap();
+        assert_eq!(one.len(), 5 * 3);
+        assert_eq!(one, two);
+        assert!(one[6..9].iter().all(|r| r.is_err()), "the missing file fails its three rows");
+        assert!(one[..6].iter().chain(&one[9..]).all(|r| r.is_ok()));
+        // Clean row equals the un-augmented batch; the two copies differ from it and each other.
+        let plain = extract(&items, &cfg, &opts(2), &Progress::default()).unwrap();
+        assert_eq!(one[0], plain[0]);
+        assert_ne!(one[0], one[1]);
+        assert_ne!(one[1], one[2]);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! Python exceptions, and releases the GIL around every piece of real work. No algorithm here.
 
 use crate::audio::{self, LoadOptions};
-use crate::batch::{self, BatchOptions, Item, Progress};
+use crate::batch::{self, Augmentation, BatchOptions, Item, Progress};
+use crate::effects::{self, Pipeline, Step, TrimParams};
 use crate::error::{contain_bug, SerError};
 use crate::feature::delta::DeltaMode;
 use crate::feature::filters::MelNorm;
@@ -359,7 +360,7 @@ fn hold_items<'py>(items: &Bound<'py, PyList>) -> PyResult<Vec<Held<'py>>> {
 /// list of 2-D arrays (frame-level), one per index in `ok_index`; `errors` holds
 /// `(index, exception name, message)`.
 #[pyfunction]
-#[pyo3(signature = (items, name, params, *, sr, array_sr, mono, offset, duration, n_jobs, fail_fast, progress=None))]
+#[pyo3(signature = (items, name, params, *, sr, array_sr, mono, offset, duration, n_jobs, fail_fast, augment=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn extract(
     py: Python<'_>,
@@ -373,11 +374,16 @@ fn extract(
     duration: Option<f64>,
     n_jobs: Option<usize>,
     fail_fast: bool,
+    augment: Option<(Vec<Vec<StepSpec>>, u64)>,
     progress: Option<Bound<PyAny>>,
 ) -> PyResult<(Vec<usize>, PyObj, Vec<(usize, String, String)>)> {
     let kind = FeatureKind::from_name(name).map_err(to_py)?;
     let config = feature_config(kind, params)?;
-    let opts = BatchOptions { load: load_options(sr, mono, offset, duration)?, n_jobs, fail_fast };
+    let augment = match augment {
+        None => None,
+        Some((copies, seed)) => Some(Augmentation { copies: copies.iter().map(|c| pipeline(c)).collect::<PyResult<_>>()?, seed }),
+    };
+    let opts = BatchOptions { load: load_options(sr, mono, offset, duration)?, n_jobs, fail_fast, augment };
     let held = hold_items(items)?;
     let array_rate = array_sr.map(|r| load_options(Some(r), true, 0.0, None)).transpose()?.and_then(|o| o.sr);
     let mut batch_items = Vec::with_capacity(held.len());
@@ -460,6 +466,85 @@ fn collect_results(py: Python<'_>, results: Vec<crate::Result<FeatureOutput>>, f
 }
 
 // ---------------------------------------------------------------------------------------------
+// Effects
+
+/// A pipeline step as Python describes it: `(name, [(parameter, value)], p)`.
+type StepSpec = (String, Vec<(String, f64)>, f64);
+
+fn pipeline(steps: &[StepSpec]) -> PyResult<Pipeline> {
+    let steps = steps.iter().map(|(name, params, p)| Step::from_spec(name, params, *p)).collect::<crate::Result<_>>().map_err(to_py)?;
+    Ok(Pipeline { steps })
+}
+
+fn array_out(py: Python<'_>, y: Vec<f32>) -> PyObj {
+    y.into_pyarray(py).into_any().unbind()
+}
+
+#[pyfunction]
+fn time_stretch(py: Python<'_>, y: PyReadonlyArray1<f32>, rate: f64, stft: &Bound<PyDict>) -> PyResult<PyObj> {
+    let params = stft_params(stft)?;
+    let y = y.as_slice()?;
+    Ok(array_out(py, detached(py, || effects::time_stretch(y, rate, &params))?))
+}
+
+#[pyfunction]
+fn pitch_shift(py: Python<'_>, y: PyReadonlyArray1<f32>, sr: f64, n_steps: f64, bins_per_octave: i64, stft: &Bound<PyDict>) -> PyResult<PyObj> {
+    let params = stft_params(stft)?;
+    let bins = usize::try_from(bins_per_octave).map_err(|_| ParameterError::new_err(format!("bins_per_octave={bins_per_octave} must be a positive integer")))?;
+    let y = y.as_slice()?;
+    Ok(array_out(py, detached(py, || effects::pitch_shift(y, sr, n_steps, bins, &params))?))
+}
+
+#[pyfunction]
+fn trim_bounds(py: Python<'_>, y: PyReadonlyArray1<f32>, top_db: f64, ref_value: Option<f64>, frame_length: usize, hop_length: usize) -> PyResult<(usize, usize)> {
+    let p = TrimParams { top_db, reference: ref_value, frame_length, hop_length };
+    let y = y.as_slice()?;
+    detached(py, || effects::trim_bounds(y, &p))
+}
+
+#[pyfunction]
+fn preemphasis(py: Python<'_>, y: PyReadonlyArray1<f32>, coef: f64, zi: Option<f64>) -> PyResult<(PyObj, f32)> {
+    let y = y.as_slice()?;
+    let (out, zf) = detached(py, || effects::preemphasis(y, coef, zi))?;
+    Ok((array_out(py, out), zf))
+}
+
+/// Deterministic edits by name: `gain` (dB), `shift` (samples; `flag` = rollover),
+/// `normalize_peak`, `normalize_rms`.
+#[pyfunction]
+fn edit(py: Python<'_>, y: PyReadonlyArray1<f32>, name: &str, value: f64, flag: bool) -> PyResult<PyObj> {
+    let y = y.as_slice()?;
+    let out = detached(py, || match name {
+        "gain" => effects::gain(y, value),
+        "shift" => effects::shift(y, value as i64, flag),
+        "normalize_peak" => effects::normalize_peak(y, value),
+        "normalize_rms" => effects::normalize_rms(y, value),
+        _ => Err(SerError::Internal(format!("unknown edit '{name}'"))),
+    })?;
+    Ok(array_out(py, out))
+}
+
+/// Applies a pipeline to each signal in parallel; signal `j` draws from `(seed, indices[j])`.
+/// Returns one array or `(exception name, message)` per signal.
+#[pyfunction]
+#[pyo3(signature = (signals, indices, sr, steps, seed, n_jobs, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn augment(py: Python<'_>, signals: Vec<PyReadonlyArray1<f32>>, indices: Vec<u64>, sr: f64, steps: Vec<StepSpec>, seed: u64, n_jobs: Option<usize>, progress: Option<Bound<PyAny>>) -> PyResult<Vec<PyObj>> {
+    crate::feature::ensure_sr(sr).map_err(to_py)?;
+    let pipeline = pipeline(&steps)?;
+    let slices = signals.iter().map(|s| s.as_slice()).collect::<Result<Vec<_>, _>>()?;
+    let state = Progress::default();
+    let results = run_watched(py, &state, progress.as_ref(), || batch::augment(&slices, &indices, sr, &pipeline, seed, n_jobs, &state))?.map_err(to_py)?;
+    results
+        .into_iter()
+        .map(|r| match r {
+            Ok(y) => Ok(array_out(py, y)),
+            Err(e) => Ok((e.type_name(), e.message().to_string()).into_pyobject(py)?.into_any().unbind()),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // tch
 
 #[pyfunction]
@@ -495,6 +580,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ser162_columns, m)?)?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
+    m.add_function(wrap_pyfunction!(time_stretch, m)?)?;
+    m.add_function(wrap_pyfunction!(pitch_shift, m)?)?;
+    m.add_function(wrap_pyfunction!(trim_bounds, m)?)?;
+    m.add_function(wrap_pyfunction!(preemphasis, m)?)?;
+    m.add_function(wrap_pyfunction!(edit, m)?)?;
+    m.add_function(wrap_pyfunction!(augment, m)?)?;
     m.add_function(wrap_pyfunction!(backend_info, m)?)?;
     m.add_function(wrap_pyfunction!(column_stats, m)?)?;
     Ok(())

@@ -1,11 +1,12 @@
 //! ser_rs: speech emotion recognition in Rust, driven from Python.
 //!
 //! The modules follow the pipeline: [`audio`] (decode, resample) -> [`feature`] (librosa-exact
-//! spectral features) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
+//! spectral features) -> [`effects`] (augmentation, preprocessing) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
 //! [`bindings`] is the thin PyO3 layer: type and error conversion, GIL release.
 
 pub mod audio;
 pub mod batch;
+pub mod effects;
 pub mod error;
 pub mod feature;
 pub mod model;

@@ -59,11 +59,27 @@ def record_agreement(feature: str, ours: np.ndarray, ref: np.ndarray) -> float:
     return err
 
 
+SNR: dict[str, float] = {}
+
+
+def record_snr(name: str, ours: np.ndarray, ref: np.ndarray) -> float:
+    """SNR in dB of our output against the reference's, the lowest recorded per name."""
+    assert ours.shape == ref.shape, f"{name}: shape {ours.shape} != reference {ref.shape}"
+    ref64 = ref.astype(np.float64)
+    noise = float(np.sum((ours.astype(np.float64) - ref64) ** 2))
+    snr = np.inf if noise == 0 else 10 * np.log10(float(np.sum(ref64**2)) / noise)
+    SNR[name] = min(SNR.get(name, np.inf), snr)
+    return snr
+
+
 def pytest_terminal_summary(terminalreporter):
-    if not WORST:
+    if not WORST and not SNR:
         return
     lines = ["feature                     worst |ours - librosa| / max|librosa|"]
     lines += [f"{name:<27} {err:.2e}" for name, err in sorted(WORST.items())]
+    if SNR:
+        lines += ["", "effect                      lowest SNR against librosa (dB)"]
+        lines += [f"{name:<27} {snr:.1f}" for name, snr in sorted(SNR.items())]
     terminalreporter.write_sep("-", "agreement with librosa 0.11 on real speech")
     for line in lines:
         terminalreporter.write_line(line)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import doctest
+import inspect
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = ["ser_rs", "ser_rs.audio", "ser_rs.feature", "ser_rs.batch", "ser_rs.model", "ser_rs.datasets"]
+import ser_rs
+
+MODULES = ["ser_rs"] + [f"ser_rs.{m.name}" for m in pkgutil.iter_modules(ser_rs.__path__) if not m.name.startswith("_")]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -18,9 +22,9 @@ def test_docstring_examples(name):
 
 
 def test_every_public_function_is_documented():
-    import ser_rs
-    from ser_rs import feature
+    from ser_rs import effects, feature
 
-    for obj in [getattr(feature, n) for n in feature.__all__ if callable(getattr(feature, n))] + [ser_rs.load, ser_rs.resample, ser_rs.extract]:
+    public = [getattr(m, n) for m in (feature, effects) for n in m.__all__ if inspect.isfunction(getattr(m, n))]
+    for obj in public + [ser_rs.load, ser_rs.resample, ser_rs.extract, effects.Compose, effects.Compose.apply_batch]:
         doc = obj.__doc__ or ""
         assert "Examples" in doc, f"{obj.__name__} has no examples"

@@ -40,6 +40,8 @@ class ItemError(NamedTuple):
     error_type: str
     """Name of the exception it would raise on its own, e.g. 'AudioDecodeError'."""
     message: str
+    copy: int = 0
+    """0 for the item itself, k for its k-th augmented copy (see ``augment``)."""
 
     def exception(self) -> Exception:
         """The exception this error stands for, ready to raise."""
@@ -69,6 +71,9 @@ class ExtractionResult:
         Names of the values of fixed-length features.
     feature : str
         The feature's name.
+    copy : np.ndarray of int or None
+        With ``augment``: for each row, 0 for the clean item and k for its k-th augmented copy.
+        Rows of one item share its ``index`` and path: split on those, never on rows.
     """
 
     features: Union[np.ndarray, list]
@@ -78,6 +83,7 @@ class ExtractionResult:
     lengths: Optional[np.ndarray] = None
     columns: Optional[list] = None
     feature: str = "ser162"
+    copy: Optional[np.ndarray] = None
 
     def __len__(self) -> int:
         return len(self.index)
@@ -90,6 +96,8 @@ class ExtractionResult:
             raise ParameterError(f"'{self.feature}' is a frame-level feature; to_dataframe needs a fixed-length one such as 'ser162'")
         df = pd.DataFrame(self.features, columns=self.columns)
         df.insert(0, "path", self.paths)
+        if self.copy is not None:
+            df.insert(1, "copy", self.copy)
         df.index = pd.Index(self.index, name="item")
         return df
 
@@ -133,6 +141,28 @@ def _n_jobs(n_jobs: Optional[int]) -> Optional[int]:
     return int(n_jobs)
 
 
+def _augmentation(augment: Optional[Sequence[Any]], seed: Any) -> Optional[tuple]:
+    """``augment`` as the native layer takes it: (one step list per copy, seed)."""
+    if augment is None:
+        return None
+    from ser_rs.effects import Compose
+
+    if isinstance(augment, Compose) or not isinstance(augment, (list, tuple)):
+        raise TypeError("augment must be a list of ser_rs.effects.Compose pipelines, one per augmented copy")
+    for a in augment:
+        if not isinstance(a, Compose):
+            raise TypeError(f"each augmented copy must be a ser_rs.effects.Compose, got {type(a).__name__}")
+    return [a._steps() for a in augment], _seed(seed)
+
+
+def _seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    if not 0 <= seed < 2**64:
+        raise ParameterError(f"seed={seed} must be between 0 and 2**64 - 1")
+    return int(seed)
+
+
 def _pad(frames: list) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.array([f.shape[1] for f in frames], dtype=np.int64)
     n_feat = frames[0].shape[0] if frames else 0
@@ -155,6 +185,8 @@ def extract(
     progress: bool = False,
     strict: bool = False,
     pad: bool = False,
+    augment: Optional[Sequence[Any]] = None,
+    seed: int = 0,
     **params: Any,
 ) -> ExtractionResult:
     """Extract one feature for many files or signals, in parallel with the GIL released.
@@ -186,6 +218,13 @@ def extract(
         Raise the first item's error (as its own exception type) instead of collecting errors.
     pad : bool
         For frame-level features, return one zero-padded array plus ``lengths``.
+    augment : sequence of ser_rs.effects.Compose, optional
+        Augment-then-extract: besides each item's clean features, the features of one copy
+        per pipeline, made in the same worker from the decoded audio. Copy ``k`` of item ``i``
+        draws its randomness from ``(seed, i, k)``, so rows are identical for any ``n_jobs``.
+        Rows come item by item (clean first); ``copy`` says which is which.
+    seed : int
+        Seed of the augmentation.
     **params
         Keyword arguments of the feature function, e.g. ``n_mfcc=13``.
 
@@ -213,6 +252,9 @@ def extract(
     offset = as_number(offset, "offset")
     duration = None if duration is None else as_number(duration, "duration")
 
+    copies = _augmentation(augment, seed)
+    per_item = 1 + (len(copies[0]) if copies else 0)
+
     prepared = [_prepare(item) for item in inputs]
     runnable = [i for i, p in enumerate(prepared) if not isinstance(p, Exception)]
     early = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
@@ -228,22 +270,26 @@ def extract(
 
         ok_local, values, failed = _native.extract(
             [prepared[i] for i in runnable], feature, feature_params, sr=rate, array_sr=rate_in, mono=bool(mono),
-            offset=offset, duration=duration, n_jobs=jobs, fail_fast=bool(strict), progress=report,
+            offset=offset, duration=duration, n_jobs=jobs, fail_fast=bool(strict), augment=copies, progress=report,
         )
 
     def path_of(i: int) -> Optional[str]:
         return prepared[i] if isinstance(prepared[i], str) else None
 
-    errors = early + [ItemError(runnable[j], path_of(runnable[j]), kind, msg) for j, kind, msg in failed]
+    errors = early + [
+        ItemError(runnable[j // per_item], path_of(runnable[j // per_item]), kind, msg, j % per_item) for j, kind, msg in failed
+    ]
     errors.sort(key=lambda e: e.index)
     if strict and errors:
         # Report the cause, not the items cancelled because of it.
         causes = [e for e in errors if "batch was cancelled" not in e.message] or errors
         raise causes[0].exception()
-    index = np.array([runnable[j] for j in ok_local], dtype=np.int64)
+    index = np.array([runnable[j // per_item] for j in ok_local], dtype=np.int64)
     paths = [path_of(i) for i in index]
     fixed = feature == "ser162"
     result = ExtractionResult(features=values, index=index, paths=paths, errors=errors, feature=feature)
+    if copies:
+        result.copy = np.array([j % per_item for j in ok_local], dtype=np.int64)
     if fixed:
         result.columns = list(_feature.SER162_COLUMNS)
     else:

@@ -13,7 +13,7 @@ pub mod config;
 pub mod delta;
 pub mod filters;
 pub mod preset;
-mod simd;
+pub(crate) mod simd;
 pub mod spectral;
 pub mod stft;
 
@@ -22,7 +22,7 @@ pub use delta::{delta, DeltaMode};
 pub use filters::{chroma_filter, fft_frequencies, hz_to_mel, mel_filter, mel_frequencies, mel_to_hz, MelNorm};
 pub use preset::{ser162, ser162_columns, SER162_LEN};
 pub use spectral::*;
-pub use stft::{frame_count, spectrogram, stft, PadMode, StftParams, Window};
+pub use stft::{frame_count, istft_frames, spectrogram, stft, PadMode, StftParams, Window};
 
 pub use crate::audio::validate_audio;
 use crate::error::{ensure, Result};

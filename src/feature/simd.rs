@@ -56,6 +56,42 @@ fn dot_generic(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
+/// `(a . x, b . x)` in one pass over `x`, eight lanes each.
+#[inline(always)]
+fn dot2_generic(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
+    let (mut la, mut lb) = ([0f32; 8], [0f32; 8]);
+    let n = x.len().min(a.len()).min(b.len());
+    let whole = n - n % 8;
+    for ((ca, cb), cx) in a[..whole].chunks_exact(8).zip(b[..whole].chunks_exact(8)).zip(x[..whole].chunks_exact(8)) {
+        for j in 0..8 {
+            la[j] += ca[j] * cx[j];
+            lb[j] += cb[j] * cx[j];
+        }
+    }
+    let (mut sa, mut sb) = (la.iter().sum::<f32>(), lb.iter().sum::<f32>());
+    for i in whole..n {
+        sa += a[i] * x[i];
+        sb += b[i] * x[i];
+    }
+    (sa, sb)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn dot2_avx2(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
+    dot2_generic(a, b, x)
+}
+
+/// Two dot products against the same `x` (e.g. neighbouring phases of a polyphase filter).
+pub fn dot2(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { dot2_avx2(a, b, x) };
+    }
+    dot2_generic(a, b, x)
+}
+
 /// `out[j] = sum_i x[i] * m[i][j]` for a row-major `m` of `x.len()` rows: accumulated row by
 /// row, so each output lane is independent and the loop vectorises.
 #[inline(always)]

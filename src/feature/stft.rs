@@ -4,7 +4,7 @@ use super::{simd, validate_audio};
 use crate::error::{ensure, Result, SerError};
 use ndarray::{Array2, ArrayView2};
 use num_complex::{Complex, Complex32, Complex64};
-use realfft::{RealFftPlanner, RealToComplex};
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use std::cell::RefCell;
 use std::f64::consts::PI;
 use std::sync::Arc;
@@ -188,6 +188,10 @@ thread_local! {
     static PLANNER_F32: RefCell<RealFftPlanner<f32>> = RefCell::new(RealFftPlanner::new());
 }
 
+fn inverse_plan(n_fft: usize) -> Arc<dyn ComplexToReal<f64>> {
+    PLANNER_F64.with(|p| p.borrow_mut().plan_fft_inverse(n_fft))
+}
+
 impl Precision for f64 {
     fn forward_plan(n_fft: usize) -> Arc<dyn RealToComplex<f64>> {
         PLANNER_F64.with(|p| p.borrow_mut().plan_fft_forward(n_fft))
@@ -348,6 +352,55 @@ pub fn magnitude(re: f32, im: f32) -> f32 {
     let ratio = if larger > 0.0 { smaller / larger } else { 0.0 };
     let fma = (ratio as f64 * ratio as f64 + 1.0) as f32;
     fma.sqrt() * larger
+}
+
+/// `librosa.istft` of a time-major STFT `(n_frames, 1 + n_fft / 2)`: inverse FFT of each frame,
+/// windowed overlap-add, divided by the window's summed square where that is not vanishing.
+/// `length` trims or zero-pads the output as librosa's does; without it the output covers every
+/// frame (less the centring padding).
+pub fn istft_frames(frames: ArrayView2<Complex32>, params: &StftParams, length: Option<usize>) -> Result<Vec<f32>> {
+    params.validate()?;
+    let (n_fft, hop) = (params.n_fft, params.hop_length());
+    ensure(frames.ncols() == n_fft / 2 + 1, || {
+        format!("the STFT has {} frequency bins but n_fft={n_fft} needs {}", frames.ncols(), n_fft / 2 + 1)
+    })?;
+    ensure(frames.nrows() > 0, || "the STFT has no frames".to_string())?;
+    let pad = if params.center { n_fft / 2 } else { 0 };
+    let n_frames = match length {
+        Some(len) => frames.nrows().min((len + 2 * pad).div_ceil(hop)),
+        None => frames.nrows(),
+    };
+    let out_len = length.unwrap_or((n_fft + hop * (n_frames - 1)).saturating_sub(2 * pad));
+    let window = params.padded_window()?;
+    let full_len = n_fft + hop * n_frames.saturating_sub(1);
+    let (mut signal, mut window_power) = (vec![0f64; full_len], vec![0f64; full_len]);
+    let plan = inverse_plan(n_fft);
+    let (mut spectrum, mut frame) = (plan.make_input_vec(), plan.make_output_vec());
+    let mut scratch = plan.make_scratch_vec();
+    for t in 0..n_frames {
+        for (z, c) in spectrum.iter_mut().zip(frames.row(t)) {
+            *z = Complex64::new(c.re as f64, c.im as f64);
+        }
+        // A real signal's DC (and, for even n_fft, Nyquist) bin is real; irfft ignores the rest.
+        spectrum[0].im = 0.0;
+        if n_fft % 2 == 0 {
+            spectrum[n_fft / 2].im = 0.0;
+        }
+        plan.process_with_scratch(&mut spectrum, &mut frame, &mut scratch)
+            .map_err(|e| SerError::Internal(format!("inverse FFT failed: {e}")))?;
+        let at = t * hop;
+        for (i, (&v, &w)) in frame.iter().zip(&window).enumerate() {
+            signal[at + i] += v / n_fft as f64 * w;
+            window_power[at + i] += w * w;
+        }
+    }
+    Ok((0..out_len)
+        .map(|i| match (signal.get(pad + i), window_power.get(pad + i)) {
+            (Some(&v), Some(&w)) if w > f32::MIN_POSITIVE as f64 => (v / w) as f32,
+            (Some(&v), _) => v as f32,
+            _ => 0.0,
+        })
+        .collect())
 }
 
 /// `np.abs(stft(y)) ** power`, time-major.

@@ -1,0 +1,529 @@
+"""Augmentation and preprocessing, computed in Rust.
+
+- librosa's effects with librosa's numbers: :func:`time_stretch`, :func:`pitch_shift`,
+  :func:`trim`, :func:`preemphasis`.
+- Level and timing edits: :func:`gain`, :func:`shift`, :func:`normalize`.
+- Noise: :func:`add_noise` (relative to the peak) and :func:`add_noise_snr` (exact SNR).
+- Random pipelines with audiomentations' conventions: :class:`Compose` of :class:`AddNoise`,
+  :class:`AddGaussianSNR`, :class:`TimeStretch`, :class:`PitchShift`, :class:`Shift`,
+  :class:`Gain`, each with a probability ``p``. Randomness comes from ``(seed, item index)``
+  alone, so a batch gives the same result for any ``n_jobs`` and on every run.
+
+Examples
+--------
+>>> import numpy as np, ser_rs
+>>> y = np.sin(np.arange(22050) * 0.05).astype(np.float32)
+>>> ser_rs.effects.time_stretch(y, rate=0.8).shape
+(27562,)
+>>> augment = ser_rs.effects.Compose([
+...     ser_rs.effects.AddGaussianSNR(min_snr_db=10, max_snr_db=20, p=1.0),
+...     ser_rs.effects.PitchShift(min_semitones=-2, max_semitones=2, p=0.5),
+... ])
+>>> out = augment(y, sample_rate=22050, seed=0)
+>>> np.array_equal(out, augment(y, sample_rate=22050, seed=0))
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Optional, Sequence, Union
+
+import numpy as np
+
+from ser_rs import _native
+from ser_rs._validate import as_audio, as_number
+from ser_rs.exceptions import ParameterError
+
+__all__ = [
+    "time_stretch",
+    "pitch_shift",
+    "trim",
+    "preemphasis",
+    "gain",
+    "shift",
+    "normalize",
+    "add_noise",
+    "add_noise_snr",
+    "Compose",
+    "AddNoise",
+    "AddGaussianSNR",
+    "TimeStretch",
+    "PitchShift",
+    "Shift",
+    "Gain",
+    "transform",
+    "AugmentedBatch",
+]
+
+
+def _stft_params(n_fft: int, hop_length: Optional[int], win_length: Optional[int], window: Any, center: bool, pad_mode: str) -> dict:
+    from ser_rs._validate import as_window
+
+    return {"n_fft": n_fft, "hop_length": hop_length, "win_length": win_length, "window": as_window(window), "center": center, "pad_mode": pad_mode}
+
+
+def time_stretch(
+    y: np.ndarray,
+    *,
+    rate: float,
+    n_fft: int = 2048,
+    hop_length: Optional[int] = None,
+    win_length: Optional[int] = None,
+    window: Any = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+) -> np.ndarray:
+    """Stretch time without changing pitch, as ``librosa.effects.time_stretch``.
+
+    Phase vocoder on the STFT, then the inverse STFT at ``round(len(y) / rate)`` samples.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Audio signal.
+    rate : float in [0.01, 100]
+        ``rate > 1`` speeds up, ``rate < 1`` slows down.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`ser_rs.stft`.
+
+    Returns
+    -------
+    y_stretch : np.ndarray [shape=(round(n / rate),)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(np.arange(22050) * 0.05).astype(np.float32)
+    >>> ser_rs.effects.time_stretch(y, rate=2.0).shape
+    (11025,)
+    """
+    return _native.time_stretch(as_audio(y), as_number(rate, "rate"), _stft_params(n_fft, hop_length, win_length, window, center, pad_mode))
+
+
+def pitch_shift(
+    y: np.ndarray,
+    *,
+    sr: float,
+    n_steps: float,
+    bins_per_octave: int = 12,
+    n_fft: int = 2048,
+    hop_length: Optional[int] = None,
+    win_length: Optional[int] = None,
+    window: Any = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+) -> np.ndarray:
+    """Shift pitch without changing duration, as ``librosa.effects.pitch_shift``.
+
+    Time-stretch by ``2 ** (-n_steps / bins_per_octave)``, then resample back (soxr HQ's
+    response, as librosa's default ``res_type``), trimmed or padded to ``len(y)``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    n_steps : float
+        Steps (semitones by default) to shift by; negative shifts down.
+    bins_per_octave : int > 0
+        Steps per octave.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`ser_rs.stft`.
+
+    Returns
+    -------
+    y_shift : np.ndarray [shape=(n,)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(22050) / 22050).astype(np.float32)
+    >>> octave_up = ser_rs.effects.pitch_shift(y, sr=22050, n_steps=12)
+    >>> int(np.argmax(np.abs(np.fft.rfft(octave_up))))   # 880 Hz over a 1 s signal
+    880
+    """
+    if isinstance(bins_per_octave, bool) or not isinstance(bins_per_octave, (int, np.integer)):
+        raise TypeError(f"bins_per_octave must be an integer, got {type(bins_per_octave).__name__}")
+    return _native.pitch_shift(
+        as_audio(y), as_number(sr, "sr"), as_number(n_steps, "n_steps"), int(bins_per_octave),
+        _stft_params(n_fft, hop_length, win_length, window, center, pad_mode),
+    )
+
+
+def trim(
+    y: np.ndarray,
+    *,
+    top_db: float = 60,
+    ref: Union[float, Any] = np.max,
+    frame_length: int = 2048,
+    hop_length: int = 512,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trim leading and trailing silence, as ``librosa.effects.trim``.
+
+    Frames whose RMS is more than ``top_db`` below the reference are silence.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Audio signal.
+    top_db : number >= 0
+        Threshold in dB below the reference.
+    ref : number or np.max
+        Reference amplitude; ``np.max`` (the default) uses the loudest frame.
+    frame_length, hop_length : int > 0
+        Framing of the RMS analysis.
+
+    Returns
+    -------
+    y_trimmed : np.ndarray
+        ``y[start:end]``.
+    index : np.ndarray [shape=(2,)]
+        ``[start, end]`` in samples.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.zeros(22050, dtype=np.float32)
+    >>> y[8192:12288] = np.sin(np.arange(4096) * 0.1)
+    >>> ser_rs.effects.trim(y)[1].tolist()
+    [7680, 13312]
+    """
+    y = as_audio(y)
+    if ref is np.max:
+        ref_value = None
+    elif callable(ref):
+        raise TypeError("ref must be a number or np.max; for another statistic compute it first and pass the number")
+    else:
+        ref_value = as_number(ref, "ref")
+    start, end = _native.trim_bounds(y, as_number(top_db, "top_db"), ref_value, _count(frame_length, "frame_length"), _count(hop_length, "hop_length"))
+    return y[start:end], np.array([start, end])
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < 1:
+        raise ParameterError(f"{name}={value} must be a positive integer")
+    return int(value)
+
+
+def preemphasis(y: np.ndarray, *, coef: float = 0.97, zi: Optional[float] = None, return_zf: bool = False):
+    """Pre-emphasis filter ``y[n] - coef * y[n-1]``, as ``librosa.effects.preemphasis``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Audio signal (at least 2 samples unless ``zi`` is given).
+    coef : float
+        Filter coefficient; 0 leaves the signal unchanged.
+    zi : float, optional
+        Initial filter state; librosa's default is ``2 * y[0] - y[1]``.
+    return_zf : bool
+        Also return the final state (to filter a stream block by block).
+
+    Returns
+    -------
+    y_out : np.ndarray, float32
+    zf : float
+        Only with ``return_zf``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> ser_rs.effects.preemphasis(np.array([1.0, 1.0, 1.0], dtype=np.float32), coef=0.5).tolist()
+    [2.0, 0.5, 0.5]
+    """
+    out, zf = _native.preemphasis(as_audio(y), as_number(coef, "coef"), None if zi is None else as_number(np.ravel(zi)[0], "zi"))
+    return (out, zf) if return_zf else out
+
+
+def gain(y: np.ndarray, *, gain_db: float) -> np.ndarray:
+    """Multiply by ``10 ** (gain_db / 20)``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> ser_rs.effects.gain(np.ones(2, dtype=np.float32), gain_db=20).tolist()
+    [10.0, 10.0]
+    """
+    return _native.edit(as_audio(y), "gain", as_number(gain_db, "gain_db"), False)
+
+
+def shift(y: np.ndarray, *, shift: int, rollover: bool = True) -> np.ndarray:
+    """Move the signal ``shift`` samples later (earlier if negative).
+
+    With ``rollover`` (``np.roll``) samples pushed off one end reappear at the other;
+    without, the gap is zero-filled.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.array([1, 2, 3, 4], dtype=np.float32)
+    >>> ser_rs.effects.shift(y, shift=1).tolist(), ser_rs.effects.shift(y, shift=1, rollover=False).tolist()
+    ([4.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 3.0])
+    """
+    if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)):
+        raise TypeError(f"shift must be a whole number of samples, got {type(shift).__name__}")
+    return _native.edit(as_audio(y), "shift", float(shift), bool(rollover))
+
+
+def normalize(y: np.ndarray, *, kind: str = "peak", level: float = 1.0) -> np.ndarray:
+    """Scale to a peak amplitude (``kind='peak'``) or an RMS level (``kind='rms'``).
+
+    A silent signal has no level to scale and is returned unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.array([0.5, -0.25], dtype=np.float32)
+    >>> ser_rs.effects.normalize(y).tolist()
+    [1.0, -0.5]
+    >>> float(np.sqrt(np.mean(ser_rs.effects.normalize(y, kind="rms", level=0.1) ** 2)))  # doctest: +ELLIPSIS
+    0.1...
+    """
+    if kind not in ("peak", "rms"):
+        raise ParameterError(f"kind='{kind}' is not supported; use 'peak' or 'rms'")
+    return _native.edit(as_audio(y), f"normalize_{kind}", as_number(level, "level"), False)
+
+
+def add_noise(y: np.ndarray, *, amplitude: float, seed: int = 0) -> np.ndarray:
+    """Add ``amplitude * max|y| * N(0, 1)`` noise (the common SER recipe uses amplitudes up to
+    0.035). Reproducible by ``seed``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(np.arange(16000) * 0.01).astype(np.float32)
+    >>> noisy = ser_rs.effects.add_noise(y, amplitude=0.01, seed=1)
+    >>> round(float(np.std(noisy - y)), 2)
+    0.01
+    """
+    return _single(AddNoise(min_amplitude=amplitude, max_amplitude=amplitude, p=1.0), y, seed)
+
+
+def add_noise_snr(y: np.ndarray, *, snr_db: float, seed: int = 0) -> np.ndarray:
+    """Add white Gaussian noise at exactly ``snr_db`` dB below the signal (measured on the
+    output). Reproducible by ``seed``. A silent signal has no SNR: ParameterError.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> y = np.sin(np.arange(16000) * 0.01).astype(np.float32)
+    >>> noise = ser_rs.effects.add_noise_snr(y, snr_db=10, seed=1) - y
+    >>> round(float(10 * np.log10(np.mean(y ** 2) / np.mean(noise ** 2))), 3)
+    10.0
+    """
+    return _single(AddGaussianSNR(min_snr_db=snr_db, max_snr_db=snr_db, p=1.0), y, seed)
+
+
+def _single(step: "Transform", y: np.ndarray, seed: int) -> np.ndarray:
+    return Compose([step])(y, sample_rate=1, seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipelines
+
+
+class Transform:
+    """One random transform of a :class:`Compose`: a name, parameter ranges, and the
+    probability ``p`` that it is applied. Build with the subclasses or :func:`transform`."""
+
+    name: str = ""
+
+    def __init__(self, p: float, **params: Any) -> None:
+        self.p = as_number(p, "p")
+        if not 0.0 <= self.p <= 1.0:
+            raise ParameterError(f"{type(self).__name__}: p={p} must be a probability in [0, 1]")
+        self.params = {k: float(as_number(v, k)) for k, v in params.items()}
+
+    def _step(self) -> tuple:
+        return (self.name, list(self.params.items()), self.p)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"{type(self).__name__}({args}, p={self.p:g})"
+
+
+class AddNoise(Transform):
+    """``y + a * max|y| * N(0, 1)`` with ``a`` uniform in ``[min_amplitude, max_amplitude]``."""
+
+    name = "noise"
+
+    def __init__(self, min_amplitude: float = 0.0, max_amplitude: float = 0.035, p: float = 0.5) -> None:
+        super().__init__(p, min_amplitude=min_amplitude, max_amplitude=max_amplitude)
+
+
+class AddGaussianSNR(Transform):
+    """White noise at an SNR uniform in ``[min_snr_db, max_snr_db]`` (audiomentations'
+    defaults), exact on the output."""
+
+    name = "gaussian_snr"
+
+    def __init__(self, min_snr_db: float = 5.0, max_snr_db: float = 40.0, p: float = 0.5) -> None:
+        super().__init__(p, min_snr_db=min_snr_db, max_snr_db=max_snr_db)
+
+
+class TimeStretch(Transform):
+    """:func:`time_stretch` by a rate uniform in ``[min_rate, max_rate]``."""
+
+    name = "time_stretch"
+
+    def __init__(self, min_rate: float = 0.8, max_rate: float = 1.25, p: float = 0.5) -> None:
+        super().__init__(p, min_rate=min_rate, max_rate=max_rate)
+
+
+class PitchShift(Transform):
+    """:func:`pitch_shift` by semitones uniform in ``[min_semitones, max_semitones]``."""
+
+    name = "pitch_shift"
+
+    def __init__(self, min_semitones: float = -4.0, max_semitones: float = 4.0, p: float = 0.5) -> None:
+        super().__init__(p, min_semitones=min_semitones, max_semitones=max_semitones)
+
+
+class Shift(Transform):
+    """:func:`shift` by a fraction of the length uniform in ``[min_shift, max_shift]``."""
+
+    name = "shift"
+
+    def __init__(self, min_shift: float = -0.5, max_shift: float = 0.5, rollover: bool = True, p: float = 0.5) -> None:
+        super().__init__(p, min_shift=min_shift, max_shift=max_shift, rollover=float(bool(rollover)))
+
+
+class Gain(Transform):
+    """:func:`gain` by dB uniform in ``[min_gain_db, max_gain_db]``."""
+
+    name = "gain"
+
+    def __init__(self, min_gain_db: float = -12.0, max_gain_db: float = 12.0, p: float = 0.5) -> None:
+        super().__init__(p, min_gain_db=min_gain_db, max_gain_db=max_gain_db)
+
+
+_BY_NAME = {cls.name: cls for cls in (AddNoise, AddGaussianSNR, TimeStretch, PitchShift, Shift, Gain)}
+
+
+def transform(name: str, **params: Any) -> Transform:
+    """A transform by name: ``'noise'``, ``'gaussian_snr'``, ``'time_stretch'``,
+    ``'pitch_shift'``, ``'shift'`` or ``'gain'``, with its class's keyword arguments.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> ser_rs.effects.transform("gain", min_gain_db=-6, max_gain_db=6, p=1.0)
+    Gain(min_gain_db=-6, max_gain_db=6, p=1)
+    """
+    if name not in _BY_NAME:
+        raise ParameterError(f"unknown transform '{name}'; choose one of {sorted(_BY_NAME)}")
+    return _BY_NAME[name](**params)
+
+
+class AugmentedBatch(NamedTuple):
+    """Result of :meth:`Compose.apply_batch`."""
+
+    signals: list
+    """One augmented signal per input, ``None`` where that input failed."""
+    errors: list
+    """A :class:`ser_rs.ItemError` per failed input."""
+
+
+class Compose:
+    """Apply transforms in order, each with its own probability.
+
+    Parameters
+    ----------
+    transforms : sequence of Transform
+        The steps, e.g. ``[AddGaussianSNR(p=0.5), TimeStretch(p=0.5)]``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> from ser_rs.effects import Compose, TimeStretch, PitchShift
+    >>> recipe = Compose([TimeStretch(min_rate=0.8, max_rate=0.8, p=1), PitchShift(min_semitones=0.7, max_semitones=0.7, p=1)])
+    >>> y = np.sin(np.arange(22050) * 0.05).astype(np.float32)
+    >>> recipe(y, sample_rate=22050).shape
+    (27562,)
+    """
+
+    def __init__(self, transforms: Sequence[Transform]) -> None:
+        if isinstance(transforms, Transform) or not isinstance(transforms, (list, tuple)):
+            raise TypeError("transforms must be a list of ser_rs.effects transforms")
+        for t in transforms:
+            if not isinstance(t, Transform):
+                raise TypeError(f"each step must be a ser_rs.effects transform (e.g. TimeStretch()), got {type(t).__name__}")
+        self.transforms = list(transforms)
+
+    def _steps(self) -> list:
+        return [t._step() for t in self.transforms]
+
+    def __repr__(self) -> str:
+        return f"Compose({self.transforms!r})"
+
+    def __call__(self, samples: np.ndarray, sample_rate: float, *, seed: int = 0, index: int = 0) -> np.ndarray:
+        """Augment one signal, with the randomness of item ``index`` of a batch under ``seed``
+        (so ``pipeline(y, sr, seed=s, index=i)`` equals ``apply_batch(...)`` 's item ``i``)."""
+        from ser_rs.batch import _seed
+        from ser_rs.exceptions import exception_class
+
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < 2**64:
+            raise ParameterError(f"index={index!r} must be a non-negative integer")
+        (out,) = _native.augment([as_audio(samples, "samples")], [int(index)], as_number(sample_rate, "sample_rate"), self._steps(), _seed(seed), None)
+        if isinstance(out, tuple):
+            raise exception_class(out[0])(out[1])
+        return out
+
+    def apply_batch(
+        self,
+        signals: Sequence[np.ndarray],
+        sample_rate: float,
+        *,
+        seed: int = 0,
+        n_jobs: Optional[int] = None,
+        progress: bool = False,
+        strict: bool = False,
+    ) -> AugmentedBatch:
+        """Augment many signals (all at ``sample_rate``) in parallel with the GIL released.
+
+        Item ``i`` draws its randomness from ``(seed, i)``: the result does not depend on
+        ``n_jobs``. A bad signal does not fail the batch; it is reported in ``errors`` (or
+        raised, with ``strict``).
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> from ser_rs.effects import Compose, Gain
+        >>> ys = [np.ones(100, dtype=np.float32), np.array([np.nan], dtype=np.float32)]
+        >>> out = Compose([Gain(p=1.0)]).apply_batch(ys, 16000, seed=3)
+        >>> out.signals[1] is None, out.errors[0].error_type
+        (True, 'ParameterError')
+        """
+        from tqdm.auto import tqdm
+
+        from ser_rs.batch import ItemError, _n_jobs, _prepare, _seed
+
+        if isinstance(signals, np.ndarray) and signals.ndim == 1:
+            raise TypeError("signals must be a sequence of arrays; for one signal call the pipeline directly")
+        prepared = [_prepare(s) for s in signals]
+        path_given = TypeError("apply_batch takes arrays, not paths; load them first (ser_rs.load)")
+        prepared = [path_given if isinstance(p, str) else p for p in prepared]
+        errors = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
+        good = [i for i, p in enumerate(prepared) if isinstance(p, np.ndarray)]
+        results: list = [None] * len(prepared)
+        with tqdm(total=len(good), disable=not progress, unit="item", desc="augment") as bar:
+
+            def report(done: int) -> None:
+                bar.update(done - bar.n)
+
+            # Each signal draws from its input position, so a bad item never shifts another's randomness.
+            outs = _native.augment(
+                [prepared[i] for i in good], good, as_number(sample_rate, "sample_rate"), self._steps(), _seed(seed), _n_jobs(n_jobs), report
+            )
+        for i, out in zip(good, outs):
+            if isinstance(out, tuple):
+                errors.append(ItemError(i, None, out[0], out[1]))
+            else:
+                results[i] = out
+        errors.sort(key=lambda e: e.index)
+        if strict and errors:
+            raise errors[0].exception()
+        return AugmentedBatch(results, errors)
