@@ -509,6 +509,15 @@ fn preemphasis(py: Python<'_>, y: PyReadonlyArray1<f32>, coef: f64, zi: Option<f
     Ok((array_out(py, out), zf))
 }
 
+#[pyfunction]
+#[pyo3(signature = (y, noise, prop_decrease, noise_quantile, stft))]
+fn reduce_noise(py: Python<'_>, y: PyReadonlyArray1<f32>, noise: Option<PyReadonlyArray1<f32>>, prop_decrease: f64, noise_quantile: f64, stft: &Bound<PyDict>) -> PyResult<PyObj> {
+    let params = effects::DenoiseParams { stft: stft_params(stft)?, prop_decrease, noise_quantile, ..Default::default() };
+    let y = y.as_slice()?;
+    let noise = noise.as_ref().map(|n| n.as_slice()).transpose()?;
+    Ok(array_out(py, detached(py, || effects::reduce_noise(y, noise, &params))?))
+}
+
 /// Deterministic edits by name: `gain` (dB), `shift` (samples; `flag` = rollover),
 /// `normalize_peak`, `normalize_rms`.
 #[pyfunction]
@@ -585,6 +594,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trim_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(preemphasis, m)?)?;
     m.add_function(wrap_pyfunction!(edit, m)?)?;
+    m.add_function(wrap_pyfunction!(reduce_noise, m)?)?;
     m.add_function(wrap_pyfunction!(augment, m)?)?;
     m.add_function(wrap_pyfunction!(backend_info, m)?)?;
     m.add_function(wrap_pyfunction!(column_stats, m)?)?;

@@ -109,6 +109,25 @@ def test_gain_shift_normalize(speech):
     assert np.sqrt(np.mean(effects.normalize(y, kind="rms", level=0.05).astype(np.float64) ** 2)) == pytest.approx(0.05, rel=1e-5)
 
 
+@pytest.mark.parametrize("snr_in", [5.0, 10.0])
+def test_reduce_noise_improves_snr_by_5_db(snr_in):
+    for i, f in enumerate(sample_files("ravdess-16k", 4, "Actor_*/*.flac")):
+        clean = librosa.load(f, sr=None)[0]
+        noisy = effects.add_noise_snr(clean, snr_db=snr_in, seed=i)
+        gain = snr_db(clean, effects.reduce_noise(noisy)) - snr_db(clean, noisy)
+        assert gain >= 5.0, f"{f.name} at {snr_in} dB: improved by {gain:.1f} dB"
+
+
+def test_reduce_noise_with_a_noise_clip():
+    rng = np.random.default_rng(0)
+    t = np.arange(32000) / 16000
+    clean = (0.3 * np.sin(2 * np.pi * 180 * t) * (np.sin(2 * np.pi * 1.5 * t) > 0)).astype(np.float32)
+    noise = (0.05 * rng.standard_normal(48000)).astype(np.float32)
+    noisy = clean + noise[:32000]
+    out = effects.reduce_noise(noisy, y_noise=noise[32000:])
+    assert snr_db(clean, out) > snr_db(clean, noisy) + 5
+
+
 # -- pipelines ----------------------------------------------------------------------------------
 
 RECIPE = Compose([AddGaussianSNR(p=0.7), TimeStretch(p=0.5), PitchShift(p=0.5), Shift(p=0.5), Gain(p=0.5), AddNoise(p=0.5)])
@@ -200,6 +219,10 @@ Y = np.sin(np.arange(22050) * 0.05).astype(np.float32)
         (lambda: effects.normalize(Y, level=0), "level=0"),
         (lambda: effects.normalize(Y, kind="lufs"), "kind"),
         (lambda: effects.preemphasis(Y[:1]), "2 samples"),
+        (lambda: effects.reduce_noise(Y, prop_decrease=1.5), "prop_decrease"),
+        (lambda: effects.reduce_noise(Y, noise_quantile=0), "noise_quantile"),
+        (lambda: effects.reduce_noise(Y, y_noise=np.zeros(10, np.float32)), "shorter than n_fft"),
+        (lambda: effects.reduce_noise(np.full(4096, np.inf, np.float32)), "inf|NaN"),
         (lambda: AddGaussianSNR(p=1.5), "p=1.5"),
         (lambda: Gain(p=-0.1), "p=-0.1"),
         (lambda: Compose([TimeStretch(min_rate=0.0, max_rate=1.0)])(Y, 22050), "within"),
