@@ -7,12 +7,13 @@ use crate::effects::{self, Pipeline, Step, TrimParams};
 use crate::error::{contain_bug, SerError};
 use crate::feature::delta::DeltaMode;
 use crate::feature::filters::MelNorm;
+use crate::feature::functionals::Stat;
 use crate::feature::spectral::{self, DctNorm, FrameNorm, Input};
 use crate::feature::stft::{PadMode, StftParams, Window};
 use crate::feature::{FeatureConfig, FeatureKind, FeatureOutput};
 use crate::model;
 use ndarray::{Array2, ArrayView2};
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -321,6 +322,36 @@ fn delta(py: Python<'_>, data: PyReadonlyArray2<f32>, width: i64, order: i64, mo
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
+fn stat_list(names: &[String]) -> PyResult<Vec<Stat>> {
+    names.iter().map(|n| Stat::from_name(n)).collect::<crate::Result<_>>().map_err(to_py)
+}
+
+#[pyfunction]
+#[pyo3(signature = (frames, stats, length=None, mask=None))]
+fn functionals(py: Python<'_>, frames: PyReadonlyArray2<f32>, stats: Vec<String>, length: Option<usize>, mask: Option<Vec<bool>>) -> PyResult<PyObj> {
+    let stats = stat_list(&stats)?;
+    let frames = frames.as_array();
+    Ok(array_out(py, detached(py, || crate::feature::functionals::functionals(frames, &stats, length, mask.as_deref()))?))
+}
+
+/// Functionals of a padded batch; rows of failed items are NaN and listed in the errors.
+#[pyfunction]
+fn functionals_batch(py: Python<'_>, batch: PyReadonlyArray3<f32>, stats: Vec<String>, lengths: Vec<usize>) -> PyResult<(PyObj, Vec<(usize, String, String)>)> {
+    let stats = stat_list(&stats)?;
+    let batch = batch.as_array();
+    let width = batch.shape()[1] * stats.len();
+    let results = detached(py, || crate::feature::functionals::functionals_batch(batch, &stats, &lengths))?;
+    let mut values = Array2::<f32>::from_elem((results.len(), width), f32::NAN);
+    let mut errors = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(v) => values.row_mut(i).assign(&ndarray::ArrayView1::from(&v)),
+            Err(e) => errors.push((i, e.type_name().to_string(), e.message().to_string())),
+        }
+    }
+    Ok((values.into_pyarray(py).into_any().unbind(), errors))
+}
+
 #[pyfunction]
 fn ser162_columns() -> Vec<String> {
     crate::feature::ser162_columns()
@@ -587,6 +618,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(to_db, m)?)?;
     m.add_function(wrap_pyfunction!(delta, m)?)?;
     m.add_function(wrap_pyfunction!(ser162_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(functionals, m)?)?;
+    m.add_function(wrap_pyfunction!(functionals_batch, m)?)?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(time_stretch, m)?)?;

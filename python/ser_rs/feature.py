@@ -44,6 +44,9 @@ __all__ = [
     "spectral_flatness",
     "ser162",
     "SER162_COLUMNS",
+    "functionals",
+    "functional_names",
+    "DEFAULT_STATS",
 ]
 
 Window = Union[str, np.ndarray]
@@ -623,3 +626,101 @@ def ser162(y: np.ndarray, *, sr: float = 22050) -> np.ndarray:
     ((162,), ('zcr_mean', 'chroma_C_mean'))
     """
     return _compute("ser162", y, None, sr)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-utterance statistics
+
+#: The statistics :func:`functionals` computes unless told otherwise.
+DEFAULT_STATS: tuple[str, ...] = ("mean", "std", "min", "max", "range", "p20", "p50", "p80", "slope", "skewness", "kurtosis")
+
+
+def _stats(stats: Any) -> list:
+    if isinstance(stats, str) or not all(isinstance(s, str) for s in stats):
+        raise TypeError("stats must be a sequence of statistic names, e.g. ['mean', 'std', 'p50']")
+    return list(stats)
+
+
+def functionals(
+    data: np.ndarray,
+    *,
+    stats: Any = DEFAULT_STATS,
+    lengths: Optional[Any] = None,
+    mask: Optional[np.ndarray] = None,
+) -> np.ndarray:
+    """Per-utterance statistics of frame-level features.
+
+    Each feature row becomes ``len(stats)`` values: ``mean``, ``std`` (population), ``min``,
+    ``max``, ``range``, ``p<q>`` (numpy's linear percentile, e.g. ``p50``), ``slope`` (least
+    squares, per frame), ``skewness`` and ``kurtosis`` (scipy's defaults: biased, Fisher).
+    Values are feature-major: all statistics of row 0, then of row 1, ...
+
+    Parameters
+    ----------
+    data : np.ndarray [shape=(n_features, n_frames) or (n_items, n_features, max_frames)]
+        One utterance, or a zero-padded batch (e.g. ``extract(..., pad=True).features``),
+        summarised in parallel. An item of a batch with NaN/inf in its real frames gets a NaN
+        row and a RuntimeWarning; the other items are unaffected.
+    stats : sequence of str
+        Statistics to compute, default :data:`DEFAULT_STATS`.
+    lengths : array of int, optional
+        Real frames of each item of a batch (or of the one utterance); the rest is padding.
+    mask : np.ndarray of bool [shape=(n_frames,)], optional
+        For one utterance: frames to use, e.g. the voiced ones (``np.isfinite(f0)``).
+
+    Returns
+    -------
+    values : np.ndarray [shape=(n_features * len(stats),) or (n_items, ...)], float32
+        NaN where no frame is left (e.g. the pitch of an unvoiced clip), for the slope of one
+        frame, and for the skewness and kurtosis of a constant track.
+
+    See Also
+    --------
+    functional_names : the name of each value.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> f0 = np.array([[np.nan, 100.0, 110.0, 120.0, np.nan]], dtype=np.float32)
+    >>> ser_rs.feature.functionals(f0, stats=["mean", "range", "slope"], mask=np.isfinite(f0[0])).tolist()
+    [110.0, 20.0, 10.0]
+    >>> ser_rs.feature.functional_names(["f0"], stats=["mean", "range", "slope"])
+    ['f0_mean', 'f0_range', 'f0_slope']
+    """
+    stats = _stats(stats)
+    if not isinstance(data, np.ndarray):
+        raise TypeError(f"data must be a numpy array, got {type(data).__name__}")
+    if not (np.issubdtype(data.dtype, np.floating) or np.issubdtype(data.dtype, np.integer)):
+        raise TypeError(f"data must be real-valued, got dtype {data.dtype}")
+    data = np.ascontiguousarray(data, dtype=np.float32)
+    if data.ndim == 2:
+        length = None if lengths is None else int(np.ravel(lengths)[0])
+        keep = None if mask is None else [bool(m) for m in np.asarray(mask, dtype=bool).ravel()]
+        return _native.functionals(data, stats, length, keep)
+    if data.ndim == 3:
+        if mask is not None:
+            raise ParameterError("mask applies to one utterance; for a batch, pass lengths")
+        counts = [data.shape[2]] * data.shape[0] if lengths is None else [int(n) for n in np.ravel(lengths)]
+        if len(counts) != data.shape[0] or any(not 0 <= n <= data.shape[2] for n in counts):
+            raise ParameterError(f"lengths must hold {data.shape[0]} frame counts between 0 and {data.shape[2]}")
+        values, errors = _native.functionals_batch(data, stats, counts)
+        if errors:
+            import warnings
+
+            bad = ", ".join(f"{i} ({message})" for i, _, message in errors[:5])
+            warnings.warn(f"{len(errors)} item(s) have NaN/inf frames and got NaN rows: {bad}", RuntimeWarning, stacklevel=2)
+        return values
+    raise ParameterError(f"data must be 2-D (features x frames) or 3-D (items x features x frames), got shape {data.shape}")
+
+
+def functional_names(names: Any, *, stats: Any = DEFAULT_STATS) -> list:
+    """Column names of :func:`functionals`: ``f"{feature}_{stat}"`` for each feature row name.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> ser_rs.feature.functional_names(["mfcc_1", "mfcc_2"], stats=["mean", "p50"])
+    ['mfcc_1_mean', 'mfcc_1_p50', 'mfcc_2_mean', 'mfcc_2_p50']
+    """
+    stats = _stats(stats)
+    return [f"{n}_{s}" for n in names for s in stats]

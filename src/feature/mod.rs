@@ -12,6 +12,7 @@
 pub mod config;
 pub mod delta;
 pub mod filters;
+pub mod functionals;
 pub mod preset;
 pub(crate) mod simd;
 pub mod spectral;
