@@ -893,7 +893,7 @@ impl ShapingKernel {
             return 0.0;
         }
         let c = self.cutoff;
-        2.0 * c * sinc(2.0 * c * tau) * kaiser(tau / self.half as f64, SHAPING_KAISER_BETA) / self.gain
+        2.0 * c * sinc(2.0 * c * tau) * shaping_window(tau / self.half as f64) / self.gain
     }
 }
 
@@ -915,8 +915,8 @@ fn soxr_hq_shaping_filter(orig_sr: u32, target_sr: u32) -> Vec<f64> {
 // interpolates linearly between the two nearest phases.
 
 /// Fractional offsets tabulated per input sample. The kernel is smooth at this spacing: linear
-/// interpolation between phases errs by about 1e-6 of the kernel's peak.
-const PHASES: usize = 256;
+/// interpolation between phases errs by about 1e-5 of the kernel's peak.
+const PHASES: usize = 128;
 
 /// Resamples between any two positive rates (in Hz, not necessarily whole), like
 /// `librosa.resample` with soxr HQ: output length `ceil(len * target / orig)`, sample 0 aligned
@@ -935,7 +935,29 @@ pub fn resample_any(y: &[f32], orig_sr: f64, target_sr: f64) -> Result<Vec<f32>>
         return resample(y, orig_sr as u32, target_sr as u32);
     }
     let out_len = (y.len() as f64 * ratio).ceil() as usize;
-    Ok(PolyphaseResampler::new(orig_sr, target_sr).process(y, out_len))
+    Ok(with_cached_polyphase(orig_sr, target_sr, |r| r.process(y, out_len)))
+}
+
+thread_local! {
+    /// A fixed pitch shift (the common recipe) resamples every item at the same pair of rates;
+    /// keep the last few tables rather than rebuild one per item.
+    static POLYPHASE: RefCell<Vec<((u64, u64), Arc<PolyphaseResampler>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_cached_polyphase<R>(orig_sr: f64, target_sr: f64, f: impl FnOnce(&PolyphaseResampler) -> R) -> R {
+    let key = (orig_sr.to_bits(), target_sr.to_bits());
+    let resampler = POLYPHASE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let entry = match cache.iter().position(|(k, _)| *k == key) {
+            Some(i) => cache.remove(i),
+            None => (key, Arc::new(PolyphaseResampler::new(orig_sr, target_sr))),
+        };
+        let resampler = entry.1.clone();
+        cache.insert(0, entry);
+        cache.truncate(CACHED_RATE_PAIRS);
+        resampler
+    });
+    f(&resampler)
 }
 
 struct PolyphaseResampler {
@@ -999,6 +1021,21 @@ fn sinc(x: f64) -> f64 {
 /// Kaiser window at relative position `r` in [-1, 1].
 fn kaiser(r: f64, beta: f64) -> f64 {
     bessel_i0(beta * (1.0 - r * r).max(0.0).sqrt()) / bessel_i0(beta)
+}
+
+/// Points of the tabulated shaping window over `|r|` in [0, 1].
+const KAISER_TABLE_POINTS: usize = 4096;
+
+/// The shaping filter's Kaiser window, tabulated once and interpolated linearly (error below
+/// 2e-6 of its peak): the Bessel series costs about as much as resampling when every stretch
+/// factor of a random augmentation needs a new polyphase table.
+fn shaping_window(r: f64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..=KAISER_TABLE_POINTS).map(|i| kaiser(i as f64 / KAISER_TABLE_POINTS as f64, SHAPING_KAISER_BETA)).collect());
+    let x = r.abs().min(1.0) * KAISER_TABLE_POINTS as f64;
+    let i = (x as usize).min(KAISER_TABLE_POINTS - 1);
+    let t = x - i as f64;
+    table[i] + t * (table[i + 1] - table[i])
 }
 
 /// Modified Bessel function of the first kind, order 0 (power series; converges fast for the

@@ -105,27 +105,29 @@ pub fn run_parallel<T: Send>(
     progress: &Progress,
     work: impl Fn(usize) -> Vec<Result<T>> + Sync,
 ) -> Result<Vec<Result<T>>> {
-    let threads = n_jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SerError::Io(format!("could not start {threads} worker threads: {e}")))?;
-    let per_item: Vec<Vec<Result<T>>> = pool.install(|| {
-        (0..n)
-            .into_par_iter()
-            .map(|i| {
-                if progress.cancel.load(Ordering::Relaxed) {
-                    return (0..rows_per_item).map(|_| Err(cancelled())).collect();
-                }
-                let rows = work(i);
-                if fail_fast && rows.iter().any(|r| r.is_err()) {
-                    progress.cancel.store(true, Ordering::Relaxed);
-                }
-                progress.done.fetch_add(1, Ordering::Relaxed);
-                rows
-            })
-            .collect()
-    });
+    let one = |i: usize| -> Vec<Result<T>> {
+        if progress.cancel.load(Ordering::Relaxed) {
+            return (0..rows_per_item).map(|_| Err(cancelled())).collect();
+        }
+        let rows = work(i);
+        if fail_fast && rows.iter().any(|r| r.is_err()) {
+            progress.cancel.store(true, Ordering::Relaxed);
+        }
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        rows
+    };
+    let all = || -> Vec<Vec<Result<T>>> { (0..n).into_par_iter().map(one).collect() };
+    // Starting a pool costs about a millisecond: a single item runs right here, and the default
+    // thread count uses rayon's global pool.
+    let per_item = match n_jobs {
+        _ if n <= 1 => (0..n).map(one).collect(),
+        None => all(),
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| SerError::Io(format!("could not start {threads} worker threads: {e}")))?
+            .install(all),
+    };
     Ok(per_item.into_iter().flatten().collect())
 }
 

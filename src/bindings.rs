@@ -436,15 +436,19 @@ fn extract(
 /// and checks for Ctrl-C; an interrupt or a failing callback cancels the remaining items.
 fn run_watched<T: Send>(py: Python<'_>, state: &Progress, callback: Option<&Bound<PyAny>>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
     let watcher = std::thread::current();
+    // Set by the worker before it wakes the watcher: `is_finished` would lag behind the wake-up
+    // and cost a whole wait.
+    let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let worker = scope.spawn(move || {
+        let worker = scope.spawn(|| {
             let out = work();
+            done.store(true, Ordering::Release);
             watcher.unpark();
             out
         });
         let mut interrupted: Option<PyErr> = None;
         loop {
-            let finished = worker.is_finished();
+            let finished = done.load(Ordering::Acquire);
             if interrupted.is_none() {
                 let report = match callback {
                     Some(cb) => cb.call1((state.done.load(Ordering::Relaxed),)).map(|_| ()),

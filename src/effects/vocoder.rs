@@ -2,7 +2,8 @@
 
 use crate::audio::resample_any;
 use crate::error::{ensure, Result};
-use crate::feature::stft::{istft_frames, magnitude, stft_frames, StftParams};
+use crate::feature::simd;
+use crate::feature::stft::{istft_frames, stft_frames, StftParams};
 use ndarray::{Array2, ArrayView2};
 use num_complex::Complex32;
 use std::f64::consts::PI;
@@ -18,15 +19,10 @@ fn ensure_rate(rate: f64, name: &str) -> Result<()> {
     })
 }
 
-/// `numpy.angle` of a complex64 value: `atan2` in f32.
-fn angle(z: Complex32) -> f32 {
-    z.im.atan2(z.re)
-}
-
 /// `librosa.phase_vocoder(D, rate=rate, hop_length=hop)` on a time-major STFT
 /// `(n_frames, 1 + n_fft / 2)`. Follows librosa's arithmetic, including its f32 phase
 /// accumulator: after hundreds of frames the accumulated phase of high bins is large, and its
-/// rounding is part of librosa's output.
+/// rounding is part of librosa's output. (The per-bin work is in [`simd::vocoder_frame`].)
 pub fn phase_vocoder(d: ArrayView2<Complex32>, rate: f64, hop_length: usize) -> Result<Array2<Complex32>> {
     ensure_rate(rate, "rate")?;
     let (n_frames, bins) = d.dim();
@@ -35,21 +31,22 @@ pub fn phase_vocoder(d: ArrayView2<Complex32>, rate: f64, hop_length: usize) -> 
     // np.arange(0, n_frames, rate): ceil(n_frames / rate) steps of i * rate.
     let n_steps = (n_frames as f64 / rate).ceil() as usize;
     let advance: Vec<f64> = (0..bins).map(|k| hop_length as f64 * 2.0 * PI * k as f64 / n_fft as f64).collect();
-    let mut phase: Vec<f32> = d.row(0).iter().map(|&z| angle(z)).collect();
-    let column = |t: usize, k: usize| if t < n_frames { d[[t, k]] } else { Complex32::new(0.0, 0.0) };
+    // Each input frame's angles and magnitudes, computed once (each is read by about 2 / rate
+    // output frames), with librosa's two columns of zero padding at the end.
+    let padded_frames = n_frames + 2;
+    let mut angles = vec![0f32; padded_frames * bins];
+    let mut mags = vec![0f32; padded_frames * bins];
+    for (t, row) in d.rows().into_iter().enumerate() {
+        let row = row.to_vec();
+        simd::polar(&row, &mut angles[t * bins..(t + 1) * bins], &mut mags[t * bins..(t + 1) * bins]);
+    }
+    let frame = |t: usize| (&angles[t * bins..(t + 1) * bins], &mags[t * bins..(t + 1) * bins]);
+    let mut phase: Vec<f32> = angles[..bins].to_vec();
     let mut out = Array2::<Complex32>::zeros((n_steps, bins));
     for (t, mut row) in out.rows_mut().into_iter().enumerate() {
         let step = t as f64 * rate;
         let (left, alpha) = (step as usize, step % 1.0);
-        for k in 0..bins {
-            let (c0, c1) = (column(left, k), column(left + 1, k));
-            let mag = (1.0 - alpha) * magnitude(c0.re, c0.im) as f64 + alpha * magnitude(c1.re, c1.im) as f64;
-            let (sin, cos) = phase[k].sin_cos();
-            row[k] = Complex32::new((cos as f64 * mag) as f32, (sin as f64 * mag) as f32);
-            let dphase = (angle(c1) - angle(c0)) as f64 - advance[k];
-            let wrapped = dphase - 2.0 * PI * (dphase / (2.0 * PI)).round_ties_even();
-            phase[k] = (phase[k] as f64 + (advance[k] + wrapped)) as f32;
-        }
+        simd::vocoder_frame(&mut phase, [frame(left), frame(left + 1)], alpha, &advance, row.as_slice_mut().expect("row-major"));
     }
     Ok(out)
 }

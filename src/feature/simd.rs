@@ -190,6 +190,119 @@ pub fn to_db(values: &mut [f32], amin: f32, offset: f32) {
     to_db_generic(values, amin, offset)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Phase vocoder kernels: angle and phasor in f64, rounded once to f32, without libm calls so
+// that they vectorise. Accurate to about 1e-13, so the f32 results are libm's correctly rounded
+// ones except at rare near-ties.
+
+/// `(sin x, cos x)` for |x| below about 1e6: reduced to |r| <= pi/4 around the nearest multiple
+/// of pi/2, then Taylor series to the r^13 / r^14 terms (truncation below 3e-14).
+#[inline(always)]
+fn sin_cos_f64(x: f64) -> (f64, f64) {
+    // pi/2 split so that k * HI is exact for |k| < 2^21; LO carries the rest of f64's pi/2.
+    const HI: f64 = 1.570_796_326_794_896_2_f64;
+    let hi = f64::from_bits(HI.to_bits() & !0x1f_ffff);
+    let lo = HI - hi;
+    let k = (x * std::f64::consts::FRAC_2_PI).round_ties_even();
+    let r = (x - k * hi) - k * lo;
+    let r2 = r * r;
+    let s = r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362_880.0 + r2 * (-1.0 / 39_916_800.0 + r2 * (1.0 / 6_227_020_800.0)))))));
+    let c = 1.0 + r2 * (-0.5 + r2 * (1.0 / 24.0 + r2 * (-1.0 / 720.0 + r2 * (1.0 / 40_320.0 + r2 * (-1.0 / 3_628_800.0 + r2 * (1.0 / 479_001_600.0 + r2 * (-1.0 / 87_178_291_200.0)))))));
+    let q = (k as i64) & 3;
+    let (sin, cos) = if q & 1 == 1 { (c, -s) } else { (s, c) };
+    if q & 2 == 2 {
+        (-sin, -cos)
+    } else {
+        (sin, cos)
+    }
+}
+
+/// `atan2(y, x)` as `numpy.angle` defines it (signed zeros give +-0 and +-pi): atan of the
+/// smaller-over-larger ratio, reduced below tan(pi/8) by the pi/4 identity, by its series to the
+/// t^33 term (truncation below 1e-14).
+#[inline(always)]
+fn atan2_f64(y: f64, x: f64) -> f64 {
+    use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, PI};
+    let (ax, ay) = (x.abs(), y.abs());
+    let (big, small) = (ax.max(ay), ax.min(ay));
+    let a = if big > 0.0 { small / big } else { 0.0 };
+    let reduce = a > std::f64::consts::SQRT_2 - 1.0;
+    let t = if reduce { (a - 1.0) / (a + 1.0) } else { a };
+    let t2 = t * t;
+    let mut series = 0.0;
+    for n in (0..17).rev() {
+        let term = 1.0 / (2 * n + 1) as f64;
+        series = (if n % 2 == 0 { term } else { -term }) + t2 * series;
+    }
+    let mut angle = t * series + if reduce { FRAC_PI_4 } else { 0.0 };
+    angle = if ay > ax { FRAC_PI_2 - angle } else { angle };
+    angle = if x.is_sign_negative() { PI - angle } else { angle };
+    if y.is_sign_negative() {
+        -angle
+    } else {
+        angle
+    }
+}
+
+/// `numpy.angle` and `numpy.abs` of each complex64 value.
+#[inline(always)]
+fn polar_generic(z: &[num_complex::Complex32], angle: &mut [f32], mag: &mut [f32]) {
+    for ((c, a), m) in z.iter().zip(angle.iter_mut()).zip(mag.iter_mut()) {
+        *a = atan2_f64(c.im as f64, c.re as f64) as f32;
+        *m = super::stft::magnitude(c.re, c.im);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn polar_avx2(z: &[num_complex::Complex32], angle: &mut [f32], mag: &mut [f32]) {
+    polar_generic(z, angle, mag)
+}
+
+/// Angles and magnitudes of a frame of complex64 values, as numpy computes them.
+pub fn polar(z: &[num_complex::Complex32], angle: &mut [f32], mag: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { polar_avx2(z, angle, mag) };
+    }
+    polar_generic(z, angle, mag)
+}
+
+/// One output frame of librosa's phase vocoder: `out = mag * e^(i phase)` with `mag`
+/// interpolated between two input frames, then the f32 phase accumulator advanced by the
+/// expected advance plus the wrapped deviation measured between the frames.
+#[inline(always)]
+fn vocoder_frame_generic(phase: &mut [f32], frames: [(&[f32], &[f32]); 2], alpha: f64, advance: &[f64], out: &mut [num_complex::Complex32]) {
+    use std::f64::consts::PI;
+    let [(a0, m0), (a1, m1)] = frames;
+    for k in 0..out.len().min(phase.len()) {
+        let mag = (1.0 - alpha) * m0[k] as f64 + alpha * m1[k] as f64;
+        let (sin, cos) = sin_cos_f64(phase[k] as f64);
+        // librosa's phasor is f32 cos/sin times an f64 magnitude, rounded to complex64.
+        out[k] = num_complex::Complex32::new(((cos as f32) as f64 * mag) as f32, ((sin as f32) as f64 * mag) as f32);
+        let dphase = (a1[k] - a0[k]) as f64 - advance[k];
+        let wrapped = dphase - 2.0 * PI * (dphase / (2.0 * PI)).round_ties_even();
+        phase[k] = (phase[k] as f64 + (advance[k] + wrapped)) as f32;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn vocoder_frame_avx2(phase: &mut [f32], frames: [(&[f32], &[f32]); 2], alpha: f64, advance: &[f64], out: &mut [num_complex::Complex32]) {
+    vocoder_frame_generic(phase, frames, alpha, advance, out)
+}
+
+/// See [`vocoder_frame_generic`]; `frames` holds (angles, magnitudes) of the two input frames.
+pub fn vocoder_frame(phase: &mut [f32], frames: [(&[f32], &[f32]); 2], alpha: f64, advance: &[f64], out: &mut [num_complex::Complex32]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { vocoder_frame_avx2(phase, frames, alpha, advance, out) };
+    }
+    vocoder_frame_generic(phase, frames, alpha, advance, out)
+}
+
 /// Largest value (of finite input), in eight lanes.
 #[inline(always)]
 fn max_generic(x: &[f32]) -> f32 {
@@ -290,6 +403,23 @@ mod tests {
         magnitudes_generic(&spectrum, &mut re, &mut im, &mut a, true);
         magnitudes(&spectrum, &mut re, &mut im, &mut b, true);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn trigonometry_matches_libm() {
+        let mut worst = (0f64, 0f64);
+        for i in 0..200_000 {
+            let x = (i as f64 - 100_000.0) * 7.3; // up to +-7.3e5 rad, like a long phase sum
+            let x = x as f32 as f64;
+            let (s, c) = sin_cos_f64(x);
+            worst.0 = worst.0.max((s - x.sin()).abs()).max((c - x.cos()).abs());
+            let (y, xx) = ((i as f64 * 0.37).sin() * 3.0, (i as f64 * 0.11).cos() * 2.0);
+            worst.1 = worst.1.max((atan2_f64(y, xx) - y.atan2(xx)).abs());
+        }
+        assert!(worst.0 < 1e-9 && worst.1 < 1e-13, "{worst:?}");
+        for (y, x) in [(0.0, 0.0), (0.0, -1.0), (-0.0, -1.0), (-0.0, 1.0), (1.0, 0.0), (-1.0, -0.0), (3.0, -3.0)] {
+            assert_eq!(atan2_f64(y, x), f64::atan2(y, x), "atan2({y}, {x})");
+        }
     }
 
     #[test]
