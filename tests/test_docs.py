@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["ser_rs", "ser_rs.audio", "ser_rs.feature", "ser_rs.batch", "ser_rs.model", "ser_rs.datasets"]
+MODULES = ["ser_rs", "ser_rs.audio", "ser_rs.feature", "ser_rs.prosody", "ser_rs.batch", "ser_rs.model", "ser_rs.datasets"]
 
 
 @pytest.mark.parametrize("name", MODULES)
