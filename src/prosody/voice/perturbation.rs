@@ -68,8 +68,9 @@ pub fn jitter_local(pulses: &[f64], limits: &PeriodLimits) -> f64 {
 }
 
 /// Local shimmer in dB: the mean of |20 log10(A[i+1] / A[i])| over consecutive periods, where a
-/// pulse's amplitude is the RMS of the waveform in a Hann window reaching a fifth of the
-/// period to either side of it (so the amplitude tracks the excitation peak of that cycle).
+/// pulse's amplitude is the RMS of the Hann-windowed waveform in a window reaching a fifth of
+/// the adjacent period to either side of the pulse (so the amplitude tracks the excitation
+/// peak of that cycle, as Praat's amplitude tier does).
 /// Pulses whose neighbouring periods are not a valid pair get no amplitude; consecutive
 /// amplitudes differing by more than `max_amplitude_factor` are skipped. NaN when no pair
 /// of amplitudes remains.
@@ -108,8 +109,8 @@ fn pulse_amplitudes(y: &[f32], sr: f64, pulses: &[f64], limits: &PeriodLimits) -
         .collect()
 }
 
-/// RMS of `y` around `t` weighted by a Hann window whose left half spans `left` s and right
-/// half `right` s.
+/// RMS of `y * w` around `t`, normalised by the RMS of `w`, for a Hann window `w` whose left
+/// half spans `left` s and right half `right` s.
 fn hann_rms(y: &[f32], sr: f64, t: f64, left: f64, right: f64) -> f64 {
     let lo = ((t - left) * sr - 0.5).ceil().max(0.0) as usize;
     let hi = (((t + right) * sr - 0.5).floor() as i64).min(y.len() as i64 - 1);
@@ -118,9 +119,9 @@ fn hann_rms(y: &[f32], sr: f64, t: f64, left: f64, right: f64) -> f64 {
         let ti = (i as f64 + 0.5) / sr;
         let x = if ti < t { (ti - t) / left } else { (ti - t) / right };
         let w = 0.5 + 0.5 * (std::f64::consts::PI * x).cos();
-        let v = y[i as usize] as f64;
-        power += v * v * w;
-        weight += w;
+        let v = y[i as usize] as f64 * w;
+        power += v * v;
+        weight += w * w;
     }
     if weight > 0.0 {
         (power / weight).sqrt()
