@@ -358,6 +358,17 @@ fn voice_harmonicity(py: Python<'_>, y: PyReadonlyArray1<f32>, sr: f64, time_ste
     Ok(contour_to_py(py, c))
 }
 
+/// `(times, f0, strength)` pitch contour by autocorrelation (Praat's "To Pitch (ac)"), NaN where unvoiced.
+#[pyfunction]
+#[pyo3(signature = (y, sr, pitch_floor, pitch_ceiling, time_step))]
+fn voice_pitch(py: Python<'_>, y: PyReadonlyArray1<f32>, sr: f64, pitch_floor: f64, pitch_ceiling: f64, time_step: Option<f64>) -> PyResult<(PyObj, PyObj, PyObj)> {
+    let p = voice::PitchParams { pitch_floor, pitch_ceiling, time_step, ..voice::PitchParams::default() };
+    let y = y.as_slice()?;
+    let track = detached(py, || voice::pitch_ac(y, sr, &p))?;
+    let strength = track.strength.into_pyarray(py).into_any().unbind();
+    Ok((track.times.into_pyarray(py).into_any().unbind(), track.f0.into_pyarray(py).into_any().unbind(), strength))
+}
+
 /// Glottal pulse times (s) from an AC pitch analysis with the given range.
 #[pyfunction]
 #[pyo3(signature = (y, sr, pitch_floor, pitch_ceiling))]
@@ -579,6 +590,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(voice_intensity, m)?)?;
     m.add_function(wrap_pyfunction!(voice_harmonicity, m)?)?;
     m.add_function(wrap_pyfunction!(voice_pulses, m)?)?;
+    m.add_function(wrap_pyfunction!(voice_pitch, m)?)?;
     m.add_function(wrap_pyfunction!(voice_report, m)?)?;
     Ok(())
 }

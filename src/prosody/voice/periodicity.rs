@@ -327,7 +327,20 @@ struct Fft {
     forward: std::sync::Arc<dyn realfft::RealToComplex<f64>>,
     inverse: std::sync::Arc<dyn realfft::ComplexToReal<f64>>,
     spectrum: Vec<Complex64>,
+    /// Second spectrum (the lagged signal's), for cross-correlation.
+    other: Vec<Complex64>,
     scratch: Vec<f64>,
+}
+
+impl Fft {
+    fn new(n_fft: usize) -> Self {
+        let mut planner = RealFftPlanner::<f64>::new();
+        let forward = planner.plan_fft_forward(n_fft);
+        let inverse = planner.plan_fft_inverse(n_fft);
+        let spectrum = forward.make_output_vec();
+        let other = forward.make_output_vec();
+        Fft { forward, inverse, spectrum, other, scratch: vec![0.0; n_fft] }
+    }
 }
 
 impl Correlator {
@@ -338,20 +351,41 @@ impl Correlator {
             // Boersma (1993): zero-pad by half a window so the circular autocorrelation equals
             // the linear one at every lag searched.
             let n_fft = ((g.window as f64 * 1.5).ceil() as usize).next_power_of_two();
-            let mut planner = RealFftPlanner::<f64>::new();
-            let forward = planner.plan_fft_forward(n_fft);
-            let inverse = planner.plan_fft_inverse(n_fft);
-            let spectrum = forward.make_output_vec();
-            c.fft = Some(Fft { forward, inverse, spectrum, scratch: vec![0.0; n_fft] });
+            c.fft = Some(Fft::new(n_fft));
             c.frame = vec![0.0; n_fft];
             let n = g.window;
             c.hann = (1..=n).map(|i| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (n + 1) as f64).cos()).collect();
             c.frame[..n].copy_from_slice(&c.hann);
             c.window_ac = c.autocorrelate();
         } else {
+            // Every product x[j] * x[j + lag] with j < window lies inside window + lags samples,
+            // so a circular correlation of that length has no wrap-around at the lags used.
+            c.fft = Some(Fft::new((g.window + lags).next_power_of_two()));
             c.frame = vec![0.0; g.window + lags];
         }
         c
+    }
+
+    /// sum_j frame[j] * frame[j + lag] over j < window, for lags 0..lags (by FFT).
+    fn lagged_products(&mut self) -> &[f64] {
+        let n = self.window;
+        let fft = self.fft.as_mut().expect("cross-correlation has an FFT plan");
+        fft.scratch.fill(0.0);
+        fft.scratch[..n].copy_from_slice(&self.frame[..n]);
+        fft.forward.process(&mut fft.scratch, &mut fft.spectrum).expect("FFT buffer sizes match the plan");
+        fft.scratch.fill(0.0);
+        fft.scratch[..self.frame.len()].copy_from_slice(&self.frame);
+        fft.forward.process(&mut fft.scratch, &mut fft.other).expect("FFT buffer sizes match the plan");
+        let scale = 1.0 / fft.scratch.len() as f64;
+        for (a, b) in fft.spectrum.iter_mut().zip(&fft.other) {
+            *a = a.conj() * b * scale;
+        }
+        // The DC and Nyquist bins of a real signal's spectrum are real; drop rounding residue.
+        let last = fft.spectrum.len() - 1;
+        fft.spectrum[0].im = 0.0;
+        fft.spectrum[last].im = 0.0;
+        fft.inverse.process(&mut fft.spectrum, &mut fft.scratch).expect("FFT buffer sizes match the plan");
+        &fft.scratch[..self.lags]
     }
 
     /// Autocorrelation of `frame` (zero-padded) at lags 0..lags, normalised to 1 at lag 0.
@@ -387,15 +421,15 @@ impl Correlator {
                     *v = sample(y, start + i as i64) - local_mean;
                 }
                 let n = self.window;
+                let products = self.lagged_products().to_vec();
                 let x = &self.frame;
                 let energy_x: f64 = x[..n].iter().map(|v| v * v).sum();
                 let mut energy_y = energy_x;
                 self.r[0] = 1.0;
                 for lag in 1..self.lags {
                     energy_y += x[lag + n - 1] * x[lag + n - 1] - x[lag - 1] * x[lag - 1];
-                    let product: f64 = x[..n].iter().zip(&x[lag..lag + n]).map(|(a, b)| a * b).sum();
                     let norm = energy_x * energy_y;
-                    self.r[lag] = if norm > 0.0 { product / norm.sqrt() } else { 0.0 };
+                    self.r[lag] = if norm > 0.0 { (products[lag] / norm.sqrt()).clamp(-1.0, 1.0) } else { 0.0 };
                 }
             }
         }
