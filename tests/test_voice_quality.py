@@ -62,6 +62,27 @@ def test_correlates_with_praat_across_files(ravdess_pairs, k, measure):
     assert 0.8 < ratio < 1.25, f"{measure}: median ratio to Praat {ratio:.3f}"
 
 
+def test_pitch_track_matches_praat(ravdess_pairs):
+    """Frame by frame on a few files: same frame times, same voicing, same F0."""
+    parselmouth = pytest.importorskip("parselmouth")
+    agree = total = close = both = 0
+    for path in sample_files("ravdess-16k", 6, "Actor_*/*.flac"):
+        ref = parselmouth.Sound(str(path)).to_pitch()
+        ref_f0 = ref.selected_array["frequency"]
+        y, sr = ser_rs.load(str(path), sr=None)
+        times, f0, strength = prosody.pitch_ac(y, sr)
+        assert np.allclose(times, ref.xs(), atol=1e-9)
+        voiced, ref_voiced = np.isfinite(f0), ref_f0 > 0
+        agree += np.sum(voiced == ref_voiced)
+        total += len(f0)
+        m = voiced & ref_voiced
+        both += m.sum()
+        close += np.sum(np.abs(f0[m] / ref_f0[m] - 1) < 0.01)
+        assert np.all((strength[voiced] > 0) & (strength[voiced] <= 1))
+    assert agree / total > 0.95, f"voicing agrees on {agree / total:.3f} of frames"
+    assert close / both > 0.97, f"F0 within 1 % on {close / both:.3f} of voiced frames"
+
+
 # -- synthetic signals with known answers ------------------------------------------------------
 
 
@@ -147,7 +168,7 @@ def test_silence_gives_nan_measures_not_garbage():
 # -- bad input ---------------------------------------------------------------------------------
 
 GOOD = pulse_train([0.008] * 60, [1.0] * 60)
-FUNCTIONS = [prosody.voice_quality, prosody.intensity, prosody.harmonicity, prosody.glottal_pulses]
+FUNCTIONS = [prosody.voice_quality, prosody.intensity, prosody.harmonicity, prosody.glottal_pulses, prosody.pitch_ac]
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS)
@@ -197,6 +218,8 @@ def test_bad_rates_raise_parameter_error(fn, sr):
         (prosody.voice_quality, dict(intensity_min_pitch=0), "min_pitch"),
         (prosody.voice_quality, dict(hnr_min_pitch=-75), "min_pitch"),
         (prosody.glottal_pulses, dict(pitch_floor=7000, pitch_ceiling=8000), "pitch"),
+        (prosody.pitch_ac, dict(pitch_ceiling=50), "pitch_ceiling"),
+        (prosody.pitch_ac, dict(time_step=0), "time_step"),
         (prosody.intensity, dict(min_pitch=1e6), "min_pitch"),
         (prosody.intensity, dict(time_step=0), "time_step"),
         (prosody.harmonicity, dict(time_step=-0.01), "time_step"),

@@ -56,6 +56,9 @@ def voice_intensity(
 def voice_harmonicity(
     y: npt.NDArray[np.float32], sr: float, time_step: float, min_pitch: float, silence_threshold: float, periods_per_window: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def voice_pitch(
+    y: npt.NDArray[np.float32], sr: float, pitch_floor: float, pitch_ceiling: float, time_step: Optional[float]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def voice_pulses(y: npt.NDArray[np.float32], sr: float, pitch_floor: float, pitch_ceiling: float) -> npt.NDArray[np.float64]: ...
 def voice_report(
     y: npt.NDArray[np.float32],

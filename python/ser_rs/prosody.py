@@ -4,6 +4,7 @@
   harmonics-to-noise ratio in one call (a dict).
 - :func:`intensity`, :func:`harmonicity`: the frame-level contours behind them.
 - :func:`glottal_pulses`: the glottal pulse times jitter and shimmer are measured from.
+- :func:`pitch_ac`: the autocorrelation pitch track (Praat's "To Pitch (ac)") the pulses follow.
 
 The algorithms re-implement Praat's published descriptions (Boersma 1993; Praat manual "Intro
 6.2 Intensity", "Sound: To Pitch (ac)", "To PointProcess (periodic, cc)", "Voice 2. Jitter",
@@ -36,7 +37,7 @@ import numpy as np
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number
 
-__all__ = ["intensity", "harmonicity", "glottal_pulses", "voice_quality"]
+__all__ = ["intensity", "harmonicity", "pitch_ac", "glottal_pulses", "voice_quality"]
 
 
 def _flag(value: Any, name: str) -> bool:
@@ -160,6 +161,61 @@ def harmonicity(
         as_number(silence_threshold, "silence_threshold"),
         as_number(periods_per_window, "periods_per_window"),
     )
+
+
+def pitch_ac(
+    y: np.ndarray,
+    sr: float,
+    *,
+    pitch_floor: float = 75.0,
+    pitch_ceiling: float = 600.0,
+    time_step: Optional[float] = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pitch track by autocorrelation, as Praat's "Sound: To Pitch (ac)" with its defaults.
+
+    Per frame (3 periods of ``pitch_floor`` long, Hann-windowed), the peaks of the
+    autocorrelation divided by the window's own autocorrelation (Boersma 1993) are the voiced
+    candidates; a Viterbi path with Praat's costs (silence threshold 0.03, voicing threshold
+    0.45, octave cost 0.01, octave-jump cost 0.35, voiced/unvoiced cost 0.14) picks one per
+    frame. This is the track :func:`glottal_pulses` and :func:`voice_quality` use.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float
+        Audio signal.
+    sr : number > 0
+        Sampling rate in Hz.
+    pitch_floor, pitch_ceiling : float > 0
+        Pitch search range in Hz (``pitch_floor < pitch_ceiling <= sr / 2``).
+    time_step : float > 0 or None
+        Seconds between frames; ``None`` means ``0.75 / pitch_floor``.
+
+    Returns
+    -------
+    times : np.ndarray [shape=(n_frames,)], float64
+        Frame centre times in seconds.
+    f0 : np.ndarray [shape=(n_frames,)], float64
+        Fundamental frequency in Hz, NaN where unvoiced.
+    strength : np.ndarray [shape=(n_frames,)], float64
+        Normalised autocorrelation at the chosen period (0-1), NaN where unvoiced.
+
+    Raises
+    ------
+    ParameterError
+        Bad signal, ``sr``, pitch range or time step; ``y`` shorter than ``3 / pitch_floor`` s.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs import prosody
+    >>> sr = 16000
+    >>> y = np.sin(2 * np.pi * 220 * np.arange(sr) / sr).astype(np.float32)
+    >>> times, f0, strength = prosody.pitch_ac(y, sr)
+    >>> f0.shape, round(float(np.nanmedian(f0)), 1)
+    ((97,), 220.0)
+    """
+    step = None if time_step is None else as_number(time_step, "time_step")
+    return _native.voice_pitch(as_audio(y), as_number(sr, "sr"), as_number(pitch_floor, "pitch_floor"), as_number(pitch_ceiling, "pitch_ceiling"), step)
 
 
 def glottal_pulses(y: np.ndarray, sr: float, *, pitch_floor: float = 75.0, pitch_ceiling: float = 600.0) -> np.ndarray:
