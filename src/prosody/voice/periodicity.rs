@@ -258,7 +258,9 @@ fn candidates(y: &[f32], sr: f64, a: &Analysis) -> Result<(Vec<f64>, Vec<Vec<Can
         let centre = nearest_sample(t, sr);
         let local_mean = mean_around(y, centre, g.period as i64);
         let half = (g.window / 2) as i64;
-        let local_peak = (centre - half..centre + half).map(|i| (sample(y, i) - local_mean).abs()).fold(0.0, f64::max);
+        // The frame's loudness is its peak as the correlation sees it, i.e. after the taper:
+        // this matches the frame intensities Praat reports (checked through parselmouth).
+        let local_peak = (0..g.window).map(|i| (sample(y, centre - half + i as i64) - local_mean).abs() * correlator.taper(i)).fold(0.0, f64::max);
         let loudness = if global_peak > 0.0 { local_peak / global_peak } else { 0.0 };
         let unvoiced = a.voicing_threshold + (2.0 - loudness / (a.silence_threshold / (1.0 + a.voicing_threshold))).max(0.0);
         let mut frame = vec![Candidate { frequency: 0.0, strength: unvoiced }];
@@ -386,6 +388,14 @@ impl Correlator {
         fft.spectrum[last].im = 0.0;
         fft.inverse.process(&mut fft.spectrum, &mut fft.scratch).expect("FFT buffer sizes match the plan");
         &fft.scratch[..self.lags]
+    }
+
+    /// Weight of the analysis window at offset `i` of the frame (Hann, or 1 unwindowed).
+    fn taper(&self, i: usize) -> f64 {
+        match self.method {
+            Method::Autocorrelation => self.hann[i],
+            Method::CrossCorrelation => 1.0,
+        }
     }
 
     /// Autocorrelation of `frame` (zero-padded) at lags 0..lags, normalised to 1 at lag 0.
