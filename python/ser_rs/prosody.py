@@ -10,7 +10,7 @@ The algorithms re-implement Praat's published descriptions (Boersma 1993; Praat 
 6.2 Intensity", "Sound: To Pitch (ac)", "To PointProcess (periodic, cc)", "Voice 2. Jitter",
 "Voice 3. Shimmer", "Harmonicity"). They are not bit-exact with Praat but agree closely across
 recordings: on the 1080 RAVDESS files (16 kHz) the Pearson correlation with
-praat-parselmouth is >= 0.93 for every measure (``benchmarks/bench_voice.py``).
+praat-parselmouth is >= 0.98 for every measure (``benchmarks/bench_voice.py``).
 
 Units and conventions, as Praat: samples are read as pascals, so intensity is in dB re 2e-5 Pa;
 jitter is a ratio (Praat prints it as a percentage: multiply by 100); shimmer and HNR are in dB.
