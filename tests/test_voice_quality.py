@@ -160,9 +160,22 @@ def test_silence_gives_nan_measures_not_garbage():
     assert np.all(np.isnan(prosody.intensity(np.zeros(SR, np.float32), SR)[1]))
     assert np.all(np.isnan(prosody.harmonicity(np.zeros(SR, np.float32), SR)[1]))
     assert prosody.glottal_pulses(np.zeros(SR, np.float32), SR).shape == (0,)
+    # A constant (DC) signal is silence too once its mean is removed.
+    dc = prosody.voice_quality(np.full(SR, 0.5, np.float32), SR)
+    assert math.isnan(dc["intensity_db"]) and math.isnan(dc["hnr_db"]) and dc["n_pulses"] == 0
     # Unvoiced noise: no pulses worth a jitter, and NaN rather than a number when none.
     few = prosody.voice_quality((0.01 * np.random.default_rng(2).standard_normal(SR)).astype(np.float32), SR)
     assert few["n_pulses"] < 20
+
+
+def test_shortest_accepted_signal_gives_numbers_or_nan():
+    # 0.1 s of voice: longer than every analysis window (the longest, intensity's, is 64 ms).
+    vq = prosody.voice_quality(pulse_train([0.008] * 12, [1.0] * 12)[:1600], SR)
+    assert vq["intensity_db"] > 0 and vq["n_pulses"] >= 0
+    for m in MEASURES:
+        assert math.isnan(vq[m]) or np.isfinite(vq[m])
+    with pytest.raises(ParameterError, match="shorter than one"):
+        prosody.voice_quality(np.ones(1000, np.float32), SR)
 
 
 # -- bad input ---------------------------------------------------------------------------------
