@@ -2,7 +2,8 @@
 jitter, shimmer and HNR are known by construction, and on bad input.
 
 Reference recipe (Praat through parselmouth), correlated file by file:
-    snd = parselmouth.Sound(path); pp = praat.call(snd, "To PointProcess (periodic, cc)", 75, 600)
+    snd = parselmouth.Sound(path); pitch = snd.to_pitch()
+    pp = praat.call(snd, "To PointProcess (periodic, cc)", 75, 600)
     jitter  = praat.call(pp, "Get jitter (local)", 0, 0, 0.0001, 0.02, 1.3)
     shimmer = praat.call([snd, pp], "Get shimmer (local_dB)", 0, 0, 0.0001, 0.02, 1.3, 1.6)
     hnr     = praat.call(snd.to_harmonicity_cc(), "Get mean", 0, 0)
@@ -28,6 +29,7 @@ def praat_measures(path) -> dict[str, float]:
     parselmouth = pytest.importorskip("parselmouth")
     praat = parselmouth.praat
     snd = parselmouth.Sound(str(path))
+    snd.to_pitch()  # in the reference recipe; the pulses below run their own pitch analysis
     pp = praat.call(snd, "To PointProcess (periodic, cc)", 75, 600)
     return {
         "jitter_local": praat.call(pp, "Get jitter (local)", 0, 0, 0.0001, 0.02, 1.3),

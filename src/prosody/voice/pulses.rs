@@ -162,7 +162,7 @@ struct Match {
 
 /// Where in [t_min, t_max] a window of `length` s best correlates with the window around `t`:
 /// the highest local maximum of the normalised correlation over candidate positions, refined
-/// by a parabola. `peak` is the largest |y| in the matching window. None when no local maximum
+/// by a parabola. `peak` is the largest |y| in the best-matching window. None when no local maximum
 /// exists (the search range lies outside the signal).
 fn best_correlation(y: &[f32], sr: f64, t: f64, length: f64, t_min: f64, t_max: f64) -> Option<Match> {
     let half = 0.5 * length;
@@ -171,24 +171,23 @@ fn best_correlation(y: &[f32], sr: f64, t: f64, length: f64, t_min: f64, t_max: 
     let first = (t_min - half) * sr - 0.5;
     let (first, last) = (first.floor() as i64, ((t_max - half) * sr - 0.5).ceil() as i64);
     let n = y.len() as i64;
-    let mut scores: Vec<(i64, f64, f64)> = Vec::with_capacity((last - first + 1).max(0) as usize);
+    let mut scores: Vec<(i64, f64)> = Vec::with_capacity((last - first + 1).max(0) as usize);
     for start in first..=last {
         if start < 0 || start >= n {
             continue;
         }
-        let (mut xx, mut yy, mut xy, mut peak) = (0.0, 0.0, 0.0, 0.0f64);
-        for (i1, i2) in (ref_start..=ref_end).zip(start..) {
-            if i1 < 0 || i1 >= n || i2 < 0 || i2 >= n {
-                continue;
-            }
-            let (a, b) = (y[i1 as usize] as f64, y[i2 as usize] as f64);
-            xx += a * a;
-            yy += b * b;
-            xy += a * b;
-            peak = peak.max(b.abs());
+        let Some((a, b)) = overlap(y, ref_start, ref_end, start) else {
+            scores.push((start, 0.0));
+            continue;
+        };
+        let (mut xx, mut yy, mut xy) = (0.0f64, 0.0f64, 0.0f64);
+        for (&p, &q) in a.iter().zip(b) {
+            let (p, q) = (p as f64, q as f64);
+            xx += p * p;
+            yy += q * q;
+            xy += p * q;
         }
-        let r = if xy != 0.0 { xy / (xx * yy).sqrt() } else { 0.0 };
-        scores.push((start, r, peak));
+        scores.push((start, if xy != 0.0 { xy / (xx * yy).sqrt() } else { 0.0 }));
     }
     let mut best: Option<(usize, f64)> = None;
     for k in 0..scores.len().saturating_sub(1) {
@@ -208,7 +207,23 @@ fn best_correlation(y: &[f32], sr: f64, t: f64, length: f64, t_min: f64, t_max: 
         correlation += 0.5 * d * d / d2;
         position += d / d2;
     }
-    Some(Match { time: t + (position - ref_start as f64) / sr, correlation, peak: scores[k].2 })
+    let peak = overlap(y, ref_start, ref_end, scores[k].0).map_or(0.0, |(_, b)| b.iter().fold(0.0f64, |m, &v| m.max(v.abs() as f64)));
+    Some(Match { time: t + (position - ref_start as f64) / sr, correlation, peak })
+}
+
+/// The parts of the windows `y[ref_start..=ref_end]` and the same window moved to begin at
+/// `start` that both lie inside the signal, as two equally long slices.
+fn overlap(y: &[f32], ref_start: i64, ref_end: i64, start: i64) -> Option<(&[f32], &[f32])> {
+    let n = y.len() as i64;
+    let shift = start - ref_start;
+    let lo = ref_start.max(0).max(-shift);
+    let hi = ref_end.min(n - 1).min(n - 1 - shift);
+    if hi < lo {
+        return None;
+    }
+    let (lo, hi) = (lo as usize, hi as usize);
+    let (lo2, hi2) = ((lo as i64 + shift) as usize, (hi as i64 + shift) as usize);
+    Some((&y[lo..=hi], &y[lo2..=hi2]))
 }
 
 #[cfg(test)]
