@@ -19,8 +19,9 @@ def test_docstring_examples(name):
 
 def test_every_public_function_is_documented():
     import ser_rs
-    from ser_rs import feature
+    from ser_rs import feature, prosody
 
-    for obj in [getattr(feature, n) for n in feature.__all__ if callable(getattr(feature, n))] + [ser_rs.load, ser_rs.resample, ser_rs.extract]:
+    documented = [getattr(m, n) for m in (feature, prosody) for n in m.__all__ if callable(getattr(m, n))]
+    for obj in documented + [ser_rs.load, ser_rs.resample, ser_rs.extract]:
         doc = obj.__doc__ or ""
         assert "Examples" in doc, f"{obj.__name__} has no examples"
