@@ -1018,8 +1018,8 @@ fn sinc(x: f64) -> f64 {
     }
 }
 
-/// Kaiser window at relative position `r` in [-1, 1].
-fn kaiser(r: f64, beta: f64) -> f64 {
+/// Kaiser window at relative position `r` in [-1, 1], normalised to 1 at the centre.
+pub(crate) fn kaiser(r: f64, beta: f64) -> f64 {
     bessel_i0(beta * (1.0 - r * r).max(0.0).sqrt()) / bessel_i0(beta)
 }
 

@@ -22,9 +22,9 @@ def test_docstring_examples(name):
 
 
 def test_every_public_function_is_documented():
-    from ser_rs import effects, feature
+    from ser_rs import effects, feature, prosody
 
-    public = [getattr(m, n) for m in (feature, effects) for n in m.__all__ if inspect.isfunction(getattr(m, n))]
+    public = [getattr(m, n) for m in (feature, effects, prosody) for n in m.__all__ if inspect.isfunction(getattr(m, n))]
     for obj in public + [ser_rs.load, ser_rs.resample, ser_rs.extract, effects.Compose, effects.Compose.apply_batch]:
         doc = obj.__doc__ or ""
         assert "Examples" in doc, f"{obj.__name__} has no examples"

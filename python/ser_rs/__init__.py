@@ -5,6 +5,7 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.audio`: :func:`load`, :func:`resample` (decode and resample, like librosa).
 - :mod:`ser_rs.feature`: librosa-exact spectral features (``stft``, ``mfcc``, ``chroma_stft``, ...).
 - :mod:`ser_rs.effects`: augmentation and preprocessing (stretch, pitch shift, noise, trim, ...).
+- :mod:`ser_rs.prosody`: voice quality as Praat measures it (intensity, jitter, shimmer, HNR).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage.
 - :mod:`ser_rs.datasets`: audio the package makes for demos and tests.
@@ -25,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
     ) from exc
 
-from ser_rs import datasets, effects, feature
+from ser_rs import datasets, effects, feature, prosody
 from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
@@ -46,6 +47,7 @@ __all__ = [
     "feature",
     "load",
     "power_to_db",
+    "prosody",
     "resample",
     "stft",
 ]

@@ -50,3 +50,28 @@ def extract(
 ) -> tuple[list[int], Union[npt.NDArray[np.float32], list[npt.NDArray[np.float32]]], list[tuple[int, str, str]]]: ...
 def backend_info() -> dict[str, Any]: ...
 def column_stats(x: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...
+def voice_intensity(
+    y: npt.NDArray[np.float32], sr: float, min_pitch: float, time_step: Optional[float], subtract_mean: bool
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def voice_harmonicity(
+    y: npt.NDArray[np.float32], sr: float, time_step: float, min_pitch: float, silence_threshold: float, periods_per_window: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def voice_pitch(
+    y: npt.NDArray[np.float32], sr: float, pitch_floor: float, pitch_ceiling: float, time_step: Optional[float]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def voice_pulses(y: npt.NDArray[np.float32], sr: float, pitch_floor: float, pitch_ceiling: float) -> npt.NDArray[np.float64]: ...
+def voice_report(
+    y: npt.NDArray[np.float32],
+    sr: float,
+    pitch_floor: float,
+    pitch_ceiling: float,
+    period_floor: float,
+    period_ceiling: float,
+    max_period_factor: float,
+    max_amplitude_factor: float,
+    intensity_min_pitch: float,
+    hnr_min_pitch: float,
+    hnr_time_step: float,
+    hnr_silence_threshold: float,
+    hnr_periods_per_window: float,
+) -> dict[str, Any]: ...
