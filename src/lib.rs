@@ -1,7 +1,7 @@
 //! ser_rs: speech emotion recognition in Rust, driven from Python.
 //!
 //! The modules follow the pipeline: [`audio`] (decode, resample) -> [`feature`] (librosa-exact
-//! spectral features) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
+//! spectral features), [`prosody`] (pitch) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
 //! [`bindings`] is the thin PyO3 layer: type and error conversion, GIL release.
 
 pub mod audio;
@@ -9,6 +9,7 @@ pub mod batch;
 pub mod error;
 pub mod feature;
 pub mod model;
+pub mod prosody;
 
 #[cfg(feature = "python")]
 mod bindings;
