@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["ser_rs", "ser_rs.audio", "ser_rs.feature", "ser_rs.batch", "ser_rs.model", "ser_rs.datasets"]
+MODULES = ["ser_rs", "ser_rs.audio", "ser_rs.feature", "ser_rs.prosody", "ser_rs.batch", "ser_rs.model", "ser_rs.datasets"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -21,6 +21,6 @@ def test_every_public_function_is_documented():
     import ser_rs
     from ser_rs import feature
 
-    for obj in [getattr(feature, n) for n in feature.__all__ if callable(getattr(feature, n))] + [ser_rs.load, ser_rs.resample, ser_rs.extract]:
+    for obj in [getattr(feature, n) for n in feature.__all__ if callable(getattr(feature, n))] + [ser_rs.load, ser_rs.resample, ser_rs.extract, ser_rs.yin, ser_rs.pyin]:
         doc = obj.__doc__ or ""
         assert "Examples" in doc, f"{obj.__name__} has no examples"

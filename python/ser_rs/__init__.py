@@ -4,6 +4,7 @@ The package mirrors the pipeline:
 
 - :mod:`ser_rs.audio`: :func:`load`, :func:`resample` (decode and resample, like librosa).
 - :mod:`ser_rs.feature`: librosa-exact spectral features (``stft``, ``mfcc``, ``chroma_stft``, ...).
+- :mod:`ser_rs.prosody`: :func:`yin`, :func:`pyin` (F0 and voicing, like librosa).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage.
 - :mod:`ser_rs.datasets`: audio the package makes for demos and tests.
@@ -24,11 +25,12 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
     ) from exc
 
-from ser_rs import datasets, feature
+from ser_rs import datasets, feature, prosody
 from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
 from ser_rs.feature import amplitude_to_db, power_to_db, stft
+from ser_rs.prosody import pyin, yin
 
 __version__: str = _native.__version__
 
@@ -44,6 +46,9 @@ __all__ = [
     "feature",
     "load",
     "power_to_db",
+    "prosody",
+    "pyin",
     "resample",
     "stft",
+    "yin",
 ]
