@@ -4,8 +4,10 @@
     .venv/bin/python benchmarks/bench_pitch.py --files 5  # fewer
 
 Both run on the identical float32 arrays (decoding is not timed), with BLAS limited to one
-thread for librosa; ser_rs's pitch code is single-threaded. Prints per-call times and the ratio
-of the totals, and checks along the way that the two agree on voicing.
+thread for librosa; ser_rs's pitch code is single-threaded. Times are process CPU time
+(``time.process_time``), which a busy shared machine disturbs less than wall time. Prints
+per-call times and the ratio of the totals, and checks along the way that the two agree on
+voicing.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ DATA = ROOT.parent / "shared" / "data"
 def _best_of(fn, repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -43,7 +45,7 @@ def bench_pitch(files, fmin: float = 65.0, fmax: float = 2093.0, repeats: int = 
     fmin, fmax : float
         Search range in Hz (``fmax`` is capped at the Nyquist frequency).
     repeats : int
-        ser_rs is timed as the best of ``repeats`` calls; librosa (seconds per call) once,
+        ser_rs is timed as the best of ``repeats`` calls (CPU time); librosa (seconds per call) once,
         after one warm-up call that compiles its numba kernels.
 
     Returns
@@ -61,9 +63,9 @@ def bench_pitch(files, fmin: float = 65.0, fmax: float = 2093.0, repeats: int = 
     agree = frames = 0
     for (y, sr), path in zip(signals, files):
         kw = dict(fmin=fmin, fmax=min(fmax, sr / 2), sr=sr)
-        start = time.perf_counter()
+        start = time.process_time()
         _, v_ref, _ = librosa.pyin(y, **kw)
-        t_ref = time.perf_counter() - start
+        t_ref = time.process_time() - start
         t_ours = _best_of(lambda: ser_rs.pyin(y, **kw), repeats)
         _, v, _ = ser_rs.pyin(y, **kw)
         agree, frames = agree + int((v == v_ref).sum()), frames + v.size

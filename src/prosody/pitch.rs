@@ -358,7 +358,7 @@ pub fn pyin(y: &[f32], p: &PyinParams) -> Result<Pyin> {
     framing.validate()?;
     p.validate()?;
     let grid = PitchGrid::new(p)?;
-    let hmm = Transitions::new(&grid, p, framing.hop_length())?;
+    let hmm = Transitions::cached(&grid, p, framing.hop_length())?;
     let (min_period, _) = framing.periods();
     let cmnd = cmnd(y, &framing)?;
     let prior = ThresholdPrior::new(p);
@@ -530,7 +530,26 @@ struct Transitions {
 /// Source bins per block of the decoder's branch-and-bound.
 const BLOCK: usize = 16;
 
+thread_local! {
+    /// The last transition structure built on this thread, by its inputs: files analysed
+    /// with the same settings reuse it (building takes ~10% of a short file's decoding).
+    static LAST_TRANSITIONS: std::cell::RefCell<Option<(TransitionKey, std::rc::Rc<Transitions>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Everything [`Transitions::new`] reads, as exact bit patterns.
+type TransitionKey = (usize, usize, u64, u64, u64, usize);
+
 impl Transitions {
+    fn cached(grid: &PitchGrid, p: &PyinParams, hop_length: usize) -> Result<std::rc::Rc<Self>> {
+        let key = (grid.n_bins, grid.n_bins_per_semitone, p.max_transition_rate.to_bits(), p.sr.to_bits(), p.switch_prob.to_bits(), hop_length);
+        if let Some(hit) = LAST_TRANSITIONS.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, t)| t.clone())) {
+            return Ok(hit);
+        }
+        let built = std::rc::Rc::new(Transitions::new(grid, p, hop_length)?);
+        LAST_TRANSITIONS.with(|c| *c.borrow_mut() = Some((key, built.clone())));
+        Ok(built)
+    }
+
     fn new(grid: &PitchGrid, p: &PyinParams, hop_length: usize) -> Result<Self> {
         let n = grid.n_bins;
         // Python's round() (half to even) of the semitones one hop may move.
@@ -639,8 +658,7 @@ impl Transitions {
                 let first_in = |half: usize, b: usize, value: f64| {
                     let (k0, k1) = span(b);
                     let table = sources[half].0;
-                    let hit = prev[half * n + k0..=half * n + k1].iter().zip(&table[k0 - lo..=k1 - lo]).position(|(&v, &l)| v + l == value);
-                    half * n + k0 + hit.unwrap_or(0)
+                    half * n + k0 + first_sum_equal(&prev[half * n + k0..=half * n + k1], &table[k0 - lo..=k1 - lo], value)
                 };
                 // Every predecessor outside the bands has probability `tiny`; the best of them is
                 // the global maximum when that lies outside the bands (inside, a band entry beats
@@ -697,25 +715,36 @@ impl Transitions {
 }
 
 /// `max_i (values[i] + table[i])` over at most [`BLOCK`] entries, in independent lanes so that
-/// it vectorises (max is exact and order-free on finite values).
-#[inline]
+/// it vectorises (max is exact and order-free on finite values). Plain indexing: this runs
+/// millions of times per file, and iterator adapters were not always inlined here.
+#[inline(always)]
 fn block_max_sum(values: &[f64], table: &[f64]) -> f64 {
     const LANES: usize = 4;
+    let len = values.len().min(table.len());
+    let (values, table) = (&values[..len], &table[..len]);
     let mut lanes = [f64::NEG_INFINITY; LANES];
-    let whole = values.len() / LANES * LANES;
-    for (v, l) in values[..whole].chunks_exact(LANES).zip(table[..whole].chunks_exact(LANES)) {
-        for i in 0..LANES {
-            let c = v[i] + l[i];
-            lanes[i] = if c > lanes[i] { c } else { lanes[i] };
+    let mut i = 0;
+    while i + LANES <= len {
+        for l in 0..LANES {
+            let c = values[i + l] + table[i + l];
+            lanes[l] = if c > lanes[l] { c } else { lanes[l] };
         }
+        i += LANES;
     }
-    for (i, (&v, &l)) in values[whole..].iter().zip(&table[whole..]).enumerate() {
-        let c = v + l;
-        lanes[i] = if c > lanes[i] { c } else { lanes[i] };
+    for (l, k) in (i..len).enumerate() {
+        let c = values[k] + table[k];
+        lanes[l] = if c > lanes[l] { c } else { lanes[l] };
     }
     let a = if lanes[1] > lanes[0] { lanes[1] } else { lanes[0] };
     let b = if lanes[3] > lanes[2] { lanes[3] } else { lanes[2] };
     if b > a { b } else { a }
+}
+
+/// The first `i` with `values[i] + table[i] == target` (0 if none).
+#[inline(always)]
+fn first_sum_equal(values: &[f64], table: &[f64], target: f64) -> usize {
+    let len = values.len().min(table.len());
+    (0..len).find(|&i| values[i] + table[i] == target).unwrap_or(0)
 }
 
 fn first_argmax(x: &[f64]) -> (f64, usize) {
