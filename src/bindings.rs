@@ -13,6 +13,7 @@ use crate::feature::stft::{PadMode, StftParams, Window};
 use crate::feature::{FeatureConfig, FeatureKind, FeatureOutput};
 use crate::model;
 use crate::prosody::voice;
+use crate::prosody::pitch::{self, PyinParams, YinParams};
 use ndarray::{Array2, ArrayView2};
 use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::create_exception;
@@ -453,6 +454,86 @@ fn voice_report<'py>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Prosody: pitch
+
+/// A non-negative integer argument; the Python wrappers have already checked it is an int.
+fn count_arg(name: &str, v: i64) -> PyResult<usize> {
+    usize::try_from(v).map_err(|_| ParameterError::new_err(format!("{name}={v} must be a positive integer")))
+}
+
+fn hop_arg(hop_length: Option<i64>) -> PyResult<Option<usize>> {
+    hop_length.map(|h| count_arg("hop_length", h)).transpose()
+}
+
+#[pyfunction]
+#[pyo3(signature = (y, *, fmin, fmax, sr, frame_length, hop_length, trough_threshold, center, pad_mode))]
+#[allow(clippy::too_many_arguments)]
+fn yin(py: Python<'_>, y: PyReadonlyArray1<f32>, fmin: f64, fmax: f64, sr: f64, frame_length: i64, hop_length: Option<i64>, trough_threshold: f64, center: bool, pad_mode: &str) -> PyResult<PyObj> {
+    let p = YinParams {
+        fmin,
+        fmax,
+        sr,
+        frame_length: count_arg("frame_length", frame_length)?,
+        hop_length: hop_arg(hop_length)?,
+        trough_threshold,
+        center,
+        pad_mode: PadMode::from_name(pad_mode).map_err(to_py)?,
+    };
+    let y = y.as_slice()?;
+    let f0 = detached(py, || pitch::yin(y, &p))?;
+    Ok(f0.into_pyarray(py).into_any().unbind())
+}
+
+/// Returns `(f0, voiced_flag, voiced_prob)`.
+#[pyfunction]
+#[pyo3(signature = (y, *, fmin, fmax, sr, frame_length, hop_length, n_thresholds, beta_parameters, boltzmann_parameter, resolution, max_transition_rate, switch_prob, no_trough_prob, fill_na, center, pad_mode))]
+#[allow(clippy::too_many_arguments)]
+fn pyin(
+    py: Python<'_>,
+    y: PyReadonlyArray1<f32>,
+    fmin: f64,
+    fmax: f64,
+    sr: f64,
+    frame_length: i64,
+    hop_length: Option<i64>,
+    n_thresholds: i64,
+    beta_parameters: (f64, f64),
+    boltzmann_parameter: f64,
+    resolution: f64,
+    max_transition_rate: f64,
+    switch_prob: f64,
+    no_trough_prob: f64,
+    fill_na: Option<f64>,
+    center: bool,
+    pad_mode: &str,
+) -> PyResult<(PyObj, PyObj, PyObj)> {
+    let p = PyinParams {
+        fmin,
+        fmax,
+        sr,
+        frame_length: count_arg("frame_length", frame_length)?,
+        hop_length: hop_arg(hop_length)?,
+        n_thresholds: count_arg("n_thresholds", n_thresholds)?,
+        beta_parameters,
+        boltzmann_parameter,
+        resolution,
+        max_transition_rate,
+        switch_prob,
+        no_trough_prob,
+        fill_na,
+        center,
+        pad_mode: PadMode::from_name(pad_mode).map_err(to_py)?,
+    };
+    let y = y.as_slice()?;
+    let out = detached(py, || pitch::pyin(y, &p))?;
+    Ok((
+        out.f0.into_pyarray(py).into_any().unbind(),
+        out.voiced_flag.into_pyarray(py).into_any().unbind(),
+        out.voiced_prob.into_pyarray(py).into_any().unbind(),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Batches
 
 /// A batch's items, borrowed from Python: path strings, or float32 arrays kept alive here.
@@ -715,6 +796,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functionals, m)?)?;
     m.add_function(wrap_pyfunction!(functionals_batch, m)?)?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;
+    m.add_function(wrap_pyfunction!(yin, m)?)?;
+    m.add_function(wrap_pyfunction!(pyin, m)?)?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(time_stretch, m)?)?;
     m.add_function(wrap_pyfunction!(pitch_shift, m)?)?;

@@ -1,8 +1,8 @@
 //! ser_rs: speech emotion recognition in Rust, driven from Python.
 //!
 //! The modules follow the pipeline: [`audio`] (decode, resample) -> [`feature`] (librosa-exact
-//! spectral features) and [`prosody`] (voice quality) -> [`effects`] (augmentation, preprocessing)
-//! -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
+//! spectral features) and [`prosody`] (pitch, voice quality) -> [`effects`] (augmentation,
+//! preprocessing) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
 //! [`bindings`] is the thin PyO3 layer: type and error conversion, GIL release.
 
 pub mod audio;

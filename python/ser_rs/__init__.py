@@ -5,7 +5,7 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.audio`: :func:`load`, :func:`resample` (decode and resample, like librosa).
 - :mod:`ser_rs.feature`: librosa-exact spectral features (``stft``, ``mfcc``, ``chroma_stft``, ...).
 - :mod:`ser_rs.effects`: augmentation and preprocessing (stretch, pitch shift, noise, trim, ...).
-- :mod:`ser_rs.prosody`: voice quality as Praat measures it (intensity, jitter, shimmer, HNR).
+- :mod:`ser_rs.prosody`: pitch (yin, pyin, like librosa) and voice quality as Praat measures it (jitter, shimmer, HNR, ...).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage.
 - :mod:`ser_rs.datasets`: audio the package makes for demos and tests.
@@ -31,6 +31,7 @@ from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
 from ser_rs.feature import amplitude_to_db, power_to_db, stft
+from ser_rs.prosody import pyin, yin
 
 __version__: str = _native.__version__
 
@@ -48,6 +49,8 @@ __all__ = [
     "load",
     "power_to_db",
     "prosody",
+    "pyin",
     "resample",
     "stft",
+    "yin",
 ]

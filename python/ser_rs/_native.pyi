@@ -34,6 +34,37 @@ def to_db(
 def delta(data: npt.NDArray[np.float32], width: int, order: int, mode: str) -> npt.NDArray[np.float32]: ...
 def ser162_columns() -> list[str]: ...
 def feature_names() -> list[str]: ...
+def yin(
+    y: npt.NDArray[np.float32],
+    *,
+    fmin: float,
+    fmax: float,
+    sr: float,
+    frame_length: int,
+    hop_length: Optional[int],
+    trough_threshold: float,
+    center: bool,
+    pad_mode: str,
+) -> npt.NDArray[np.float64]: ...
+def pyin(
+    y: npt.NDArray[np.float32],
+    *,
+    fmin: float,
+    fmax: float,
+    sr: float,
+    frame_length: int,
+    hop_length: Optional[int],
+    n_thresholds: int,
+    beta_parameters: tuple[float, float],
+    boltzmann_parameter: float,
+    resolution: float,
+    max_transition_rate: float,
+    switch_prob: float,
+    no_trough_prob: float,
+    fill_na: Optional[float],
+    center: bool,
+    pad_mode: str,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.float64]]: ...
 def extract(
     items: Sequence[Union[str, npt.NDArray[np.float32]]],
     name: str,
