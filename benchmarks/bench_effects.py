@@ -15,6 +15,12 @@ Prints a table and writes bench-results/effects.json. Reported:
    audiomentations' (its default and its librosa-based method where it has both).
 3. Noise reduction at 5 and 10 dB SNR (white noise): the SNR gained and the time, ours
    against noisereduce (its default non-stationary and its stationary mode).
+4. pyin against librosa.pyin, one thread (``bench_pitch.py``).
+5. The ``egemaps_like`` utterance table against openSMILE's eGeMAPSv02 functionals on the same
+   16 kHz files: time (ours on one and on every core, openSMILE single-process), and the
+   correlation across files of the parameters both sets define the same way.
+
+Voice quality against Praat over the whole corpus is ``benchmarks/bench_voice.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_features import DATA, OUT, best_of, machine  # noqa: E402
+from bench_pitch import bench_pitch  # noqa: E402
 
 SR = 22050
 OFFSET, DURATION = 0.6, 2.5
@@ -166,6 +173,40 @@ def bench_denoise(clean_signals, repeats):
     return rows
 
 
+#: Our column and openSMILE eGeMAPSv02's for parameters defined alike.
+SHARED_PARAMETERS = [
+    ("f0_semitone_mean", "F0semitoneFrom27.5Hz_sma3nz_amean"),
+    ("jitter_local", "jitterLocal_sma3nz_amean"),
+    ("shimmer_local_db", "shimmerLocaldB_sma3nz_amean"),
+    ("hnr_db_mean", "HNRdBACF_sma3nz_amean"),
+    ("alpha_ratio_db_mean", "alphaRatioV_sma3nz_amean"),
+    ("hammarberg_db_mean", "hammarbergIndexV_sma3nz_amean"),
+    ("voiced_segments_per_s", "VoicedSegmentsPerSec"),
+]
+
+
+def bench_egemaps(files, repeats):
+    import opensmile
+
+    import ser_rs
+
+    smile = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02, feature_level=opensmile.FeatureLevel.Functionals)
+    paths = [str(f) for f in files]
+    theirs = smile.process_files(paths[:2])
+    seconds_smile = best_of(repeats, lambda: smile.process_files(paths))
+    seconds_one = best_of(repeats, lambda: ser_rs.extract(paths, "egemaps_like", sr=16000, n_jobs=1))
+    seconds_all = best_of(repeats, lambda: ser_rs.extract(paths, "egemaps_like", sr=16000))
+    ours = ser_rs.extract(paths, "egemaps_like", sr=16000).to_dataframe()
+    theirs = smile.process_files(paths)
+    correlations = {}
+    for mine, other in SHARED_PARAMETERS:
+        a, b = ours[mine].to_numpy(np.float64), theirs[other].to_numpy(np.float64)
+        ok = np.isfinite(a) & np.isfinite(b)
+        correlations[f"{mine} ~ {other}"] = float(np.corrcoef(a[ok], b[ok])[0, 1])
+    return {"files": len(files), "opensmile_s": seconds_smile, "ser_rs_one_thread_s": seconds_one, "ser_rs_all_cores_s": seconds_all,
+            "speedup_one_thread": seconds_smile / seconds_one, "speedup_all_cores": seconds_smile / seconds_all, "pearson_r": correlations}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer files and repeats (a smoke run, not for the README)")
@@ -201,6 +242,17 @@ def main() -> int:
     for level, row in rows.items():
         text = "; ".join(f"{lib}: +{v['snr_gain_db_median']:.1f} dB median (min {v['snr_gain_db_min']:+.1f}), {v['ms_per_signal']:.1f} ms" for lib, v in row.items())
         print(f"denoise at {level}: {text}")
+
+    step = max(1, len(corpus) // (5 if args.quick else 20))
+    print("pyin against librosa.pyin, one thread:")
+    results["pyin"] = bench_pitch(corpus[::step][: 5 if args.quick else 20], repeats=repeats)
+
+    files = corpus[:: max(1, len(corpus) // (40 if args.quick else 200))]
+    results["egemaps_like_vs_opensmile"] = r = bench_egemaps(files, repeats)
+    print(f"egemaps_like vs openSMILE eGeMAPSv02, {r['files']} files: openSMILE {r['opensmile_s']:.2f} s, ser_rs one thread "
+          f"{r['ser_rs_one_thread_s']:.2f} s ({r['speedup_one_thread']:.1f}x), all cores {r['ser_rs_all_cores_s']:.2f} s ({r['speedup_all_cores']:.1f}x)")
+    for pair, corr in r["pearson_r"].items():
+        print(f"  r = {corr:.3f}  {pair}")
 
     (OUT / "effects.json").write_text(json.dumps(results, indent=2))
     print(f"wrote {OUT / 'effects.json'}")

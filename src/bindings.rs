@@ -364,6 +364,12 @@ fn feature_names() -> Vec<&'static str> {
     FeatureKind::NAMES.to_vec()
 }
 
+/// Value names of a fixed-length feature; empty for frame-level features.
+#[pyfunction]
+fn feature_columns(name: &str) -> PyResult<Vec<String>> {
+    Ok(FeatureKind::from_name(name).map_err(to_py)?.columns())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Prosody: voice quality
 
@@ -796,6 +802,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functionals, m)?)?;
     m.add_function(wrap_pyfunction!(functionals_batch, m)?)?;
     m.add_function(wrap_pyfunction!(feature_names, m)?)?;
+    m.add_function(wrap_pyfunction!(feature_columns, m)?)?;
     m.add_function(wrap_pyfunction!(yin, m)?)?;
     m.add_function(wrap_pyfunction!(pyin, m)?)?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;

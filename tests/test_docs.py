@@ -28,3 +28,15 @@ def test_every_public_function_is_documented():
     for obj in public + [ser_rs.load, ser_rs.resample, ser_rs.extract, effects.Compose, effects.Compose.apply_batch, ser_rs.yin, ser_rs.pyin]:
         doc = obj.__doc__ or ""
         assert "Examples" in doc, f"{obj.__name__} has no examples"
+
+
+def test_every_native_function_has_a_type_stub():
+    import ast
+    from pathlib import Path
+
+    from ser_rs import _native
+
+    stub_file = Path(ser_rs.__file__).with_name("_native.pyi")
+    stubs = {node.name for node in ast.parse(stub_file.read_text()).body if isinstance(node, ast.FunctionDef)}
+    native = {name for name in dir(_native) if callable(getattr(_native, name)) and not name[0].isupper() and not name.startswith("_")}
+    assert native == stubs, f"missing stubs: {native - stubs}, stale stubs: {stubs - native}"

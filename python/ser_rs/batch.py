@@ -93,7 +93,7 @@ class ExtractionResult:
         import pandas as pd
 
         if self.columns is None:
-            raise ParameterError(f"'{self.feature}' is a frame-level feature; to_dataframe needs a fixed-length one such as 'ser162'")
+            raise ParameterError(f"'{self.feature}' is a frame-level feature; to_dataframe needs a fixed-length one such as 'ser162' or 'egemaps_like'")
         df = pd.DataFrame(self.features, columns=self.columns)
         df.insert(0, "path", self.paths)
         if self.copy is not None:
@@ -201,8 +201,9 @@ def extract(
     inputs : sequence of str, os.PathLike or np.ndarray
         Audio files, or 1-D float signals at rate ``sr_in``.
     feature : str
-        One of :data:`FEATURES`: ``'ser162'`` (one 162-value vector per item) or a frame-level
-        feature of :mod:`ser_rs.feature` (``'mfcc'``, ``'melspectrogram'``, ...).
+        One of :data:`FEATURES`: a fixed-length vector per item (``'ser162'``,
+        ``'egemaps_like'``) or a frame-level feature of :mod:`ser_rs.feature` (``'mfcc'``,
+        ``'melspectrogram'``, ...).
     sr : number or None
         Rate to analyse at: files are loaded (and arrays resampled) to it; ``None`` keeps each
         input's own rate.
@@ -286,12 +287,12 @@ def extract(
         raise causes[0].exception()
     index = np.array([runnable[j // per_item] for j in ok_local], dtype=np.int64)
     paths = [path_of(i) for i in index]
-    fixed = feature == "ser162"
+    columns = _native.feature_columns(feature)
     result = ExtractionResult(features=values, index=index, paths=paths, errors=errors, feature=feature)
     if copies:
         result.copy = np.array([j % per_item for j in ok_local], dtype=np.int64)
-    if fixed:
-        result.columns = list(_feature.SER162_COLUMNS)
+    if columns:
+        result.columns = columns
     else:
         result.lengths = np.array([v.shape[1] for v in values], dtype=np.int64)
         if pad:

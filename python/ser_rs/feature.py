@@ -44,6 +44,8 @@ __all__ = [
     "spectral_flatness",
     "ser162",
     "SER162_COLUMNS",
+    "egemaps_like",
+    "EGEMAPS_LIKE_COLUMNS",
     "functionals",
     "functional_names",
     "DEFAULT_STATS",
@@ -54,6 +56,9 @@ Reference = Union[float, Callable[[np.ndarray], Any]]
 
 #: Names of the 162 values of :func:`ser162`, in order.
 SER162_COLUMNS: tuple[str, ...] = tuple(_native.ser162_columns())
+
+#: Names of the values of :func:`egemaps_like`, in order.
+EGEMAPS_LIKE_COLUMNS: tuple[str, ...] = tuple(_native.feature_columns("egemaps_like"))
 
 
 def _compute(name: str, y: Optional[np.ndarray], S: Optional[np.ndarray], sr: float, **params: Any) -> np.ndarray:
@@ -626,6 +631,51 @@ def ser162(y: np.ndarray, *, sr: float = 22050) -> np.ndarray:
     ((162,), ('zcr_mean', 'chroma_C_mean'))
     """
     return _compute("ser162", y, None, sr)
+
+
+def egemaps_like(y: np.ndarray, *, sr: float = 16000) -> np.ndarray:
+    """An interpretable utterance-level feature set for SER, in the spirit of eGeMAPS.
+
+    The parameter families of eGeMAPS (Eyben et al. 2016, *The Geneva Minimalistic Acoustic
+    Parameter Set*, IEEE Trans. Affective Computing 7(2)), from ser_rs's own analyses; not
+    openSMILE's numbers. Names in :data:`EGEMAPS_LIKE_COLUMNS`:
+
+    - pitch (``f0_semitone_*``): Praat-style F0 (75-600 Hz) in semitones re 27.5 Hz, voiced
+      frames: mean, std, 20/50/80th percentiles, range (max - min) and slope per frame;
+    - loudness (``intensity_db_*``): Praat-style intensity, the same statistics;
+    - voice quality: HNR (dB) mean and std over voiced frames, local jitter, local shimmer (dB);
+    - spectral (mean and std over frames): MFCC 1-4, spectral centroid, flatness and roll-off,
+      alpha ratio (dB, 1-5 kHz over 50-1000 Hz, openSMILE's sign), Hammarberg index (dB, strongest peak 0-2 kHz
+      over 2-5 kHz), zero-crossing rate;
+    - temporal: voiced fraction, voiced segments per second, mean voiced and unvoiced segment
+      lengths (s).
+
+    NaN marks a value the clip cannot support (e.g. pitch statistics of a clip with no voiced
+    frame). For a corpus, ``ser_rs.extract(paths, "egemaps_like", sr=16000).to_dataframe()``
+    computes it in parallel and returns a named table.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Audio signal (at least about 0.1 s).
+    sr : number > 0
+        Sampling rate of ``y``.
+
+    Returns
+    -------
+    values : np.ndarray [shape=(len(EGEMAPS_LIKE_COLUMNS),)], float32
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> t = np.arange(32000) / 16000
+    >>> y = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    >>> v = ser_rs.feature.egemaps_like(y, sr=16000)
+    >>> f0 = v[ser_rs.feature.EGEMAPS_LIKE_COLUMNS.index("f0_semitone_mean")]
+    >>> round(float(f0))  # 220 Hz is 36 semitones above 27.5 Hz
+    36
+    """
+    return _compute("egemaps_like", y, None, sr)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ use ndarray::Array2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeatureKind {
     Ser162,
+    EgemapsLike,
     Melspectrogram,
     Mfcc,
     ChromaStft,
@@ -28,8 +29,9 @@ pub enum FeatureKind {
 }
 
 impl FeatureKind {
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "ser162",
+        "egemaps_like",
         "melspectrogram",
         "mfcc",
         "chroma_stft",
@@ -44,7 +46,7 @@ impl FeatureKind {
 
     pub fn from_name(name: &str) -> Result<Self> {
         use FeatureKind::*;
-        let kinds = [Ser162, Melspectrogram, Mfcc, ChromaStft, ZeroCrossingRate, Rms, SpectralCentroid, SpectralBandwidth, SpectralRolloff, SpectralContrast, SpectralFlatness];
+        let kinds = [Ser162, EgemapsLike, Melspectrogram, Mfcc, ChromaStft, ZeroCrossingRate, Rms, SpectralCentroid, SpectralBandwidth, SpectralRolloff, SpectralContrast, SpectralFlatness];
         Self::NAMES.iter().position(|&n| n == name).map(|i| kinds[i]).ok_or_else(|| {
             SerError::parameter(format!("unknown feature '{name}'; choose one of: {}", Self::NAMES.join(", ")))
         })
@@ -52,7 +54,16 @@ impl FeatureKind {
 
     /// Whether the feature reduces an utterance to one vector (else: one column per frame).
     pub fn is_fixed_length(self) -> bool {
-        self == FeatureKind::Ser162
+        matches!(self, FeatureKind::Ser162 | FeatureKind::EgemapsLike)
+    }
+
+    /// Names of a fixed-length feature's values (empty for frame-level features).
+    pub fn columns(self) -> Vec<String> {
+        match self {
+            FeatureKind::Ser162 => super::preset::ser162_columns(),
+            FeatureKind::EgemapsLike => super::egemaps::egemaps_like_columns(),
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -123,6 +134,8 @@ impl FeatureConfig {
         let frames = match (self.kind, input) {
             (Ser162, Input::Audio(y)) => return Ok(FeatureOutput::Vector(ser162(y, sr)?)),
             (Ser162, Input::Spectrogram(_)) => return Err(SerError::parameter("the ser162 vector is computed from audio, not from a spectrogram; pass y")),
+            (EgemapsLike, Input::Audio(y)) => return Ok(FeatureOutput::Vector(super::egemaps::egemaps_like(y, sr)?)),
+            (EgemapsLike, Input::Spectrogram(_)) => return Err(SerError::parameter("egemaps_like is computed from audio, not from a spectrogram; pass y")),
             (Melspectrogram, _) => melspectrogram(input, sr, &self.stft, self.power, &self.mel)?,
             (Mfcc, Input::Audio(y)) => mfcc(y, sr, &self.mfcc, &self.stft, self.power, &self.mel)?,
             (Mfcc, Input::Spectrogram(s)) => mfcc_from_log_mel(s, &self.mfcc)?,

@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod delta;
+pub mod egemaps;
 pub mod filters;
 pub mod functionals;
 pub mod preset;
@@ -21,6 +22,7 @@ pub mod stft;
 pub use config::{FeatureConfig, FeatureKind, FeatureOutput};
 pub use delta::{delta, DeltaMode};
 pub use filters::{chroma_filter, fft_frequencies, hz_to_mel, mel_filter, mel_frequencies, mel_to_hz, MelNorm};
+pub use egemaps::{egemaps_like, egemaps_like_columns};
 pub use preset::{ser162, ser162_columns, SER162_LEN};
 pub use spectral::*;
 pub use stft::{frame_count, istft_frames, spectrogram, stft, PadMode, StftParams, Window};
