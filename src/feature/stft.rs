@@ -7,7 +7,8 @@ use num_complex::{Complex, Complex32, Complex64};
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use std::cell::RefCell;
 use std::f64::consts::PI;
-use std::sync::Arc;
+use super::filters::{memoized, Memo};
+use std::sync::{Arc, Mutex};
 
 /// Analysis window, periodic ("fftbins=True") as `scipy.signal.get_window`.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,14 +117,18 @@ impl StftParams {
         ensure(self.hop_length() >= 1, || format!("hop_length={} must be a positive integer", self.hop_length()))
     }
 
-    /// The window zero-padded to `n_fft`, centred (`librosa.util.pad_center`).
-    pub fn padded_window(&self) -> Result<Vec<f64>> {
+    /// The window zero-padded to `n_fft`, centred (`librosa.util.pad_center`). Memoised: its
+    /// cosines cost as much as a few frames of FFT, on every call of every feature.
+    pub fn padded_window(&self) -> Result<Arc<Vec<f64>>> {
+        static WINDOWS: Memo<(Window, usize, usize), Vec<f64>> = Mutex::new(Vec::new());
         let win = self.win_length();
-        let coeffs = self.window.coefficients(win)?;
-        let mut out = vec![0.0; self.n_fft];
-        let lpad = (self.n_fft - win) / 2;
-        out[lpad..lpad + win].copy_from_slice(&coeffs);
-        Ok(out)
+        memoized(&WINDOWS, (self.window.clone(), win, self.n_fft), || {
+            let coeffs = self.window.coefficients(win)?;
+            let mut out = vec![0.0; self.n_fft];
+            let lpad = (self.n_fft - win) / 2;
+            out[lpad..lpad + win].copy_from_slice(&coeffs);
+            Ok(out)
+        })
     }
 }
 
@@ -262,7 +267,7 @@ impl<'a> Framer<'a> {
 /// need from each spectrum, so no complex matrix is built when magnitudes suffice.
 fn for_each_spectrum<T: Precision>(y: &[f32], params: &StftParams, mut visit: impl FnMut(usize, &[Complex<T>])) -> Result<usize> {
     let mut framer = Framer::new(y, params)?;
-    let window: Vec<T> = params.padded_window()?.into_iter().map(|w| T::from_f64(w).expect("finite window")).collect();
+    let window: Vec<T> = params.padded_window()?.iter().map(|&w| T::from_f64(w).expect("finite window")).collect();
     // One real FFT per frame: packing two frames into one complex FFT would leak rounding noise
     // from a loud frame into a silent one, whose spectrum must stay exactly zero.
     let plan = T::forward_plan(params.n_fft);
@@ -372,6 +377,8 @@ pub fn istft_frames(frames: ArrayView2<Complex32>, params: &StftParams, length: 
     };
     let out_len = length.unwrap_or((n_fft + hop * (n_frames - 1)).saturating_sub(2 * pad));
     let window = params.padded_window()?;
+    // irfft's 1/n normalisation folded into the synthesis window.
+    let scaled_window: Vec<f64> = window.iter().map(|&w| w / n_fft as f64).collect();
     let full_len = n_fft + hop * n_frames.saturating_sub(1);
     let (mut signal, mut window_power) = (vec![0f64; full_len], vec![0f64; full_len]);
     let plan = inverse_plan(n_fft);
@@ -389,9 +396,11 @@ pub fn istft_frames(frames: ArrayView2<Complex32>, params: &StftParams, length: 
         plan.process_with_scratch(&mut spectrum, &mut frame, &mut scratch)
             .map_err(|e| SerError::Internal(format!("inverse FFT failed: {e}")))?;
         let at = t * hop;
-        for (i, (&v, &w)) in frame.iter().zip(&window).enumerate() {
-            signal[at + i] += v / n_fft as f64 * w;
-            window_power[at + i] += w * w;
+        for ((s, &v), &w) in signal[at..at + n_fft].iter_mut().zip(&frame).zip(&scaled_window) {
+            *s += v * w;
+        }
+        for (p, &w) in window_power[at..at + n_fft].iter_mut().zip(window.iter()) {
+            *p += w * w;
         }
     }
     Ok((0..out_len)
