@@ -799,20 +799,26 @@ impl BlockResampler {
     /// and imaginary parts, each with `pad_units` of filter spread before and after it.
     fn filter_block_pair(&mut self, re: &[f32], im: &[f32]) {
         let pad_in = self.geometry.pad_units * self.geometry.unit_in;
-        self.block_in.fill(Complex::default());
-        let body = &mut self.block_in[pad_in..pad_in + re.len()];
+        // Only the padding is cleared: the body is overwritten (the buffers are large, and
+        // clearing them whole cost more than the arithmetic between the transforms).
+        let (head, rest) = self.block_in.split_at_mut(pad_in);
+        let (body, tail) = rest.split_at_mut(re.len());
+        head.fill(Complex::default());
+        tail.fill(Complex::default());
         // `im` is the shorter block (or empty) when the signal ends.
         let (both, re_only) = body.split_at_mut(im.len());
         for (z, (&a, &b)) in both.iter_mut().zip(re.iter().zip(im)) {
             *z = Complex::new(a, b);
         }
         for (z, &a) in re_only.iter_mut().zip(&re[im.len()..]) {
-            z.re = a;
+            *z = Complex::new(a, 0.0);
         }
         self.forward
             .process_with_scratch(&mut self.block_in, &mut self.scratch);
         let (n_in, n_out) = (self.block_in.len(), self.block_out.len());
-        self.block_out.fill(Complex::default());
+        let kept = self.response.len();
+        // Bins between the kept positive and negative frequencies are zero.
+        self.block_out[kept..n_out + 1 - kept].fill(Complex::default());
         let positive = self.block_out[..self.response.len()].iter_mut();
         for ((out, &z), &h) in positive.zip(&self.block_in).zip(&self.response) {
             *out = z * h;

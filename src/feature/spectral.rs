@@ -352,7 +352,9 @@ pub fn pitch_tuning(frequencies: &[f32], bins_per_octave: usize) -> f64 {
         .iter()
         .filter(|&&f| f > 0.0)
         .map(|&f| {
-            let r = (bins_per_octave as f32 * (f / a440_16).log2()).rem_euclid(1.0);
+            // x - floor(x) is exactly rem_euclid(x, 1), without its fmodf call.
+            let x = bins_per_octave as f32 * (f / a440_16).log2();
+            let r = x - x.floor();
             (if r >= 0.5 { r - 1.0 } else { r }) as f64
         })
         .collect();
