@@ -83,12 +83,34 @@ pub fn dot2(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
 /// row, so each output lane is independent and the loop vectorises.
 #[inline(always)]
 fn vec_mat_generic(x: &[f32], m: &[f32], out: &mut [f32]) {
-    out.iter_mut().for_each(|o| *o = 0.0);
-    for (&xi, row) in x.iter().zip(m.chunks_exact(out.len())) {
-        for (o, &c) in out.iter_mut().zip(row) {
-            *o += c * xi;
+    // Widths known at compile time keep the accumulators in registers (MFCC's 20 coefficients
+    // pad to 24): with a run-time width the loop reloaded them for every row.
+    match out.len() {
+        8 => vec_mat_fixed::<8>(x, m, out),
+        16 => vec_mat_fixed::<16>(x, m, out),
+        24 => vec_mat_fixed::<24>(x, m, out),
+        32 => vec_mat_fixed::<32>(x, m, out),
+        _ => {
+            out.iter_mut().for_each(|o| *o = 0.0);
+            for (&xi, row) in x.iter().zip(m.chunks_exact(out.len())) {
+                for (o, &c) in out.iter_mut().zip(row) {
+                    *o += c * xi;
+                }
+            }
         }
     }
+}
+
+#[inline(always)]
+fn vec_mat_fixed<const W: usize>(x: &[f32], m: &[f32], out: &mut [f32]) {
+    let mut acc = [0f32; W];
+    for (&xi, row) in x.iter().zip(m.chunks_exact(W)) {
+        let row: &[f32; W] = row.try_into().expect("chunks of W");
+        for j in 0..W {
+            acc[j] += row[j] * xi;
+        }
+    }
+    out.copy_from_slice(&acc);
 }
 
 /// Each sparse filter of `bank` applied to one frame.
