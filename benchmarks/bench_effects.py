@@ -34,23 +34,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_features import DATA, OUT, best_of, machine  # noqa: E402
+from bench_features import DATA, OUT, best_of, librosa_ser162_of, machine  # noqa: E402
 from bench_pitch import bench_pitch  # noqa: E402
 
 SR = 22050
 OFFSET, DURATION = 0.6, 2.5
-
-
-def librosa_ser162_of(y, sr=SR):
-    import librosa
-
-    return np.hstack([
-        np.mean(librosa.feature.zero_crossing_rate(y=y).T, axis=0),
-        np.mean(librosa.feature.chroma_stft(S=np.abs(librosa.stft(y)), sr=sr).T, axis=0),
-        np.mean(librosa.feature.mfcc(y=y, sr=sr).T, axis=0),
-        np.mean(librosa.feature.rms(y=y).T, axis=0),
-        np.mean(librosa.feature.melspectrogram(y=y, sr=sr).T, axis=0),
-    ])
 
 
 def librosa_recipe(path, seed=0):
@@ -61,7 +49,7 @@ def librosa_recipe(path, seed=0):
     y, sr = librosa.load(path, sr=SR, offset=OFFSET, duration=DURATION)
     noisy = y + 0.035 * rng.uniform() * np.amax(y) * rng.normal(size=y.shape[0])
     shifted = librosa.effects.pitch_shift(librosa.effects.time_stretch(y, rate=0.8), sr=sr, n_steps=0.7)
-    return np.vstack([librosa_ser162_of(y), librosa_ser162_of(noisy.astype(np.float32)), librosa_ser162_of(shifted)])
+    return np.vstack([librosa_ser162_of(y, sr), librosa_ser162_of(noisy.astype(np.float32), sr), librosa_ser162_of(shifted, sr)])
 
 
 def ser_rs_recipe(files):

@@ -36,6 +36,13 @@ def librosa_ser162(path, sr=22050):
     import librosa
 
     y, sr = librosa.load(path, sr=sr)
+    return librosa_ser162_of(y, sr)
+
+
+def librosa_ser162_of(y, sr):
+    """The 162-value recipe on samples, as SER notebooks write it with librosa."""
+    import librosa
+
     return np.hstack([
         np.mean(librosa.feature.zero_crossing_rate(y=y).T, axis=0),
         np.mean(librosa.feature.chroma_stft(S=np.abs(librosa.stft(y)), sr=sr).T, axis=0),
