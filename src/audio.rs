@@ -1008,7 +1008,7 @@ impl PolyphaseResampler {
                 let start = whole as usize + 1;
                 let x = &padded[start..start + width];
                 let row = |p: usize| &self.table[p * width..(p + 1) * width];
-                let (a, b) = crate::feature::simd::dot2(row(phase), row(phase + 1), x);
+                let (a, b) = (crate::feature::simd::dot(row(phase), x), crate::feature::simd::dot(row(phase + 1), x));
                 a + t * (b - a)
             })
             .collect()

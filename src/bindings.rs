@@ -315,10 +315,7 @@ fn to_db(py: Python<'_>, s: PyReadonlyArray2<f32>, ref_value: f64, amin: f64, to
 #[pyfunction]
 fn delta(py: Python<'_>, data: PyReadonlyArray2<f32>, width: i64, order: i64, mode: &str) -> PyResult<PyObj> {
     let mode = DeltaMode::from_name(mode).map_err(to_py)?;
-    let positive = |name: &str, v: i64| -> PyResult<usize> {
-        usize::try_from(v).map_err(|_| ParameterError::new_err(format!("{name}={v} must be a positive integer")))
-    };
-    let (width, order) = (positive("width", width)?, positive("order", order)?);
+    let (width, order) = (count_arg("width", width)?, count_arg("order", order)?);
     let data: ArrayView2<f32> = data.as_array();
     let out = detached(py, || crate::feature::delta(data, width, order, mode))?;
     Ok(out.into_pyarray(py).into_any().unbind())

@@ -90,7 +90,7 @@ pub fn reduce_noise(y: &[f32], noise: Option<&[f32]>, p: &DenoiseParams) -> Resu
     };
     let smoothed = box_average(&energy, p.smooth_frames, p.smooth_bins);
     let mut gated = spectrum;
-    for ((mut row, smooth_row), _) in gated.rows_mut().into_iter().zip(smoothed.rows()).zip(0..) {
+    for (mut row, smooth_row) in gated.rows_mut().into_iter().zip(smoothed.rows()) {
         for ((z, &e), &n) in row.iter_mut().zip(smooth_row).zip(&floor) {
             let snr = if n > 0.0 { (e / n - 1.0).max(0.0) } else { f64::INFINITY };
             let wiener = if snr.is_infinite() { 1.0 } else { snr / (1.0 + snr) };

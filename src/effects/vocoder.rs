@@ -37,7 +37,8 @@ pub fn phase_vocoder(d: ArrayView2<Complex32>, rate: f64, hop_length: usize) -> 
     let mut angles = vec![0f32; padded_frames * bins];
     let mut mags = vec![0f32; padded_frames * bins];
     for (t, row) in d.rows().into_iter().enumerate() {
-        let row = row.to_vec();
+        // Rows of an STFT from stft_frames are contiguous; another caller's view may not be.
+        let row = row.as_slice().map_or_else(|| std::borrow::Cow::Owned(row.to_vec()), std::borrow::Cow::Borrowed);
         simd::polar(&row, &mut angles[t * bins..(t + 1) * bins], &mut mags[t * bins..(t + 1) * bins]);
     }
     let frame = |t: usize| (&angles[t * bins..(t + 1) * bins], &mags[t * bins..(t + 1) * bins]);

@@ -14,7 +14,7 @@
 //!   lengths.
 
 use super::functionals::{functionals, Stat};
-use super::spectral::{mfcc, spectral_centroid, spectral_flatness, spectral_rolloff, zero_crossing_rate, Input, MfccParams};
+use super::spectral::{dct_frames, mel_of_frames, power_to_db_in_place, spectral_centroid, spectral_flatness, spectral_rolloff, zero_crossing_rate, Input, MfccParams};
 use super::stft::{spectrogram_frames, StftParams};
 use super::ensure_sr;
 use crate::error::Result;
@@ -108,13 +108,16 @@ pub fn egemaps_like(y: &[f32], sr: f64) -> Result<Vec<f32>> {
     out.push(jitter_local(&pulses, &voice.periods) as f32);
     out.push(shimmer_local_db(y, sr, &pulses, &voice.periods, voice.max_amplitude_factor)? as f32);
 
+    // One STFT serves every spectral track, MFCC included (as in ser162).
     let stft = StftParams::default();
-    let coefficients = mfcc(y, sr, &MfccParams { n_mfcc: 5, ..MfccParams::default() }, &stft, 2.0, &MelParams::default())?;
     let magnitude = spectrogram_frames(y, &stft, 1.0)?;
+    let mut log_mel = mel_of_frames(magnitude.mapv(|m| m * m).view(), sr, stft.n_fft, &MelParams::default())?;
+    power_to_db_in_place(log_mel.as_slice_mut().expect("row-major"), 1.0, 1e-10, Some(80.0));
+    let coefficients = dct_frames(log_mel.view(), &MfccParams { n_mfcc: 5, ..MfccParams::default() });
     let spectrum = Input::Spectrogram(magnitude.t());
     let (alpha, hammarberg) = spectral_balance(&magnitude, sr, stft.n_fft);
     let as_f64 = |a: Array2<f32>| a.iter().map(|&v| v as f64).collect::<Vec<f64>>();
-    let mut spectral: Vec<Vec<f64>> = (1..5).map(|k| coefficients.row(k).iter().map(|&v| v as f64).collect()).collect();
+    let mut spectral: Vec<Vec<f64>> = (1..5).map(|k| coefficients.column(k).iter().map(|&v| v as f64).collect()).collect();
     spectral.push(as_f64(spectral_centroid(spectrum, sr, &stft, None)?));
     spectral.push(as_f64(spectral_flatness(spectrum, &stft, 1e-10, 2.0)?));
     spectral.push(as_f64(spectral_rolloff(spectrum, sr, &stft, None, 0.85)?));

@@ -56,27 +56,20 @@ fn dot_generic(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
-/// `(a . x, b . x)`, as two eight-lane dot products (fused in one loop, LLVM pairs the two
-/// accumulators into half-width vectors instead of widening each).
-#[inline(always)]
-fn dot2_generic(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
-    (dot_generic(a, x), dot_generic(b, x))
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn dot2_avx2(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
-    dot2_generic(a, b, x)
+fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
+    dot_generic(a, b)
 }
 
-/// Two dot products against the same `x` (e.g. neighbouring phases of a polyphase filter).
-pub fn dot2(a: &[f32], b: &[f32], x: &[f32]) -> (f32, f32) {
+/// Dot product of two equally long slices, in eight lanes.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         // SAFETY: the CPU supports AVX2 (checked above).
-        return unsafe { dot2_avx2(a, b, x) };
+        return unsafe { dot_avx2(a, b) };
     }
-    dot2_generic(a, b, x)
+    dot_generic(a, b)
 }
 
 /// `out[j] = sum_i x[i] * m[i][j]` for a row-major `m` of `x.len()` rows: accumulated row by
