@@ -236,7 +236,12 @@ def preemphasis(y: np.ndarray, *, coef: float = 0.97, zi: Optional[float] = None
     >>> ser_rs.effects.preemphasis(np.array([1.0, 1.0, 1.0], dtype=np.float32), coef=0.5).tolist()
     [2.0, 0.5, 0.5]
     """
-    out, zf = _native.preemphasis(as_audio(y), as_number(coef, "coef"), None if zi is None else as_number(np.ravel(zi)[0], "zi"))
+    if zi is not None:
+        zi = np.ravel(zi)
+        if zi.size != 1:
+            raise ParameterError(f"zi must be one number (the filter's state), got {zi.size} values")
+        zi = as_number(zi[0].item(), "zi")
+    out, zf = _native.preemphasis(as_audio(y), as_number(coef, "coef"), zi)
     return (out, zf) if return_zf else out
 
 
