@@ -95,6 +95,7 @@ def test_names():
         (lambda: functionals(np.ones((2, 4), np.float32), stats="mean"), TypeError),
         (lambda: functionals(np.array([[1.0, np.nan]], np.float32)), ser_rs.ParameterError),
         (lambda: functionals(np.ones((2, 4), np.float32), lengths=[9]), ser_rs.ParameterError),
+        (lambda: functionals(np.ones((2, 4), np.float32), lengths=[-1]), ser_rs.ParameterError),
         (lambda: functionals(np.ones((2, 4), np.float32), mask=np.ones(3, bool)), ser_rs.ParameterError),
         (lambda: functionals(np.ones(4, np.float32)), ser_rs.ParameterError),
         (lambda: functionals([[1.0, 2.0]]), TypeError),

@@ -745,6 +745,8 @@ def functionals(
     data = np.ascontiguousarray(data, dtype=np.float32)
     if data.ndim == 2:
         length = None if lengths is None else int(np.ravel(lengths)[0])
+        if length is not None and not 0 <= length <= data.shape[1]:
+            raise ParameterError(f"lengths={length} must be a frame count between 0 and {data.shape[1]}")
         keep = None if mask is None else [bool(m) for m in np.asarray(mask, dtype=bool).ravel()]
         return _native.functionals(data, stats, length, keep)
     if data.ndim == 3:
