@@ -11,7 +11,7 @@ import pytest
 
 import ser_rs
 
-MODULES = ["ser_rs"] + [f"ser_rs.{m.name}" for m in pkgutil.iter_modules(ser_rs.__path__) if not m.name.startswith("_")]
+MODULES = ["ser_rs"] + [m.name for m in pkgutil.walk_packages(ser_rs.__path__, "ser_rs.") if not m.name.rsplit(".", 1)[-1].startswith("_")]
 
 
 @pytest.mark.parametrize("name", MODULES)
