@@ -2,7 +2,8 @@
 //!
 //! The modules follow the pipeline: [`audio`] (decode, resample) -> [`feature`] (librosa-exact
 //! spectral features) and [`prosody`] (pitch, voice quality) -> [`effects`] (augmentation,
-//! preprocessing) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch).
+//! preprocessing) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch) -> [`metrics`]
+//! (evaluation, scikit-learn's definitions).
 //! [`bindings`] is the thin PyO3 layer: type and error conversion, GIL release.
 
 pub mod audio;
@@ -10,6 +11,7 @@ pub mod batch;
 pub mod effects;
 pub mod error;
 pub mod feature;
+pub mod metrics;
 pub mod model;
 pub mod prosody;
 
