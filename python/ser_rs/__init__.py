@@ -8,6 +8,7 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.prosody`: pitch (yin, pyin, like librosa) and voice quality as Praat measures it (jitter, shimmer, HNR, ...).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage.
+- :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
 - :mod:`ser_rs.datasets`: audio the package makes for demos and tests.
 
 Examples
@@ -26,7 +27,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
     ) from exc
 
-from ser_rs import datasets, effects, feature, prosody
+from ser_rs import datasets, effects, feature, metrics, prosody
 from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
@@ -47,6 +48,7 @@ __all__ = [
     "extract",
     "feature",
     "load",
+    "metrics",
     "power_to_db",
     "prosody",
     "pyin",
