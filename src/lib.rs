@@ -19,3 +19,9 @@ pub mod prosody;
 mod bindings;
 
 pub use error::{Result, SerError};
+
+/// Batch workers allocate large, variously sized buffers per file and keep a small result from
+/// each; with glibc's allocator those results pin holes that the next, slightly larger file
+/// cannot reuse, and memory grew with the corpus. mimalloc keeps small and large blocks apart.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
