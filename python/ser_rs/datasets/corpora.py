@@ -599,7 +599,12 @@ def _speaker_function(speaker: Any) -> Callable[[Path], Optional[str]]:
     if speaker is None:
         return lambda file: None
     if callable(speaker):
-        return lambda file: None if speaker(file) is None else str(speaker(file))
+
+        def from_function(file: Path) -> Optional[str]:
+            found = speaker(file)
+            return None if found is None else str(found)
+
+        return from_function
     if isinstance(speaker, (str, re.Pattern)):
         try:
             pattern = re.compile(speaker)
