@@ -165,7 +165,8 @@ def _audio_files(folder: Path) -> list[Path]:
     return sorted(files)
 
 
-def _report_skipped(skipped: list[Path], folder: Path, why: str) -> None:
+def _report_skipped(skipped: list[Path], folder: Path, why: str, stacklevel: int = 3) -> None:
+    """A CorpusWarning naming the first few skipped files; ``stacklevel`` points it at the user's call."""
     if not skipped:
         return
     shown = ", ".join(p.name for p in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
@@ -173,7 +174,7 @@ def _report_skipped(skipped: list[Path], folder: Path, why: str) -> None:
         f"{len(skipped)} file(s) under {folder} skipped: {why} ({shown}); "
         "their paths are in manifest.attrs['skipped']",
         CorpusWarning,
-        stacklevel=3,
+        stacklevel=stacklevel + 1,
     )
 
 
@@ -209,7 +210,7 @@ def _read_named(
             f"none of the {len(skipped)} audio files under {folder} follows the {corpus} file naming "
             f"(e.g. {example}); read it with read_corpus(path, corpus='auto') or read_label_folders / read_csv_manifest"
         )
-    _report_skipped(skipped, folder, f"the name follows no {corpus} naming such as {example}")
+    _report_skipped(skipped, folder, f"the name follows no {corpus} naming such as {example}", stacklevel=3)
     return _manifest(rows, list(_BASE) + list(extra), corpus, folder, skipped)
 
 
@@ -687,7 +688,7 @@ def read_label_folders(path: PathLike, *, speaker: Union[None, str, "re.Pattern[
             "named after the label (root/angry/x.wav)"
         )
     why = "not in a label subfolder" if speaker is None else "not in a label subfolder, or no speaker found in the name"
-    _report_skipped(skipped, folder, why)
+    _report_skipped(skipped, folder, why, stacklevel=2)
     return _manifest(rows, _BASE, "folders", folder, skipped)
 
 
@@ -792,7 +793,7 @@ def read_csv_manifest(
             f"none of the {len(skipped)} files listed in {csv} exists (relative paths are taken from {base}, "
             f"e.g. {skipped[0]}); pass root= the folder they are relative to"
         )
-    _report_skipped(skipped, csv, "the file does not exist or the row has an empty path or emotion")
+    _report_skipped(skipped, csv, "the file does not exist or the row has an empty path or emotion", stacklevel=2)
     extra = [c for c in table.columns if c not in (*_BASE, "label")]
     return _manifest(rows, list(_BASE) + extra, "csv", base, skipped)
 

@@ -34,8 +34,11 @@ from ser_rs.exceptions import ParameterError
 
 __all__ = ["LeaveSpeakersOut", "RAVDESS_ACTOR_FOLDS", "RavdessActorFolds", "SpeakerKFold", "speaker_groups"]
 
-#: RAVDESS's 5 actor folds used for speaker-independent cross-validation (as given in issue 5;
-#: every fold holds male and female actors). Actors are the numbers 1..24 of the file names.
+#: RAVDESS's 5 actor folds for subject-wise cross-validation, from Luna-Jimenez et al. (2021), "A
+#: Proposal for Multimodal Emotion Recognition Using Aural Transformers and Action Units on RAVDESS
+#: Dataset", Applied Sciences 12(1):327 (listed in their code's README,
+#: github.com/cristinalunaj/MMEmotionRecognition). Every fold holds male and female actors.
+#: Actors are the numbers 1..24 of the file names.
 RAVDESS_ACTOR_FOLDS: tuple[tuple[int, ...], ...] = (
     (2, 5, 14, 15, 16),
     (3, 6, 7, 13, 18),
