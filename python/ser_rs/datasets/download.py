@@ -15,7 +15,6 @@ import hashlib
 import http.client
 import os
 import shutil
-import socket
 import tempfile
 import time
 import urllib.error
