@@ -9,7 +9,8 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage.
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
-- :mod:`ser_rs.datasets`: audio the package makes for demos and tests.
+- :mod:`ser_rs.datasets`: corpus readers (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, your folders),
+  speaker-independent splits, ``download_ravdess`` and a synthetic demo corpus.
 
 Examples
 --------
