@@ -299,3 +299,32 @@ def test_real_speech_slice_beats_chance(tmp_path):
     assert back.predict(test[:8]).tolist() == clf.predict(test[:8]).tolist()
     table = back.noise_robustness(test[:16], y_test[:16], snr_db=(20, 0))
     assert table.snr_db.tolist()[1:] == [20.0, 0.0] and table.accuracy.between(0, 1).all()
+
+
+def test_ctrl_c_stops_training(tmp_path):
+    """SIGINT during fit raises KeyboardInterrupt promptly and leaves the process usable."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "train_forever.py"
+    script.write_text(
+        "import numpy as np, ser_rs, sys\n"
+        "X = [np.random.default_rng(i).normal(size=(50, 8)).astype(np.float32) for i in range(64)]\n"
+        "clf = ser_rs.EmotionClassifier(epochs=100000, patience=None, hidden_size=16, num_layers=1, n_threads=1)\n"
+        "print('ready', flush=True)\n"
+        "try:\n"
+        "    clf.fit(X, [0, 1] * 32)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    print(ser_rs.EmotionClassifier('mlp', epochs=1, patience=None).fit(np.eye(2), [0, 1]).predict(np.eye(2)).shape, flush=True)\n"
+    )
+    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    assert child.stdout.readline().strip() == "ready"
+    time.sleep(1.0)
+    start = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=30)
+    assert child.returncode == 0 and out.split() == ["interrupted", "(2,)"]
+    assert time.monotonic() - start < 10

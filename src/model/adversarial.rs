@@ -74,6 +74,7 @@ pub struct RobustnessRow {
 /// Accuracy and UAR of `model` on `(x, y)` (raw, unscaled features) under each attack at each
 /// epsilon, plus a clean row. PGD uses `steps` steps of `step_size` (None: 2.5 * eps / steps)
 /// from a random start.
+#[allow(clippy::too_many_arguments)]
 pub fn robustness(
     model: &Classifier,
     x: &[ArrayView2<f32>],

@@ -243,7 +243,7 @@ impl AdversarialConfig {
 }
 
 pub fn check_epsilon(eps: f64) -> Result<()> {
-    ensure(eps.is_finite() && eps >= 0.0 && eps <= 100.0, || format!("epsilon={eps} must be in [0, 100] (units of the standardised features' std)"))
+    ensure((0.0..=100.0).contains(&eps), || format!("epsilon={eps} must be in [0, 100] (units of the standardised features' std)"))
 }
 
 /// Everything `fit` needs besides the data.

@@ -126,8 +126,17 @@ fn loss_of(logits: &Tensor, b: &Batch, weights: Option<&Tensor>) -> Tensor {
     logits.cross_entropy_loss(b.y.as_ref().expect("labelled batch"), weights, Reduction::Mean, -100, 0.0)
 }
 
+/// Figures of a model on a labelled set.
+struct Evaluation {
+    loss: f64,
+    accuracy: f64,
+    uar: f64,
+    /// Accuracy and UAR under the training perturbation.
+    adv: Option<(f64, f64)>,
+}
+
 /// Mean clean loss, accuracy, UAR and (with `adv`) accuracy and UAR under the perturbation.
-fn evaluate(model: &Classifier, seqs: &[Array2<f32>], y: &[usize], batch_size: usize, adv: Option<&super::config::AdversarialConfig>) -> Result<(f64, f64, f64, Option<(f64, f64)>)> {
+fn evaluate(model: &Classifier, seqs: &[Array2<f32>], y: &[usize], batch_size: usize, adv: Option<&super::config::AdversarialConfig>) -> Result<Evaluation> {
     let n_classes = model.config.n_classes;
     let (mut loss_sum, mut pred, mut adv_pred) = (0.0, Vec::with_capacity(y.len()), Vec::new());
     for rows in batches(seqs.len(), batch_size, None) {
@@ -144,7 +153,19 @@ fn evaluate(model: &Classifier, seqs: &[Array2<f32>], y: &[usize], batch_size: u
         Some(_) => Some((metrics::accuracy(y, &adv_pred, n_classes)?, metrics::balanced_accuracy(y, &adv_pred, n_classes)?)),
         None => None,
     };
-    Ok((loss_sum / y.len() as f64, metrics::accuracy(y, &pred, n_classes)?, metrics::balanced_accuracy(y, &pred, n_classes)?, adv_scores))
+    Ok(Evaluation {
+        loss: loss_sum / y.len() as f64,
+        accuracy: metrics::accuracy(y, &pred, n_classes)?,
+        uar: metrics::balanced_accuracy(y, &pred, n_classes)?,
+        adv: adv_scores,
+    })
+}
+
+/// The best validation epoch so far and a copy of its weights.
+struct Best {
+    figure: f64,
+    epoch: usize,
+    weights: Vec<(String, Tensor)>,
 }
 
 /// The number of optimiser steps `fit` will take at most (for a progress bar).
@@ -195,7 +216,7 @@ pub fn fit(config: &FitConfig, train: Labelled, val: Option<Labelled>, progress:
 
     let adv = config.adversarial.filter(|a| a.ratio > 0.0);
     let mut history = Vec::with_capacity(tc.epochs);
-    let mut best: Option<(f64, usize, Vec<(String, Tensor)>)> = None;
+    let mut best: Option<Best> = None;
     for epoch in 0..tc.epochs {
         let start = Instant::now();
         let lr = tc.schedule.lr(tc.lr, epoch, tc.epochs);
@@ -241,33 +262,35 @@ pub fn fit(config: &FitConfig, train: Labelled, val: Option<Labelled>, progress:
             ..Default::default()
         };
         if let (Some(vs), Some(v)) = (&val_seqs, &val) {
-            let (loss, acc, uar, adv_scores) = evaluate(&model, vs, v.y, tc.batch_size, adv.as_ref())?;
-            rec.val_loss = Some(loss);
-            rec.val_accuracy = Some(acc);
-            rec.val_uar = Some(uar);
-            rec.val_adv_accuracy = adv_scores.map(|s| s.0);
-            rec.val_adv_uar = adv_scores.map(|s| s.1);
+            let e = evaluate(&model, vs, v.y, tc.batch_size, adv.as_ref())?;
+            rec.val_loss = Some(e.loss);
+            rec.val_accuracy = Some(e.accuracy);
+            rec.val_uar = Some(e.uar);
+            rec.val_adv_accuracy = e.adv.map(|s| s.0);
+            rec.val_adv_uar = e.adv.map(|s| s.1);
             // Lower is better for both monitored figures.
             let figure = match tc.monitor {
-                Monitor::Loss => loss,
-                Monitor::Uar => -uar,
+                Monitor::Loss => e.loss,
+                Monitor::Uar => -e.uar,
             };
-            if best.as_ref().is_none_or(|b| figure < b.0) {
-                best = Some((figure, epoch + 1, model.snapshot()));
+            if best.as_ref().is_none_or(|b| figure < b.figure) {
+                // Copies are only needed when the best weights will be restored.
+                let weights = if tc.patience.is_some() { model.snapshot() } else { Vec::new() };
+                best = Some(Best { figure, epoch: epoch + 1, weights });
             }
         }
         rec.seconds = start.elapsed().as_secs_f64();
         history.push(rec);
         if let (Some(p), Some(b)) = (tc.patience, &best) {
-            if epoch + 1 - b.1 >= p {
+            if epoch + 1 - b.epoch >= p {
                 break;
             }
         }
     }
     let best_epoch = match (&best, tc.patience) {
-        (Some((_, e, saved)), Some(_)) => {
-            model.restore(saved);
-            *e
+        (Some(b), Some(_)) => {
+            model.restore(&b.weights);
+            b.epoch
         }
         _ => history.len(),
     };
@@ -354,7 +377,7 @@ mod tests {
         let best = f.history.iter().map(|r| r.val_loss.unwrap()).fold(f64::INFINITY, f64::min);
         assert_eq!(f.history[f.best_epoch - 1].val_loss.unwrap(), best);
         assert!(f.history.len() < 40 || f.best_epoch + 2 > 40);
-        let (loss, ..) = evaluate(&f.model, &f.model.standardise(&xvs, "X").unwrap(), &yv, 5, None).unwrap();
+        let loss = evaluate(&f.model, &f.model.standardise(&xvs, "X").unwrap(), &yv, 5, None).unwrap().loss;
         assert!((loss - best).abs() < 1e-5, "restored weights give val loss {loss}, best was {best}");
     }
 
