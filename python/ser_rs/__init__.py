@@ -7,7 +7,8 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.effects`: augmentation and preprocessing (stretch, pitch shift, noise, trim, ...).
 - :mod:`ser_rs.prosody`: pitch (yin, pyin, like librosa) and voice quality as Praat measures it (jitter, shimmer, HNR, ...).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
-- :mod:`ser_rs.model`: the tch (libtorch) stage.
+- :mod:`ser_rs.model`: the tch (libtorch) stage: :class:`EmotionClassifier` (RNN, CNN, CRNN, MLP;
+  adversarial training, robustness, safetensors checkpoints).
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
 - :mod:`ser_rs.datasets`: corpus readers (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, your folders),
   speaker-independent splits, ``download_ravdess`` and a synthetic demo corpus.
@@ -33,12 +34,14 @@ from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
 from ser_rs.feature import amplitude_to_db, power_to_db, stft
+from ser_rs.model import EmotionClassifier
 from ser_rs.prosody import pyin, yin
 
 __version__: str = _native.__version__
 
 __all__ = [
     "AudioDecodeError",
+    "EmotionClassifier",
     "ExtractionResult",
     "FEATURES",
     "ItemError",

@@ -144,3 +144,37 @@ def accuracy_score(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, balan
 def precision_recall_fscore(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, labels: np.ndarray, beta: float, zero_division: float, average: Optional[str] = None
 ) -> Any: ...
+
+# -- the trainer ---------------------------------------------------------------------------------
+
+class NativeClassifier:
+    """A trained network (Rust); build one with fit_classifier or load_classifier."""
+
+    n_features: int
+    n_classes: int
+    config: str
+    def predict_proba(self, x: Sequence[npt.NDArray[np.float32]], batch_size: int) -> npt.NDArray[np.float32]: ...
+    def robustness(
+        self,
+        x: Sequence[npt.NDArray[np.float32]],
+        y: Sequence[int],
+        attacks: Sequence[str],
+        epsilons: Sequence[float],
+        steps: int,
+        step_size: Optional[float],
+        batch_size: int,
+        seed: int,
+        n_threads: Optional[int] = None,
+    ) -> list[tuple[str, float, float, float]]: ...
+    def save(self, path: str, meta: str) -> None: ...
+
+def fit_classifier(
+    config: str,
+    x: Sequence[npt.NDArray[np.float32]],
+    y: Sequence[int],
+    x_val: Optional[Sequence[npt.NDArray[np.float32]]] = None,
+    y_val: Optional[Sequence[int]] = None,
+    progress: Optional[Callable[[int], Any]] = None,
+) -> tuple[NativeClassifier, dict[str, list[Any]], int]: ...
+def fit_steps(config: str, n_samples: int) -> int: ...
+def load_classifier(path: str, device: str = "cpu") -> tuple[NativeClassifier, str]: ...

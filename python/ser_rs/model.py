@@ -1,14 +1,41 @@
-"""The tch (libtorch) stage. For now: what the linked libtorch offers, and the feature statistics
-a model's scaler is fitted with, computed by libtorch."""
+"""The tch (libtorch) stage: :class:`EmotionClassifier`, a speech emotion classifier trained in
+Rust (RNN, CNN, CRNN or MLP), with adversarial training, robustness evaluation and
+safetensors checkpoints; plus what the linked libtorch offers and the feature statistics a
+scaler is fitted with.
+
+Examples
+--------
+>>> import numpy as np, ser_rs
+>>> rng = np.random.default_rng(0)
+>>> y = ["calm", "angry"] * 20
+>>> X = [rng.normal(size=(int(rng.integers(5, 15)), 4)) + (label == "angry") for label in y]
+>>> clf = ser_rs.EmotionClassifier(hidden_size=8, num_layers=1, epochs=15, patience=None, lr=0.01)
+>>> clf.fit(X, y).score(X, y) > 0.9
+True
+"""
 
 from __future__ import annotations
+
+import inspect
+import json
+import numbers
+import os
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_spectrogram
+from ser_rs.exceptions import ParameterError
 
-__all__ = ["backend_info", "column_stats"]
+__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "backend_info", "column_stats"]
+
+#: The feature pipeline used when ``X`` are file paths and ``features`` is None: 40 MFCCs at
+#: 16 kHz with 64 ms windows and a 16 ms hop (about 60 frames a second), a common SER front end.
+DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256}
+
+_MODELS = ("rnn", "mlp", "cnn1d", "cnn2d", "crnn")
+_ATTACKS = ("fgsm", "pgd", "noise")
 
 
 def backend_info() -> dict:
@@ -34,3 +61,723 @@ def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([2.0, 2.0], [1.0, 0.0])
     """
     return _native.column_stats(as_spectrogram(X, "X"))
+
+
+# -- argument checks (types here; values in Rust, once) ------------------------------------------
+
+
+def _int(value: Any, name: str, optional: bool = False) -> Optional[int]:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer{' or None' if optional else ''}, got {type(value).__name__}")
+    if value < 0:
+        raise ParameterError(f"{name}={value} must be >= 0")
+    return int(value)
+
+
+def _float(value: Any, name: str, optional: bool = False) -> Optional[float]:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{' or None' if optional else ''}, got {type(value).__name__}")
+    return float(value)
+
+
+def _choice(value: Any, name: str, choices: Sequence[Optional[str]]) -> Any:
+    if value not in choices:
+        raise ParameterError(f"{name}={value!r} is not supported; use one of {list(choices)}")
+    return value
+
+
+def _is_path(item: Any) -> bool:
+    return isinstance(item, (str, os.PathLike))
+
+
+def _sequences(X: Any, name: str = "X") -> list:
+    """``X`` as a list of float32 C-contiguous ``(T_i, F)`` arrays (a 2-D array: ``T_i = 1``)."""
+    if isinstance(X, np.ndarray):
+        if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)):
+            raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+        if X.ndim == 2:
+            return [np.ascontiguousarray(row[None, :], dtype=np.float32) for row in X]
+        if X.ndim == 3:
+            return [np.ascontiguousarray(s, dtype=np.float32) for s in X]
+        raise ParameterError(f"{name} must be a 2-D (samples, features) or 3-D (samples, frames, features) array, got shape {X.shape}")
+    if not isinstance(X, (list, tuple)):
+        raise TypeError(f"{name} must be a list of (frames, features) arrays, a 2-D array or a list of paths, got {type(X).__name__}")
+    out = []
+    for i, s in enumerate(X):
+        if not isinstance(s, np.ndarray):
+            raise TypeError(f"{name}[{i}] must be a numpy array, got {type(s).__name__}")
+        if not (np.issubdtype(s.dtype, np.floating) or np.issubdtype(s.dtype, np.integer)):
+            raise TypeError(f"{name}[{i}] must hold real numbers, got dtype {s.dtype}")
+        if s.ndim != 2:
+            raise ParameterError(f"{name}[{i}] must be 2-D (frames, features), got shape {s.shape}; transpose librosa-style (features, frames) output with .T")
+        out.append(np.ascontiguousarray(s, dtype=np.float32))
+    return out
+
+
+def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, n_jobs: Optional[int] = None, signals: Optional[Sequence[np.ndarray]] = None) -> list:
+    """Run a feature pipeline on files (or on ``signals`` at the pipeline's rate): a list of
+    ``(frames, features)`` arrays, ``(1, n)`` for fixed-length features such as ``'ser162'``.
+
+    ``features`` is a dict: ``feature`` (a name in :data:`ser_rs.FEATURES`), ``sr`` (analysis
+    rate), ``db`` (convert a power spectrogram to dB; default True for ``'melspectrogram'``) and
+    the feature function's keyword arguments. Default: :data:`DEFAULT_FEATURES`.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> [s.shape for s in ser_rs.model.extract_sequences([], signals=[tone])]
+    [(63, 40)]
+    """
+    from ser_rs.batch import extract
+    from ser_rs.feature import power_to_db
+
+    cfg = dict(DEFAULT_FEATURES if features is None else features)
+    if not isinstance(cfg.get("feature"), str):
+        raise ParameterError("features must name its 'feature', e.g. {'feature': 'mfcc', 'sr': 16000, 'n_mfcc': 40}")
+    name = cfg.pop("feature")
+    sr = cfg.pop("sr", 16000)
+    db = cfg.pop("db", name == "melspectrogram")
+    items = list(signals) if signals is not None else list(paths)
+    result = extract(items, name, sr=sr, strict=True, n_jobs=n_jobs, **cfg)
+    if result.columns is not None:
+        return [np.ascontiguousarray(row[None, :], dtype=np.float32) for row in result.features]
+    return [np.ascontiguousarray((power_to_db(f) if db else f).T, dtype=np.float32) for f in result.features]
+
+
+class EmotionClassifier:
+    """A speech emotion classifier trained in Rust with libtorch, with scikit-learn's conventions.
+
+    Networks read zero-padded batches with masks, so padding never changes a sequence's
+    prediction. Features are standardised per feature with statistics of the training frames
+    only (stored with the model). Training uses mini-batches in a seeded order; the same
+    ``seed`` and ``n_threads`` give identical models.
+
+    Parameters
+    ----------
+    model : {'rnn', 'mlp', 'cnn1d', 'cnn2d', 'crnn'}
+        ``'rnn'`` over frame sequences; ``'mlp'`` over per-utterance vectors (a 2-D ``X``);
+        ``'cnn1d'`` convolutions over time; ``'cnn2d'`` over the (frames, features) plane as an
+        image (e.g. log-mel); ``'crnn'`` a 1-D convolutional front and a recurrent back.
+    cell : {'lstm', 'gru'}
+    bidirectional : bool
+        The backward direction reads each sequence reversed within its own length.
+    hidden_size : int
+        Recurrent units per direction, or MLP units per layer.
+    num_layers : int
+        Recurrent layers (RNN, CRNN) or hidden layers (MLP).
+    dropout : float
+        Between layers and before the output layer.
+    pooling : {'attention', 'mean'}
+        How frames become one vector: additive attention or the mean, both over real frames only.
+    channels : sequence of int
+        Convolution widths (CNN, CRNN).
+    kernel_size : int
+        Odd convolution size.
+    epochs, batch_size, lr, weight_decay
+        The optimisation. ``lr`` is the peak learning rate.
+    optimizer : {'adamw', 'adam'}
+        AdamW decouples weight decay; Adam adds it to the gradient.
+    schedule : {'cosine', 'step', None}
+        Per epoch: cosine annealing to 0, or ``lr * gamma ** (epoch // step_size)``, or constant.
+    step_size, gamma
+        The step schedule.
+    clip_grad_norm : float or None
+        Largest global gradient norm.
+    class_weight : None, 'balanced', dict or sequence
+        Loss weights: sklearn's ``'balanced'`` (``n / (k * count)``), ``{label: weight}``
+        (absent labels weigh 1), or one weight per class in ``classes_`` order.
+    patience : int or None
+        Early stopping: stop after this many epochs without a better validation ``monitor``,
+        and keep the best epoch's weights. Needs ``X_val`` or ``validation_fraction``.
+    monitor : {'loss', 'uar'}
+        The validation figure early stopping watches.
+    validation_fraction : float
+        Share of the training data held out (stratified by class, seeded) when ``patience``
+        is set and no ``X_val`` is given. For speaker-independent early stopping pass
+        ``X_val`` from held-out speakers instead.
+    adversarial : {None, 'fgsm', 'pgd', 'noise'}
+        Perturbed copies of each batch mixed into the loss: FGSM, PGD, or Gaussian noise (the
+        non-adversarial baseline), in the standardised feature space.
+    epsilon : float
+        Perturbation radius (noise std for ``'noise'``), in units of each feature's std.
+    pgd_steps, pgd_step_size, random_start
+        PGD iterations, step (None: ``2.5 * epsilon / pgd_steps``) and uniform random start.
+    adv_ratio : float
+        Loss weight of the perturbed copies: ``(1 - r) * clean + r * perturbed``.
+    features : dict or None
+        The feature pipeline for file-path inputs (see :func:`extract_sequences`); recorded in
+        the model, so ``predict(paths)`` re-runs it. None: :data:`DEFAULT_FEATURES`.
+    seed : int
+    n_threads : int or None
+        libtorch threads for training (None: every core). Results are reproducible at a fixed
+        count.
+    device : str
+        ``'cpu'``, or ``'cuda'``/``'cuda:N'`` when a GPU is visible.
+    progress : bool
+        A tqdm bar over optimiser steps. Ctrl-C stops training (KeyboardInterrupt).
+
+    Attributes
+    ----------
+    classes_ : np.ndarray
+        The labels, sorted; output column ``k`` of :meth:`predict_proba` is ``classes_[k]``.
+    history_ : pandas.DataFrame
+        One row per epoch: learning rate, train/validation loss, accuracy and UAR, and with
+        ``adversarial`` the perturbed loss and validation accuracy/UAR under the perturbation.
+    best_epoch_ : int
+        The epoch whose weights were kept.
+    n_features_in_ : int
+    features_ : dict or None
+        The feature pipeline used (file-path inputs only).
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> rng = np.random.default_rng(1)
+    >>> y = np.array(["happy", "sad", "neutral"] * 10)
+    >>> X = [rng.normal(size=(8, 3)) + 2 * (label == "happy") - 2 * (label == "sad") for label in y]
+    >>> clf = ser_rs.EmotionClassifier(model="crnn", hidden_size=8, channels=(8,), epochs=10,
+    ...                                patience=None, lr=0.01, seed=3)
+    >>> clf.fit(X, y).predict(X[:3]).tolist()
+    ['happy', 'sad', 'neutral']
+    >>> clf.predict_proba(X[:1]).shape, list(clf.history_.columns[:3])
+    ((1, 3), ['epoch', 'lr', 'train_loss'])
+    """
+
+    def __init__(
+        self,
+        model: str = "rnn",
+        *,
+        cell: str = "lstm",
+        bidirectional: bool = True,
+        hidden_size: int = 128,
+        num_layers: int = 2,
+        dropout: float = 0.3,
+        pooling: str = "attention",
+        channels: Sequence[int] = (64, 64),
+        kernel_size: int = 5,
+        epochs: int = 60,
+        batch_size: int = 32,
+        lr: float = 1e-3,
+        weight_decay: float = 1e-2,
+        optimizer: str = "adamw",
+        schedule: Optional[str] = "cosine",
+        step_size: int = 10,
+        gamma: float = 0.5,
+        clip_grad_norm: Optional[float] = 1.0,
+        class_weight: Any = None,
+        patience: Optional[int] = 10,
+        monitor: str = "loss",
+        validation_fraction: float = 0.1,
+        adversarial: Optional[str] = None,
+        epsilon: float = 0.1,
+        pgd_steps: int = 5,
+        pgd_step_size: Optional[float] = None,
+        random_start: bool = True,
+        adv_ratio: float = 0.5,
+        features: Optional[dict] = None,
+        seed: int = 0,
+        n_threads: Optional[int] = None,
+        device: str = "cpu",
+        progress: bool = False,
+    ):
+        self.model = model
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.pooling = pooling
+        self.channels = channels
+        self.kernel_size = kernel_size
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.step_size = step_size
+        self.gamma = gamma
+        self.clip_grad_norm = clip_grad_norm
+        self.class_weight = class_weight
+        self.patience = patience
+        self.monitor = monitor
+        self.validation_fraction = validation_fraction
+        self.adversarial = adversarial
+        self.epsilon = epsilon
+        self.pgd_steps = pgd_steps
+        self.pgd_step_size = pgd_step_size
+        self.random_start = random_start
+        self.adv_ratio = adv_ratio
+        self.features = features
+        self.seed = seed
+        self.n_threads = n_threads
+        self.device = device
+        self.progress = progress
+
+    # -- scikit-learn's parameter protocol ----------------------------------------------------
+
+    @classmethod
+    def _param_names(cls) -> list:
+        return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters, as scikit-learn's ``clone`` needs them.
+
+        Examples
+        --------
+        >>> import ser_rs
+        >>> ser_rs.EmotionClassifier(hidden_size=32).get_params()["hidden_size"]
+        32
+        """
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> "EmotionClassifier":
+        """Set constructor parameters; unknown names are a ParameterError.
+
+        Examples
+        --------
+        >>> import ser_rs
+        >>> ser_rs.EmotionClassifier().set_params(model="mlp", num_layers=1).model
+        'mlp'
+        """
+        valid = set(self._param_names())
+        for name, value in params.items():
+            if name not in valid:
+                raise ParameterError(f"EmotionClassifier has no parameter {name!r}; valid parameters: {sorted(valid)}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values() if p.name != "self"}
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not (v is defaults[k] or (type(v) is type(defaults[k]) and v == defaults[k]))]
+        return f"EmotionClassifier({', '.join(changed)})"
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def _config(self, n_classes: int) -> str:
+        """The FitConfig JSON the Rust trainer reads."""
+        model = _choice(self.model, "model", _MODELS)
+        schedule = _choice(self.schedule, "schedule", ("cosine", "step", None))
+        sched: dict = {"kind": "none" if schedule is None else schedule}
+        if schedule == "step":
+            sched.update(step_size=_int(self.step_size, "step_size"), gamma=_float(self.gamma, "gamma"))
+        channels = self.channels
+        if isinstance(channels, (numbers.Integral, str)) or not isinstance(channels, Sequence):
+            raise TypeError(f"channels must be a sequence of integers, e.g. (64, 64), got {type(channels).__name__}")
+        adversarial = _choice(self.adversarial, "adversarial", (None,) + _ATTACKS)
+        config = {
+            "model": {
+                "arch": model,
+                "n_features": 0,  # taken from the data
+                "n_classes": n_classes,
+                "hidden_size": _int(self.hidden_size, "hidden_size"),
+                "num_layers": _int(self.num_layers, "num_layers"),
+                "cell": _choice(self.cell, "cell", ("lstm", "gru")),
+                "bidirectional": bool(self.bidirectional),
+                "dropout": _float(self.dropout, "dropout"),
+                "pooling": _choice(self.pooling, "pooling", ("attention", "mean")),
+                "channels": [_int(c, "channels") for c in channels],
+                "kernel_size": _int(self.kernel_size, "kernel_size"),
+            },
+            "train": {
+                "epochs": _int(self.epochs, "epochs"),
+                "batch_size": _int(self.batch_size, "batch_size"),
+                "lr": _float(self.lr, "lr"),
+                "weight_decay": _float(self.weight_decay, "weight_decay"),
+                "optimizer": _choice(self.optimizer, "optimizer", ("adamw", "adam")),
+                "schedule": sched,
+                "clip_grad_norm": _float(self.clip_grad_norm, "clip_grad_norm", optional=True),
+                "class_weight": self._class_weight(n_classes),
+                "patience": _int(self.patience, "patience", optional=True),
+                "monitor": _choice(self.monitor, "monitor", ("loss", "uar")),
+                "seed": _int(self.seed, "seed"),
+                "n_threads": _int(self.n_threads, "n_threads", optional=True),
+                "device": _choice_device(self.device),
+            },
+            "adversarial": None
+            if adversarial is None
+            else {
+                "attack": adversarial,
+                "epsilon": _float(self.epsilon, "epsilon"),
+                "steps": _int(self.pgd_steps, "pgd_steps"),
+                "step_size": _float(self.pgd_step_size, "pgd_step_size", optional=True),
+                "random_start": bool(self.random_start),
+                "ratio": _float(self.adv_ratio, "adv_ratio"),
+            },
+        }
+        return json.dumps(config)
+
+    def _class_weight(self, n_classes: int) -> dict:
+        cw = self.class_weight
+        if cw is None:
+            return {"kind": "none"}
+        if isinstance(cw, str):
+            _choice(cw, "class_weight", ("balanced",))
+            return {"kind": "balanced"}
+        if isinstance(cw, dict):
+            unknown = [k for k in cw if k not in set(self.classes_.tolist())]
+            if unknown:
+                raise ParameterError(f"class_weight names labels not in y: {unknown}")
+            weights = [_float(cw.get(label, 1.0), f"class_weight[{label!r}]") for label in self.classes_.tolist()]
+        else:
+            weights = [_float(w, "class_weight") for w in cw]
+        return {"kind": "explicit", "weights": weights}
+
+    # -- inputs ----------------------------------------------------------------------------------
+
+    def _inputs(self, X: Any, fitting: bool) -> list:
+        if isinstance(X, (str, os.PathLike)):
+            raise TypeError("X must be a sequence of samples; wrap a single path in a list")
+        if isinstance(X, (list, tuple)) and len(X) == 0:
+            raise ParameterError("X is empty: pass at least one sample")
+        if isinstance(X, (list, tuple)) and all(_is_path(p) for p in X):
+            if fitting:
+                self.features_ = dict(DEFAULT_FEATURES if self.features is None else self.features)
+            elif getattr(self, "features_", None) is None:
+                raise ParameterError("this model was fitted on feature arrays, not files: pass the same kind of features to predict")
+            return extract_sequences(X, self.features_)
+        if fitting:
+            self.features_ = None
+        return _sequences(X)
+
+    def _encode(self, y: Any, n: int, name: str = "y") -> np.ndarray:
+        y = np.asarray(y)
+        if y.ndim != 1:
+            raise ParameterError(f"{name} must be a 1-D sequence of labels, got shape {y.shape}")
+        if len(y) != n:
+            raise ParameterError(f"X has {n} samples but {name} has {len(y)} labels: pass one label per sample")
+        index = np.searchsorted(self.classes_, y)
+        index = np.clip(index, 0, len(self.classes_) - 1)
+        bad = self.classes_[index] != y
+        if np.any(bad):
+            raise ParameterError(f"{name} holds labels unseen in training: {sorted(set(y[bad].tolist()))[:5]}")
+        return index.astype(np.int64)
+
+    def _check_fitted(self) -> None:
+        if getattr(self, "_native", None) is None:
+            raise ParameterError("this EmotionClassifier is not fitted yet: call fit(X, y) (or EmotionClassifier.load) first")
+
+    # -- fit / predict ---------------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None) -> "EmotionClassifier":
+        """Train on ``X`` (a list of ``(frames, features)`` arrays, a 2-D ``(samples, features)``
+        array, or a list of audio paths) and labels ``y`` (any sortable hashable labels).
+
+        Parameters
+        ----------
+        X, y
+            Training data.
+        X_val, y_val
+            Validation data for the history and early stopping (else a stratified
+            ``validation_fraction`` of ``X`` when ``patience`` is set).
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> X = np.array([[0.0, 1.0], [1.0, 0.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=8, num_layers=1, epochs=30, lr=0.05, patience=None)
+        >>> clf.fit(X, ["a", "b"] * 10).classes_.tolist()
+        ['a', 'b']
+        """
+        y_arr = np.asarray(y)
+        if y_arr.ndim != 1:
+            raise ParameterError(f"y must be a 1-D sequence of labels, got shape {y_arr.shape}")
+        n_x = len(X) if isinstance(X, (list, tuple, np.ndarray)) else None
+        if n_x is not None and n_x != len(y_arr):
+            raise ParameterError(f"X has {n_x} samples but y has {len(y_arr)} labels: pass one label per sample")
+        if len(y_arr) == 0:
+            raise ParameterError("X and y are empty: pass at least one sample per class")
+        self.classes_ = np.unique(y_arr)
+        seqs = self._inputs(X, fitting=True)
+        codes = self._encode(y_arr, len(seqs))
+        config = self._config(len(self.classes_))
+        if (X_val is None) != (y_val is None):
+            raise ParameterError("pass both X_val and y_val, or neither")
+        val_seqs = val_codes = None
+        if X_val is not None:
+            val_seqs = self._inputs(X_val, fitting=False)
+            val_codes = self._encode(y_val, len(val_seqs), "y_val")
+        elif self.patience is not None:
+            seqs, codes, val_seqs, val_codes = self._split(seqs, codes)
+
+        from tqdm.auto import tqdm
+
+        total = _native.fit_steps(config, len(seqs))
+        with tqdm(total=total, disable=not self.progress, unit="step", desc="training") as bar:
+
+            def report(done: int) -> None:
+                bar.update(done - bar.n)
+
+            native, history, best = _native.fit_classifier(config, seqs, codes.tolist(), val_seqs, None if val_codes is None else val_codes.tolist(), report)
+        self._native = native
+        self.history_ = _history_frame(history)
+        self.best_epoch_ = best
+        self.n_features_in_ = native.n_features
+        return self
+
+    def _split(self, seqs: list, codes: np.ndarray) -> tuple:
+        """A seeded stratified hold-out of ``validation_fraction`` of each class (at least one
+        sample of each class that has two or more)."""
+        frac = _float(self.validation_fraction, "validation_fraction")
+        if not 0.0 < frac < 1.0:
+            raise ParameterError(f"validation_fraction={frac} must be in (0, 1) when patience is set; or pass X_val, y_val, or patience=None")
+        rng = np.random.default_rng(_int(self.seed, "seed"))
+        held = []
+        for k in np.unique(codes):
+            members = np.flatnonzero(codes == k)
+            if len(members) >= 2:
+                take = max(1, int(round(frac * len(members))))
+                held.extend(rng.choice(members, size=min(take, len(members) - 1), replace=False).tolist())
+        held_set = set(held)
+        keep = [i for i in range(len(seqs)) if i not in held_set]
+        held = sorted(held)
+        return [seqs[i] for i in keep], codes[keep], [seqs[i] for i in held], codes[held]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_`` order.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> X = np.array([[0.0], [1.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=4, num_layers=1, epochs=2, patience=None)
+        >>> p = clf.fit(X, [0, 1] * 10).predict_proba(X[:2])
+        >>> p.shape, bool(np.allclose(p.sum(axis=1), 1))
+        ((2, 2), True)
+        """
+        self._check_fitted()
+        seqs = self._inputs(X, fitting=False)
+        batch = self.batch_size if isinstance(self.batch_size, int) and self.batch_size > 0 else 64
+        return self._native.predict_proba(seqs, max(batch, 64))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable label of each sample.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> X = np.array([[-1.0], [1.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=8, num_layers=1, epochs=30, lr=0.05, patience=None)
+        >>> clf.fit(X, ["low", "high"] * 10).predict(np.array([[-2.0], [2.0]])).tolist()
+        ['low', 'high']
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy on ``(X, y)``.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> X = np.array([[-1.0], [1.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=8, num_layers=1, epochs=30, lr=0.05, patience=None)
+        >>> clf.fit(X, [0, 1] * 10).score(X, [0, 1] * 10)
+        1.0
+        """
+        pred = self.predict(X)
+        y = np.asarray(y)
+        if len(y) != len(pred):
+            raise ParameterError(f"X has {len(pred)} samples but y has {len(y)} labels")
+        return float(np.mean(pred == y))
+
+    # -- robustness ------------------------------------------------------------------------------
+
+    def robustness(
+        self,
+        X: Any,
+        y: Any,
+        attacks: Sequence[str] = ("fgsm", "pgd"),
+        epsilons: Sequence[float] = (0.05, 0.1, 0.2, 0.5),
+        *,
+        pgd_steps: Optional[int] = None,
+        pgd_step_size: Optional[float] = None,
+    ):
+        """Accuracy and UAR under white-box FGSM and PGD-k attacks (or Gaussian noise) in the
+        standardised feature space, for each epsilon, after a clean row.
+
+        Parameters
+        ----------
+        X, y
+            Evaluation data.
+        attacks : sequence of {'fgsm', 'pgd', 'noise'}
+        epsilons : sequence of float
+            Radii in units of each feature's training std.
+        pgd_steps, pgd_step_size
+            Default: the estimator's ``pgd_steps`` and ``2.5 * epsilon / pgd_steps``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``attack`` (``'clean'``, ``'fgsm'``, ``'pgd-k'``, ``'noise'``), ``epsilon``,
+            ``accuracy``, ``uar``.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> X = np.array([[-1.0], [1.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=8, num_layers=1, epochs=30, lr=0.05, patience=None)
+        >>> table = clf.fit(X, [0, 1] * 10).robustness(X, [0, 1] * 10, epsilons=(0.1, 3.0))
+        >>> table.attack.tolist()
+        ['clean', 'fgsm', 'fgsm', 'pgd-5', 'pgd-5']
+        >>> float(table.accuracy.iloc[-1]) < float(table.accuracy.iloc[0])
+        True
+        """
+        import pandas as pd
+
+        self._check_fitted()
+        if isinstance(attacks, str):
+            attacks = (attacks,)
+        for a in attacks:
+            _choice(a, "attack", _ATTACKS)
+        eps = [_float(e, "epsilon") for e in (epsilons if isinstance(epsilons, Sequence) or isinstance(epsilons, np.ndarray) else [epsilons])]
+        seqs = self._inputs(X, fitting=False)
+        codes = self._encode(y, len(seqs))
+        steps = _int(self.pgd_steps if pgd_steps is None else pgd_steps, "pgd_steps")
+        rows = self._native.robustness(
+            seqs, codes.tolist(), list(attacks), eps, steps, _float(pgd_step_size, "pgd_step_size", optional=True),
+            max(_int(self.batch_size, "batch_size"), 1), _int(self.seed, "seed"), _int(self.n_threads, "n_threads", optional=True),
+        )
+        return pd.DataFrame(rows, columns=["attack", "epsilon", "accuracy", "uar"])
+
+    def noise_robustness(self, paths: Sequence[Any], y: Any, snr_db: Sequence[float] = (20, 10, 5, 0), *, seed: int = 0):
+        """Accuracy and UAR when white noise is added to the waveform at each SNR (dB) and the
+        recorded feature pipeline is re-run, after a clean row (``snr_db`` inf). Needs a model
+        fitted on audio files.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``snr_db``, ``accuracy``, ``uar``.
+
+        Examples
+        --------
+        >>> clf.noise_robustness(test_paths, test_labels)   # doctest: +SKIP
+        """
+        import pandas as pd
+
+        from ser_rs.audio import load
+        from ser_rs.effects import add_noise_snr
+
+        self._check_fitted()
+        if getattr(self, "features_", None) is None:
+            raise ParameterError("noise_robustness re-extracts features from audio: the model must be fitted on file paths")
+        if not isinstance(paths, (list, tuple)) or not all(_is_path(p) for p in paths):
+            raise TypeError("paths must be a list of audio file paths")
+        codes = self._encode(y, len(paths))
+        sr = self.features_.get("sr", 16000)
+        signals = [load(p, sr=sr)[0] for p in paths]
+        rows = []
+        for snr in [np.inf] + [_float(s, "snr_db") for s in snr_db]:
+            noisy = signals if np.isinf(snr) else [add_noise_snr(s, snr_db=snr, seed=seed + i) for i, s in enumerate(signals)]
+            p = self._native.predict_proba(extract_sequences([], self.features_, signals=noisy), 64)
+            pred = np.argmax(p, axis=1)
+            recalls = [np.mean(pred[codes == k] == k) for k in np.unique(codes)]
+            rows.append((snr, float(np.mean(pred == codes)), float(np.mean(recalls))))
+        return pd.DataFrame(rows, columns=["snr_db", "accuracy", "uar"])
+
+    # -- checkpoints -----------------------------------------------------------------------------
+
+    def save(self, path: Any) -> None:
+        """Write the model to the folder ``path``: ``weights.safetensors`` and ``model.json``
+        (model config, labels, feature pipeline, scaler, parameters, history). Each file is
+        replaced atomically. No pickle.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs, tempfile, os
+        >>> X = np.array([[-1.0], [1.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=4, num_layers=1, epochs=3, patience=None).fit(X, ["a", "b"] * 10)
+        >>> folder = os.path.join(tempfile.mkdtemp(), "ser-model")
+        >>> clf.save(folder)
+        >>> sorted(os.listdir(folder))
+        ['model.json', 'weights.safetensors']
+        >>> back = ser_rs.EmotionClassifier.load(folder)
+        >>> bool(np.array_equal(back.predict_proba(X), clf.predict_proba(X)))
+        True
+        """
+        self._check_fitted()
+        labels = self.classes_.tolist()
+        params = self.get_params()
+        if isinstance(params["class_weight"], dict):
+            params["class_weight"] = {"__pairs__": [[k, v] for k, v in params["class_weight"].items()]}
+        if not isinstance(params["channels"], list):
+            params["channels"] = list(params["channels"])
+        meta = {
+            "labels": labels,
+            "features": getattr(self, "features_", None),
+            "params": params,
+            "best_epoch": getattr(self, "best_epoch_", None),
+            "history": _history_lists(getattr(self, "history_", None)),
+            "ser_rs_version": _native.__version__,
+        }
+        try:
+            text = json.dumps(meta, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"the labels and parameters must be JSON-serialisable (str, int, float) to be saved: {exc}") from exc
+        self._native.save(os.fspath(path), text)
+
+    @classmethod
+    def load(cls, path: Any, *, device: str = "cpu") -> "EmotionClassifier":
+        """Read a model written by :meth:`save`. A missing, corrupt, truncated or mismatched
+        checkpoint raises FileNotFoundError or ParameterError saying what is wrong.
+
+        Examples
+        --------
+        >>> import ser_rs
+        >>> ser_rs.EmotionClassifier.load("no/such/folder")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: no/such/folder/model.json: no such file or directory
+        """
+        import pandas as pd
+
+        native, meta_text = _native.load_classifier(os.fspath(path), _choice_device(device))
+        meta = json.loads(meta_text)
+        if not isinstance(meta, dict) or "labels" not in meta or "params" not in meta:
+            raise ParameterError(f"{os.fspath(path)} is not a usable ser_rs checkpoint: model.json lacks the classifier's labels or parameters")
+        params = {k: v for k, v in meta["params"].items() if k in cls._param_names()}
+        if isinstance(params.get("class_weight"), dict) and "__pairs__" in params["class_weight"]:
+            params["class_weight"] = {k: v for k, v in params["class_weight"]["__pairs__"]}
+        params["device"] = device
+        est = cls(**params)
+        est._native = native
+        est.classes_ = np.asarray(meta["labels"])
+        if len(est.classes_) != native.n_classes:
+            raise ParameterError(f"{os.fspath(path)} is not a usable ser_rs checkpoint: {len(est.classes_)} labels for {native.n_classes} outputs")
+        est.features_ = meta.get("features")
+        est.best_epoch_ = meta.get("best_epoch")
+        est.history_ = None if meta.get("history") is None else pd.DataFrame(meta["history"])
+        est.n_features_in_ = native.n_features
+        return est
+
+
+def _choice_device(device: Any) -> str:
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
+    return device
+
+
+def _history_lists(df: Any) -> Optional[dict]:
+    """The history as JSON-ready column lists (NaN becomes null)."""
+    if df is None:
+        return None
+    return {c: [None if isinstance(v, float) and np.isnan(v) else v for v in df[c].tolist()] for c in df.columns}
+
+
+def _history_frame(history: dict):
+    """The per-epoch history as a DataFrame, without columns that stayed empty."""
+    import pandas as pd
+
+    df = pd.DataFrame(history)
+    empty = [c for c in df.columns if df[c].isna().all()]
+    return df.drop(columns=empty)

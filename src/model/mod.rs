@@ -1,11 +1,25 @@
-//! Models and training with tch (libtorch). This stage starts with the bridge between feature
-//! matrices and tensors, which the trainer builds on.
+//! Models and training with tch (libtorch): the bridge between feature matrices and tensors
+//! (here), then one concern per submodule:
+//! [`config`] (serde settings with validation), [`data`] (checks, scaler, padded batches),
+//! [`net`] (RNN, MLP, CNN 1D/2D, CRNN; padding never leaks), [`train`] (the loop, history, early
+//! stopping), [`adversarial`] (FGSM, PGD, noise, robustness table), [`checkpoint`] (safetensors +
+//! JSON, atomic writes).
+
+pub mod adversarial;
+pub mod checkpoint;
+pub mod config;
+pub mod data;
+pub mod net;
+pub mod train;
+
+pub use config::{AdversarialConfig, Arch, Attack, FitConfig, ModelConfig, TrainConfig};
+pub use train::{fit, Classifier, EpochRecord, Fitted, Labelled};
 
 use crate::error::{ensure, Result, SerError};
 use ndarray::{Array1, Array2, ArrayView2};
 use tch::{Device, Kind, Tensor};
 
-fn torch_error(e: tch::TchError) -> SerError {
+pub(crate) fn torch_error(e: tch::TchError) -> SerError {
     SerError::Torch(format!("libtorch: {e}"))
 }
 
