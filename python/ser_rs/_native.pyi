@@ -139,3 +139,15 @@ def voice_report(
     hnr_silence_threshold: float,
     hnr_periods_per_window: float,
 ) -> dict[str, Any]: ...
+
+# Synthetic emotional speech (the demo corpus)
+def synth_emotions() -> list[str]: ...
+def synth_voice(speaker: int) -> dict[str, Any]: ...
+def synth_utterances(
+    items: list[tuple[str, int, int, Optional[float]]],
+    *,
+    sr: int,
+    seed: int,
+    n_jobs: Optional[int] = None,
+    progress: Optional[Callable[[int], Any]] = None,
+) -> list[tuple[npt.NDArray[np.float32], dict[str, Any]]]: ...
