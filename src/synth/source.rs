@@ -80,37 +80,61 @@ fn tilt(x: &mut [f64], fc: f64, sr: f64) {
     }
 }
 
-/// Klatt's (1980) digital resonator with unit gain at 0 Hz, coefficients from the formant and
-/// bandwidth tracks at every sample.
-fn resonate(x: &mut [f64], freq: &[f64], bw: &[f64], sr: f64) {
+/// Coefficients are recomputed every this many samples (0.5 ms at 16 kHz): the tracks they
+/// follow are smoothed over ~10 ms, and `exp`/`cos` at every sample of every formant would
+/// dominate the synthesis time.
+const COEF_BLOCK: usize = 8;
+
+/// The pole pair `(2 r cos(2 pi f / sr), r^2)`, `r = exp(-pi bw / sr)`, of each sample,
+/// updated every [`COEF_BLOCK`] samples.
+fn poles(freq: &[f64], bw: &[f64], sr: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(freq.len());
+    for (f, b) in freq.chunks(COEF_BLOCK).zip(bw.chunks(COEF_BLOCK)) {
+        let r = (-PI * b[0] / sr).exp();
+        let pole = (2.0 * r * (2.0 * PI * f[0] / sr).cos(), r * r);
+        out.extend(std::iter::repeat_n(pole, f.len()));
+    }
+    out
+}
+
+/// Klatt's (1980) digital resonator, `y[k] = A x[k] + B y[k-1] + C y[k-2]` with `B = 2 r cos`,
+/// `C = -r^2` and `A = 1 - B - C` for unit gain at 0 Hz.
+fn resonate(x: &mut [f64], poles: &[(f64, f64)]) {
     let (mut y1, mut y2) = (0.0, 0.0);
-    for ((v, &f), &b) in x.iter_mut().zip(freq).zip(bw) {
-        let r = (-PI * b / sr).exp();
-        let c = -r * r;
-        let bcoef = 2.0 * r * (2.0 * PI * f / sr).cos();
-        let y = (1.0 - bcoef - c) * *v + bcoef * y1 + c * y2;
+    for (v, &(b, r2)) in x.iter_mut().zip(poles) {
+        let y = (1.0 - b + r2) * *v + b * y1 - r2 * y2;
         y2 = y1;
         y1 = y;
         *v = y;
     }
 }
 
-/// The vocal tract: formants in cascade. Formants the sampling rate cannot carry are left out.
-fn vocal_tract(x: &mut [f64], c: &Controls) {
-    for (freq, bw) in c.formants.iter().zip(&c.bandwidths) {
-        let widest = bw.iter().cloned().fold(0.0, f64::max);
-        if freq.iter().all(|&f| f + widest < 0.47 * c.sr) {
-            resonate(x, freq, bw, c.sr);
-        }
+/// The vocal tract's poles, formant by formant. Formants the sampling rate cannot carry are
+/// left out.
+fn vocal_tract(c: &Controls) -> Vec<Vec<(f64, f64)>> {
+    c.formants
+        .iter()
+        .zip(&c.bandwidths)
+        .filter(|(freq, bw)| {
+            let widest = bw.iter().cloned().fold(0.0, f64::max);
+            freq.iter().all(|&f| f + widest < 0.47 * c.sr)
+        })
+        .map(|(freq, bw)| poles(freq, bw, c.sr))
+        .collect()
+}
+
+/// Passes `x` through the formants in cascade.
+fn cascade(x: &mut [f64], tract: &[Vec<(f64, f64)>]) {
+    for formant in tract {
+        resonate(x, formant);
     }
 }
 
 /// A band-pass with unit peak gain (two poles at the centre, zeros at 0 Hz and Nyquist).
 fn band_pass(x: &mut [f64], centre: &[f64], bw: &[f64], sr: f64) {
     let (mut x1, mut x2, mut y1, mut y2) = (0.0, 0.0, 0.0, 0.0);
-    for ((v, &f), &b) in x.iter_mut().zip(centre).zip(bw) {
-        let r = (-PI * b / sr).exp();
-        let y = 0.5 * (1.0 - r * r) * (*v - x2) + 2.0 * r * (2.0 * PI * f / sr).cos() * y1 - r * r * y2;
+    for (v, &(b, r2)) in x.iter_mut().zip(&poles(centre, bw, sr)) {
+        let y = 0.5 * (1.0 - r2) * (*v - x2) + b * y1 - r2 * y2;
         x2 = x1;
         x1 = *v;
         y2 = y1;
@@ -147,13 +171,14 @@ pub(crate) fn render(c: &Controls, p: &Phonation, rng: &mut ChaCha8Rng) -> Vec<f
     let voiced = |i: usize| c.voice[i] > 0.5;
     let (mut voicing, flow) = glottal_source(c, p, rng);
     tilt(&mut voicing, p.tilt_hz, c.sr);
-    vocal_tract(&mut voicing, c);
+    let tract = vocal_tract(c);
+    cascade(&mut voicing, &tract);
     let v_rms = masked_rms(&voicing, voiced).max(1e-12);
 
     // Aspiration through the same tract, louder while the glottis is open (Klatt 1980 modulates
     // it by the glottal cycle).
     let mut breath = noise(n, rng);
-    vocal_tract(&mut breath, c);
+    cascade(&mut breath, &tract);
     let b_rms = masked_rms(&breath, voiced).max(1e-12);
 
     let mut hiss = noise(n, rng);
@@ -192,7 +217,7 @@ mod tests {
         let sr = 16000.0;
         let gain_at = |hz: f64| {
             let mut x: Vec<f64> = (0..8000).map(|k| (2.0 * PI * hz * k as f64 / sr).sin()).collect();
-            resonate(&mut x, &vec![700.0; 8000], &vec![80.0; 8000], sr);
+            resonate(&mut x, &poles(&[700.0; 8000], &[80.0; 8000], sr));
             x[4000..].iter().fold(0.0f64, |m, v| m.max(v.abs()))
         };
         assert!(gain_at(700.0) > 5.0 * gain_at(300.0) && gain_at(700.0) > 5.0 * gain_at(1500.0));

@@ -3,8 +3,8 @@
 :func:`make_demo_corpus` writes a small corpus in RAVDESS's image: several synthetic speakers
 (odd numbers male, even female) each say one of two sentences in RAVDESS's eight emotions, with
 a ``manifest.csv``. :func:`synthesize` makes one utterance as an array. The synthesis runs in
-Rust, in parallel, and every utterance is a pure function of ``(seed, speaker, emotion, take)``
-and the sampling rate.
+Rust, in parallel, and every utterance is a pure function of ``(seed, speaker, emotion,
+repetition)`` and the sampling rate.
 
 How it is made: a source-filter model. Rosenberg (1971) glottal pulses with per-period jitter
 and shimmer, aspiration noise for breathiness and a one-pole spectral tilt feed a cascade of
@@ -29,7 +29,7 @@ disgust    lower        wider        slowest      lower      wide falling end
 calm       ~neutral     narrower     slower       lower      breathy (our assumption)
 =========  ===========  ===========  ===========  =========  ===========================
 
-How strongly an utterance expresses its emotion is drawn per take (and scaled by the speaker's
+How strongly an utterance expresses its emotion is drawn per repetition (and scaled by the speaker's
 expressiveness), and every parameter scatters a little, so classes overlap as in real corpora:
 neutral and calm, happy and surprised are the hardest pairs.
 
@@ -147,7 +147,7 @@ def synthesize(
     emotion: str,
     *,
     speaker: int = 1,
-    take: int = 0,
+    repetition: int = 1,
     sr: int = 16000,
     seed: int = 0,
     strength: Optional[float] = None,
@@ -160,14 +160,15 @@ def synthesize(
         One of :data:`EMOTIONS`.
     speaker : int
         Speaker number, from 1 (odd: male, even: female); see :func:`speaker_voice`.
-    take : int >= 0
-        Which repetition: even takes say "Kids are talking by the door", odd ones "Dogs are
-        sitting by the door" (RAVDESS's two statements).
+    repetition : int >= 1
+        Which take of this emotion by this speaker: odd repetitions say statement 1, "Kids are
+        talking by the door", even ones statement 2, "Dogs are sitting by the door" (RAVDESS's
+        two statements).
     sr : int
         Sampling rate in Hz, 4000 to 192000.
     seed : int
         Seed of the corpus; the utterance is a pure function of ``(seed, speaker, emotion,
-        take)`` and ``sr``.
+        repetition)`` and ``sr``.
     strength : float or None
         How strongly the emotion is expressed, 0 (a neutral delivery) to 1.5 (exaggerated); the
         speaker's expressiveness scales it. ``None`` draws it from U(0.5, 1).
@@ -180,7 +181,7 @@ def synthesize(
     Raises
     ------
     ParameterError
-        Unknown emotion, speaker < 1, negative take, absurd ``sr``, NaN or out-of-range
+        Unknown emotion, speaker or repetition < 1, absurd ``sr``, NaN or out-of-range
         ``strength``, negative ``seed``.
     TypeError
         An argument of the wrong type.
@@ -198,7 +199,7 @@ def synthesize(
     >>> bool(loud > 2 * soft)
     True
     """
-    item = (_emotion(emotion), _int(speaker, "speaker", 1), _int(take, "take", 0), _strength(strength))
+    item = (_emotion(emotion), _int(speaker, "speaker", 1), _int(repetition, "repetition", 1) - 1, _strength(strength))
     ((y, _),) = _native.synth_utterances([item], sr=as_rate(sr), seed=_seed(seed))
     return y
 
@@ -248,12 +249,12 @@ def make_demo_corpus(
 ):
     """Write a synthetic emotional-speech corpus as WAV files plus ``manifest.csv``.
 
-    Speakers ``1..n_speakers`` each say ``n_per_emotion`` takes of every emotion (alternating
-    RAVDESS's two sentences), so a corpus has ``n_speakers * len(emotions) * n_per_emotion``
+    Speakers ``1..n_speakers`` each say ``n_per_emotion`` repetitions of every emotion
+    (alternating RAVDESS's two statements), so a corpus has ``n_speakers * len(emotions) * n_per_emotion``
     files of about two seconds each, under ``dest/spkNN/``. The defaults (8 speakers x 8
-    emotions x 4 takes = 256 files, ~9 minutes of audio) take about a second to make and are
-    sized so that feature extraction and training a small model take a minute or two on two
-    cores. Speakers differ in pitch, vocal-tract length, breathiness, loudness, rate and
+    emotions x 4 repetitions = 256 files, ~10 minutes of audio) take a few seconds to make on
+    two cores and are sized so that feature extraction and training a small model take a minute
+    or two. Speakers differ in pitch, vocal-tract length, breathiness, loudness, rate and
     expressiveness, so splits that leave speakers out (``groups=manifest.speaker``) measure
     generalisation to new voices. Deterministic for a given ``seed``; files already in ``dest``
     with the same names are overwritten.
@@ -264,7 +265,7 @@ def make_demo_corpus(
         Folder to write into (created if missing).
     n_speakers : int >= 1
     n_per_emotion : int >= 1
-        Takes per speaker and emotion.
+        Repetitions per speaker and emotion.
     emotions : list of str or None
         A subset of :data:`EMOTIONS` (e.g. the 4-class ``['neutral', 'happy', 'sad',
         'angry']``); ``None`` for all eight.
@@ -281,8 +282,8 @@ def make_demo_corpus(
     -------
     pandas.DataFrame
         One row per file: ``path`` (absolute), ``emotion``, ``speaker`` (int), ``sex``,
-        ``sentence`` (1 or 2), ``take``, ``strength`` (expression strength used) and
-        ``duration_s``. ``manifest.csv`` in ``dest`` holds the same rows with paths relative
+        ``statement`` (1 or 2), ``repetition`` (from 1), ``strength`` (expression strength
+        used, after the speaker's expressiveness) and ``duration_s``. ``manifest.csv`` in ``dest`` holds the same rows with paths relative
         to ``dest``.
 
     Raises
@@ -303,8 +304,8 @@ def make_demo_corpus(
     >>> len(manifest), sorted(manifest.sex.unique())
     (16, ['female', 'male'])
     >>> list(manifest.columns)
-    ['path', 'emotion', 'speaker', 'sex', 'sentence', 'take', 'strength', 'duration_s']
-    >>> manifest.groupby("emotion").size()["angry"]
+    ['path', 'emotion', 'speaker', 'sex', 'statement', 'repetition', 'strength', 'duration_s']
+    >>> int((manifest.emotion == "angry").sum())
     2
     """
     import pandas as pd
@@ -339,7 +340,7 @@ def make_demo_corpus(
                 write_wav(folder / relative, y, rate)
                 rows.append((relative.as_posix(), emotion, speaker, voices[speaker]["sex"], info["sentence"] + 1, take + 1, info["strength"], len(y) / rate))
             bar.update(done_before + len(chunk) - bar.n)
-    manifest = pd.DataFrame(rows, columns=["path", "emotion", "speaker", "sex", "sentence", "take", "strength", "duration_s"])
+    manifest = pd.DataFrame(rows, columns=["path", "emotion", "speaker", "sex", "statement", "repetition", "strength", "duration_s"])
     manifest.to_csv(folder / "manifest.csv", index=False)
     manifest["path"] = [str((folder / p).resolve()) for p in manifest["path"]]
     return manifest
