@@ -3,7 +3,8 @@
 //! The modules follow the pipeline: [`audio`] (decode, resample) -> [`feature`] (librosa-exact
 //! spectral features) and [`prosody`] (pitch, voice quality) -> [`effects`] (augmentation,
 //! preprocessing) -> [`batch`] (parallel extraction over a corpus) -> [`model`] (tch) -> [`metrics`]
-//! (evaluation, scikit-learn's definitions).
+//! (evaluation, scikit-learn's definitions). [`synth`] makes synthetic emotional speech, the demo
+//! corpus that lets all of it run without recordings.
 //! [`bindings`] is the thin PyO3 layer: type and error conversion, GIL release.
 
 pub mod audio;
@@ -14,6 +15,7 @@ pub mod feature;
 pub mod metrics;
 pub mod model;
 pub mod prosody;
+pub mod synth;
 
 #[cfg(feature = "python")]
 mod bindings;

@@ -21,7 +21,8 @@ from ser_rs.datasets.corpora import (
     read_tess,
     select_emotions,
 )
-from ser_rs.datasets.demo import make_demo_audio, write_wav
+from ser_rs.datasets.demo import EMOTIONS as DEMO_EMOTIONS
+from ser_rs.datasets.demo import make_demo_audio, make_demo_corpus, speaker_voice, synthesize, write_wav
 from ser_rs.datasets.download import (
     RAVDESS_SPEECH_MD5,
     RAVDESS_SPEECH_SIZE,
@@ -37,6 +38,7 @@ __all__ = [
     "CORPORA",
     "ChecksumError",
     "CorpusWarning",
+    "DEMO_EMOTIONS",
     "DownloadError",
     "EMOTIONS",
     "FOUR_CLASSES",
@@ -51,6 +53,7 @@ __all__ = [
     "detect_corpus",
     "download_ravdess",
     "make_demo_audio",
+    "make_demo_corpus",
     "normalize_emotion",
     "read_corpus",
     "read_crema_d",
@@ -62,5 +65,7 @@ __all__ = [
     "read_tess",
     "select_emotions",
     "speaker_groups",
+    "speaker_voice",
+    "synthesize",
     "write_wav",
 ]
