@@ -992,6 +992,9 @@ impl NativeClassifier {
     fn config(&self) -> PyResult<String> {
         self.with(|m| serde_json::to_string(&m.config).map_err(|e| SerError::Internal(e.to_string()))).map_err(to_py)
     }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Synthetic emotional speech (the demo corpus)
 
 #[pyfunction]
