@@ -57,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import ser_rs
-    from ser_rs.datasets import EMOTIONS, make_demo_corpus
+    from ser_rs.datasets import DEMO_EMOTIONS as EMOTIONS, make_demo_corpus
 
     report = {"chance": 1 / len(EMOTIONS), "runs": []}
     for seed in args.seeds:

@@ -11,7 +11,7 @@ import pytest
 
 import ser_rs
 from ser_rs import ParameterError
-from ser_rs.datasets import EMOTIONS, make_demo_audio, make_demo_corpus, speaker_voice, synthesize
+from ser_rs.datasets import DEMO_EMOTIONS as EMOTIONS, make_demo_audio, make_demo_corpus, speaker_voice, synthesize
 
 N_SPEAKERS, N_TAKES = 6, 3
 
