@@ -284,11 +284,11 @@ pub(crate) fn plan(sentence: usize, voice: &Voice, d: &Delivery, sr: f64, rng: &
             for f in 0..3 {
                 c.formants[f][i] = voice.formant_scale * (from[f] + w * (to[f] - from[f]));
             }
-            for f in 0..2 {
-                c.formants[3 + f][i] = voice.formant_scale * F45[f];
+            for (track, hz) in c.formants[3..].iter_mut().zip(F45) {
+                track[i] = voice.formant_scale * hz;
             }
-            for f in 0..5 {
-                c.bandwidths[f][i] = p.bandwidths[f];
+            for (track, bw) in c.bandwidths.iter_mut().zip(p.bandwidths) {
+                track[i] = bw;
             }
             c.voice[i] = p.voice_db.map_or(0.0, db);
             c.aspiration[i] = p.aspiration_db.map_or(0.0, db);
