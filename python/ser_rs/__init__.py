@@ -9,6 +9,7 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage: :class:`EmotionClassifier` (RNN, CNN, CRNN, MLP;
   adversarial training, robustness, safetensors checkpoints).
+- :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports.
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
 - :mod:`ser_rs.datasets`: corpus readers (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, your folders),
   speaker-independent splits, ``download_ravdess`` and a synthetic demo corpus.
@@ -29,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
     ) from exc
 
-from ser_rs import datasets, effects, feature, metrics, prosody
+from ser_rs import datasets, effects, experiment, feature, metrics, prosody
 from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
@@ -49,6 +50,7 @@ __all__ = [
     "amplitude_to_db",
     "datasets",
     "effects",
+    "experiment",
     "extract",
     "feature",
     "load",

@@ -1,19 +1,26 @@
-"""The ``ser-rs`` command.
+"""The ``ser-rs`` command: features, train, evaluate, predict and demo.
 
-``ser-rs features [FOLDER]`` extracts a feature table from every audio file under FOLDER; with no
-folder it makes a small synthetic demo corpus first, so it runs anywhere.
+Every subcommand explains itself with ``--help``. Exit codes: 0 success, 1 the work failed (no
+file could be read, a corrupt model, an unusable corpus or parameter), 2 the command line points
+at nothing usable (a missing folder, no audio files, one emotion only).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
 
 
 def find_audio(folder: Path) -> list[Path]:
@@ -21,25 +28,131 @@ def find_audio(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
 
 
+# -- arguments ------------------------------------------------------------------------------------
+
+
+def _data_arguments(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("data", type=Path, nargs=None if required else "?",
+                   help="a corpus folder (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, or one folder per emotion) or a CSV manifest")
+    p.add_argument("--corpus", default="auto", help="the corpus naming to read: auto (default), ravdess, crema_d, tess, savee, emodb, folders or csv")
+    p.add_argument("--four-classes", action="store_true", help="keep only neutral, happy, sad and angry (the 4-class benchmark)")
+
+
+def _training_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp"), help="network (default: %(default)s)")
+    p.add_argument("--adversarial", default="pgd", choices=("pgd", "fgsm", "noise", "none"), help="robust training method (default: %(default)s)")
+    p.add_argument("--epsilon", type=float, default=0.2, help="adversarial radius in standardised-feature stds (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=None, help="training epochs (default: the classifier's)")
+    p.add_argument("--hidden-size", type=int, default=None, help="recurrent units per direction (default: the classifier's)")
+    p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
+    p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
+
+
+def _common_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--n-jobs", type=int, default=None, help="feature-extraction threads (default: all cores)")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars and messages")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ser-rs", description="Speech emotion recognition with the speed of Rust.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    feat = sub.add_parser(
-        "features",
-        help="extract a feature table from a folder of audio files",
-        description=(
-            "Extract one row of features per audio file (WAV, FLAC, MP3, OGG) under FOLDER, in parallel, "
-            "and write them as CSV. Without FOLDER, a synthetic demo corpus is generated first. "
-            "Files that cannot be read are listed and skipped; the exit code is 1 if none could be read."
-        ),
-    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    feat = sub.add_parser("features", help="extract a feature table from a folder of audio files", description=(
+        "Extract one row of features per audio file (WAV, FLAC, MP3, OGG) under FOLDER, in parallel, and write them as CSV. "
+        "Without FOLDER, a synthetic demo corpus is generated first. Unreadable files are listed and skipped; "
+        "the exit code is 1 if none could be read."))
     feat.add_argument("folder", nargs="?", type=Path, help="folder searched recursively for audio (default: a generated demo corpus)")
     feat.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/features.csv"), help="CSV to write (default: %(default)s)")
+    feat.add_argument("--feature", default="ser162", choices=("ser162", "egemaps_like"), help="the utterance feature set (default: %(default)s)")
     feat.add_argument("--sr", type=int, default=22050, help="analysis sampling rate in Hz (default: %(default)s)")
-    feat.add_argument("--n-jobs", type=int, default=None, help="worker threads (default: all cores)")
     feat.add_argument("--strict", action="store_true", help="stop at the first unreadable file")
-    feat.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _common_arguments(feat)
+
+    train = sub.add_parser("train", help="train an emotion classifier on a corpus and save it", description=(
+        "Train a classifier on every file of a labelled corpus and save it to OUTPUT (weights.safetensors + model.json), "
+        "with its training history (history.csv) and curves (training_curves.png). For honest accuracy figures use "
+        "`ser-rs evaluate`, which tests on unseen speakers."))
+    _data_arguments(train)
+    train.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/model"), help="model folder to write (default: %(default)s)")
+    _training_arguments(train)
+    _common_arguments(train)
+
+    ev = sub.add_parser("evaluate", help="speaker-independent evaluation, or score a saved model", description=(
+        "Without --model-dir: speaker-independent cross-validation (folds of whole speakers; RAVDESS's published actor "
+        "folds for RAVDESS) of a normally and an adversarially trained classifier, with robustness under FGSM/PGD and "
+        "white noise; writes report.json, report.txt and PNG plots to OUTPUT. With --model-dir: scores that saved model on "
+        "DATA (accuracy, UAR, per-class report, confusion matrix, noise robustness)."))
+    _data_arguments(ev)
+    ev.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/evaluation"), help="report folder (default: %(default)s)")
+    ev.add_argument("--model-dir", type=Path, default=None, help="score this saved model instead of cross-validating")
+    ev.add_argument("--folds", type=int, default=None, help="speaker folds (default: RAVDESS's 5 actor folds, else 5)")
+    _training_arguments(ev)
+    _common_arguments(ev)
+
+    pred = sub.add_parser("predict", help="predict the emotion of audio files with a saved model", description=(
+        "Print the predicted emotion and its probability for each FILE (or every audio file under a folder). "
+        "Unreadable files are reported and skipped; the exit code is 1 if none could be read."))
+    pred.add_argument("model_dir", type=Path, help="a model folder written by `ser-rs train` or `ser-rs demo`")
+    pred.add_argument("files", type=Path, nargs="+", help="audio files or folders")
+    pred.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+
+    demo = sub.add_parser("demo", help="the whole pipeline end to end on a synthetic (or your) corpus", description=(
+        "Generate the synthetic emotional-speech demo corpus (or read --data), extract features, run the speaker-independent "
+        "evaluation of a normal and an adversarially trained RNN with the robustness table, train a final model on all "
+        "speakers, and write the report, plots and model to OUTPUT."))
+    demo.add_argument("--data", type=Path, default=None, help="a corpus folder or CSV manifest instead of the synthetic corpus")
+    demo.add_argument("--corpus", default="auto", help="naming of --data (default: auto)")
+    demo.add_argument("--four-classes", action="store_true", help="keep only neutral, happy, sad and angry")
+    demo.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/demo"), help="output folder (default: %(default)s)")
+    demo.add_argument("--speakers", type=int, default=8, help="synthetic speakers (default: %(default)s)")
+    demo.add_argument("--per-emotion", type=int, default=4, help="synthetic utterances per speaker and emotion (default: %(default)s)")
+    demo.add_argument("--folds", type=int, default=4, help="speaker folds for the synthetic corpus (default: %(default)s)")
+    _training_arguments(demo)
+    _common_arguments(demo)
     return parser
+
+
+# -- shared steps ---------------------------------------------------------------------------------
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not getattr(args, "no_progress", False):
+        print(message, flush=True)
+
+
+def _read_manifest(data: Path, corpus: str, four_classes: bool):
+    from ser_rs.datasets import FOUR_CLASSES, read_corpus, select_emotions
+
+    if not data.exists():
+        raise UsageError(f"{data} does not exist: pass a corpus folder or a CSV manifest")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        manifest = read_corpus(data, corpus=corpus)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    if four_classes:
+        manifest = select_emotions(manifest, FOUR_CLASSES)
+    if manifest["emotion"].nunique() < 2:
+        raise UsageError(f"{data} has one emotion only ({manifest['emotion'].iloc[0]!r}): a classifier needs at least two; check --corpus")
+    return manifest
+
+
+def _classifier_params(args: argparse.Namespace) -> dict:
+    params: dict[str, Any] = {"model": args.model, "seed": args.seed, "progress": not args.no_progress}
+    if args.n_threads is not None:
+        params["n_threads"] = args.n_threads
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
+    if args.hidden_size is not None:
+        params["hidden_size"] = args.hidden_size
+    return params
+
+
+def _adversarial(args: argparse.Namespace) -> Optional[str]:
+    return None if args.adversarial == "none" else args.adversarial
+
+
+# -- subcommands ----------------------------------------------------------------------------------
 
 
 def _features(args: argparse.Namespace) -> int:
@@ -48,21 +161,15 @@ def _features(args: argparse.Namespace) -> int:
     if args.folder is None:
         demo_dir = Path(tempfile.mkdtemp(prefix="ser_rs_demo_"))
         paths = ser_rs.datasets.make_demo_audio(demo_dir)
-        print(f"No folder given: generated {len(paths)} synthetic utterances in {demo_dir}")
+        _say(args, f"No folder given: generated {len(paths)} synthetic utterances in {demo_dir}")
     else:
         if not args.folder.is_dir():
-            print(f"error: {args.folder} is not a folder; pass a folder that contains audio files", file=sys.stderr)
-            return 2
+            raise UsageError(f"{args.folder} is not a folder; pass a folder that contains audio files")
         paths = find_audio(args.folder)
         if not paths:
-            print(f"error: no audio files ({', '.join(AUDIO_SUFFIXES)}) under {args.folder}", file=sys.stderr)
-            return 2
+            raise UsageError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) under {args.folder}")
     start = time.perf_counter()
-    try:
-        result = ser_rs.extract(paths, "ser162", sr=args.sr, n_jobs=args.n_jobs, progress=not args.no_progress, strict=args.strict)
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    result = ser_rs.extract(paths, args.feature, sr=args.sr, n_jobs=args.n_jobs, progress=not args.no_progress, strict=args.strict)
     elapsed = time.perf_counter() - start
     for err in result.errors:
         print(f"skipped {err.path}: {err.error_type}: {err.message}", file=sys.stderr)
@@ -72,19 +179,160 @@ def _features(args: argparse.Namespace) -> int:
     table = result.to_dataframe()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.output)
-    print(
-        f"Extracted {table.shape[1] - 1} features from {len(result)} of {len(paths)} files "
-        f"in {elapsed:.2f} s -> {args.output}"
-    )
+    print(f"Extracted {table.shape[1] - 1} features from {len(result)} of {len(paths)} files in {elapsed:.2f} s -> {args.output}")
     print(table.iloc[:5, :6].to_string())
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    import ser_rs
+
+    manifest = _read_manifest(args.data, args.corpus, args.four_classes)
+    clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
+    _say(args, f"Training a {args.model} ({args.adversarial} training) on {len(manifest)} files, {manifest['speaker'].nunique()} speakers ...")
+    clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy())
+    clf.save(args.output)
+    clf.history_.to_csv(args.output / "history.csv", index=False)
+    try:
+        from ser_rs import plots
+
+        plots.training_curves(clf.history_).savefig(args.output / "training_curves.png", dpi=120)
+    except ImportError:
+        print("note: no training_curves.png: install matplotlib and seaborn", file=sys.stderr)
+    last = clf.history_.iloc[-1]
+    print(f"Saved the model to {args.output} (best epoch {clf.best_epoch_}, {len(clf.history_)} epochs; "
+          f"final train loss {last['train_loss']:.3f})")
+    return 0
+
+
+def _score_saved_model(args: argparse.Namespace, manifest) -> int:
+    import ser_rs
+    from ser_rs import metrics
+
+    clf = ser_rs.EmotionClassifier.load(args.model_dir)
+    y = manifest["emotion"].astype(str).to_numpy()
+    unknown = sorted(set(y) - set(map(str, clf.classes_)))
+    if unknown:
+        raise UsageError(f"the corpus has emotions the model never learnt: {unknown}; the model knows {list(map(str, clf.classes_))}")
+    paths = manifest["path"].astype(str).tolist()
+    pred = clf.predict(paths)
+    report = {
+        "files": len(paths), "accuracy": metrics.accuracy_score(y, pred), "uar": metrics.balanced_accuracy_score(y, pred),
+        "report": metrics.classification_report(y, pred, output_dict=True, zero_division=0),
+        "confusion_matrix": metrics.confusion_matrix(y, pred, labels=list(map(str, clf.classes_))).tolist(),
+        "labels": list(map(str, clf.classes_)),
+        "noise_robustness": clf.noise_robustness(paths, y).to_dict(orient="records"),
+    }
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "report.json").write_text(json.dumps(report, indent=2, default=str))
+    text = (f"{args.model_dir} on {len(paths)} files: accuracy {report['accuracy']:.3f}, UAR {report['uar']:.3f}\n\n"
+            + metrics.classification_report(y, pred, zero_division=0, digits=3))
+    (args.output / "report.txt").write_text(text)
+    print(text)
+    print(f"Report: {args.output / 'report.json'}")
+    return 0
+
+
+def _run_experiment(args: argparse.Namespace, manifest, splitter) -> dict:
+    import ser_rs
+
+    result = ser_rs.experiment.cross_validate(
+        manifest, splitter=splitter, adversarial=_adversarial(args) or "noise", epsilon=args.epsilon, n_jobs=args.n_jobs,
+        progress=not args.no_progress, **{k: v for k, v in _classifier_params(args).items() if k != "progress"},
+    )
+    paths = ser_rs.experiment.write_report(result, args.output)
+    print(Path(paths["text"]).read_text())
+    print("Wrote " + ", ".join(str(Path(p).name) for p in paths.values()) + f" to {args.output}")
+    return paths
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from ser_rs.datasets import SpeakerKFold
+
+    manifest = _read_manifest(args.data, args.corpus, args.four_classes)
+    if args.model_dir is not None:
+        return _score_saved_model(args, manifest)
+    splitter = SpeakerKFold(args.folds, seed=args.seed) if args.folds else None
+    _run_experiment(args, manifest, splitter)
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    import ser_rs
+
+    clf = ser_rs.EmotionClassifier.load(args.model_dir)
+    files: list[Path] = []
+    for f in args.files:
+        files.extend(find_audio(f) if f.is_dir() else [f])
+    if not files:
+        raise UsageError("no audio files given")
+    good, failed = [], 0
+    for f in files:  # one by one, so a bad file is reported and the good ones still predicted
+        try:
+            proba = clf.predict_proba([str(f)])[0]
+        except (OSError, ValueError) as exc:
+            failed += 1
+            print(f"skipped {f}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        k = int(np.argmax(proba))
+        good.append({"path": str(f), "emotion": str(clf.classes_[k]), "probability": float(proba[k]),
+                     "probabilities": {str(c): float(p) for c, p in zip(clf.classes_, proba)}})
+    for row in good:
+        print(json.dumps(row) if args.json else f"{row['emotion']:>10s}  {row['probability']:.2f}  {row['path']}")
+    if not good:
+        print("error: no file could be read", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import ser_rs
+    from ser_rs.datasets import SpeakerKFold
+
+    started = time.perf_counter()
+    args.output.mkdir(parents=True, exist_ok=True)
+    if args.data is None:
+        if args.speakers < 2:
+            raise UsageError(f"--speakers {args.speakers}: speaker-independent evaluation needs at least 2 speakers")
+        corpus_dir = args.output / "demo_corpus"
+        _say(args, f"Generating the synthetic demo corpus ({args.speakers} speakers x 8 emotions x {args.per_emotion}) in {corpus_dir} ...")
+        manifest = ser_rs.datasets.make_demo_corpus(corpus_dir, n_speakers=args.speakers, n_per_emotion=args.per_emotion, seed=args.seed)
+        splitter = SpeakerKFold(min(args.folds, args.speakers), seed=args.seed)
+    else:
+        manifest = _read_manifest(args.data, args.corpus, args.four_classes)
+        splitter = None
+    report_dir = args.output
+    _run_experiment(args, manifest, splitter)
+    model_dir = report_dir / "model"
+    clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
+    _say(args, f"Training the final model on all {manifest['speaker'].nunique()} speakers ...")
+    clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy())
+    clf.save(model_dir)
+    sample = manifest["path"].astype(str).tolist()[:3]
+    for path, label in zip(sample, clf.predict(sample)):
+        print(f"  ser-rs predict {model_dir} {path}  ->  {label}")
+    print(f"Demo finished in {time.perf_counter() - started:.0f} s: report, plots and model in {report_dir}")
+    return 0
+
+
+COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "demo": _demo}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "features":
-        return _features(args)
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

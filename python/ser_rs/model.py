@@ -28,7 +28,7 @@ from ser_rs import _native
 from ser_rs._validate import as_spectrogram
 from ser_rs.exceptions import ParameterError
 
-__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "backend_info", "column_stats"]
+__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "as_sequences", "backend_info", "column_stats", "extract_sequences"]
 
 #: The feature pipeline used when ``X`` are file paths and ``features`` is None: 40 MFCCs at
 #: 16 kHz with 64 ms windows and a 16 ms hop (about 60 frames a second), a common SER front end.
@@ -134,16 +134,39 @@ def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, 
     [(63, 40)]
     """
     from ser_rs.batch import extract
-    from ser_rs.feature import power_to_db
 
+    name, sr, _, options = _feature_call(features)
+    items = list(signals) if signals is not None else list(paths)
+    return as_sequences(extract(items, name, sr=sr, strict=True, n_jobs=n_jobs, **options), features)
+
+
+def _feature_call(features: Optional[dict]) -> tuple:
+    """(feature name, analysis rate, whether to convert to dB, the feature's keyword arguments)."""
     cfg = dict(DEFAULT_FEATURES if features is None else features)
     if not isinstance(cfg.get("feature"), str):
         raise ParameterError("features must name its 'feature', e.g. {'feature': 'mfcc', 'sr': 16000, 'n_mfcc': 40}")
     name = cfg.pop("feature")
     sr = cfg.pop("sr", 16000)
     db = cfg.pop("db", name == "melspectrogram")
-    items = list(signals) if signals is not None else list(paths)
-    result = extract(items, name, sr=sr, strict=True, n_jobs=n_jobs, **cfg)
+    return name, sr, db, cfg
+
+
+def as_sequences(result: Any, features: Optional[dict] = None) -> list:
+    """The good items of an :class:`~ser_rs.ExtractionResult` as the classifier's inputs:
+    ``(frames, features)`` float32 arrays (``(1, n)`` for fixed-length features), in dB where
+    the pipeline ``features`` asks for it. ``result.index`` tells which input each came from.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> result = ser_rs.extract([tone, tone[:10]], "mfcc", sr=16000, sr_in=16000, n_mfcc=13)
+    >>> [s.shape for s in ser_rs.model.as_sequences(result)], result.index.tolist()
+    ([(32, 13)], [0])
+    """
+    from ser_rs.feature import power_to_db
+
+    _, _, db, _ = _feature_call(features)
     if result.columns is not None:
         return [np.ascontiguousarray(row[None, :], dtype=np.float32) for row in result.features]
     return [np.ascontiguousarray((power_to_db(f) if db else f).T, dtype=np.float32) for f in result.features]
@@ -214,8 +237,10 @@ class EmotionClassifier:
         the model, so ``predict(paths)`` re-runs it. None: :data:`DEFAULT_FEATURES`.
     seed : int
     n_threads : int or None
-        libtorch threads for training (None: every core). Results are reproducible at a fixed
-        count.
+        libtorch threads for training and attacks. Default 1: recurrent layers on small
+        batches gain little from more, and on a busy machine OpenMP's waiting threads made
+        training up to 9x slower with 2 than with 1 (measured on 2 cores). None: every core.
+        Results are reproducible at a fixed count.
     device : str
         ``'cpu'``, or ``'cuda'``/``'cuda:N'`` when a GPU is visible.
     progress : bool
@@ -281,7 +306,7 @@ class EmotionClassifier:
         adv_ratio: float = 0.5,
         features: Optional[dict] = None,
         seed: int = 0,
-        n_threads: Optional[int] = None,
+        n_threads: Optional[int] = 1,
         device: str = "cpu",
         progress: bool = False,
     ):

@@ -1,0 +1,372 @@
+"""Speaker-independent evaluation of emotion classifiers, as the field reports it.
+
+:func:`cross_validate` extracts features once, then for every fold of whole speakers trains a
+normally trained and an adversarially trained :class:`~ser_rs.EmotionClassifier` on the other
+speakers (with early stopping on held-out *training* speakers, never the test ones), and tests
+both: accuracy, UAR, per-class scores, confusion matrix, and robustness under FGSM and PGD in
+feature space and under white noise added to the waveform. :func:`write_report` turns the result
+into ``report.json``, ``report.txt`` and PNG plots.
+
+Examples
+--------
+>>> import ser_rs
+>>> manifest = ser_rs.datasets.read_corpus("RAVDESS/")                 # doctest: +SKIP
+>>> result = ser_rs.experiment.cross_validate(manifest, epochs=30)     # doctest: +SKIP
+>>> ser_rs.experiment.write_report(result, "ser_rs_output")           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+from ser_rs import metrics
+from ser_rs.exceptions import ParameterError
+
+__all__ = ["DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "cross_validate", "robustness_targets", "write_report"]
+
+#: PGD/FGSM radii, in units of each standardised feature's training std.
+DEFAULT_EPSILONS: tuple = (0.05, 0.1, 0.2, 0.3, 0.5)
+#: White-noise levels for the waveform robustness test (SNR in dB).
+DEFAULT_SNR_DB: tuple = (20, 10, 5, 0)
+
+MODELS = ("standard", "adversarial")
+
+
+@dataclass
+class ExperimentResult:
+    """What :func:`cross_validate` measured.
+
+    Attributes
+    ----------
+    predictions : pandas.DataFrame
+        One row per tested file: ``path``, ``speaker``, ``fold``, ``emotion`` and each model's
+        prediction (``pred_standard``, ``pred_adversarial``).
+    folds : pandas.DataFrame
+        Per fold and model: test speakers, files, accuracy, UAR, best epoch, seconds.
+    robustness : pandas.DataFrame
+        Per fold, model and condition (``clean``, ``fgsm``, ``pgd-k`` at ``epsilon``, ``noise``
+        at ``snr_db``): accuracy and UAR.
+    histories : pandas.DataFrame
+        The training history of every fold and model (columns ``fold``, ``model`` + the
+        classifier's ``history_``).
+    settings : dict
+        Features, classifier parameters, splitter and the attack grid.
+    errors : list of (path, error type, message)
+        Files that could not be read; the others were used.
+    """
+
+    predictions: Any
+    folds: Any
+    robustness: Any
+    histories: Any
+    settings: dict
+    errors: list = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """Pooled out-of-fold scores per model and the robustness table averaged over folds."""
+        labels = sorted(self.predictions["emotion"].unique())
+        out: dict = {"files": int(len(self.predictions)), "speakers": int(self.predictions["speaker"].nunique()), "labels": labels, "models": {}}
+        for model in MODELS:
+            y, p = self.predictions["emotion"].to_numpy(), self.predictions[f"pred_{model}"].to_numpy()
+            out["models"][model] = {
+                "accuracy": metrics.accuracy_score(y, p),
+                "uar": metrics.balanced_accuracy_score(y, p),
+                "macro_f1": metrics.f1_score(y, p, average="macro", zero_division=0),
+                "confusion_matrix": metrics.confusion_matrix(y, p, labels=labels).tolist(),
+                "report": metrics.classification_report(y, p, labels=labels, output_dict=True, zero_division=0),
+            }
+        out["robustness"] = robustness_table(self.robustness).to_dict(orient="records")
+        out["targets"] = robustness_targets(self)
+        return out
+
+
+def _log(progress: bool) -> Callable[[str], None]:
+    return print if progress else (lambda message: None)
+
+
+def _speaker_splitter(manifest: Any, splitter: Any):
+    from ser_rs.datasets import RavdessActorFolds, SpeakerKFold
+
+    if splitter is not None:
+        return splitter
+    if manifest.attrs.get("corpus") == "ravdess" or ("corpus" in manifest and set(manifest["corpus"]) == {"ravdess"}):
+        return RavdessActorFolds()
+    return SpeakerKFold(min(5, manifest["speaker"].nunique()), seed=0)
+
+
+def _extract(paths: list, features: dict, n_jobs: Optional[int], progress: bool) -> tuple[list, list]:
+    """Each file's sequence (None where it could not be read) and the errors."""
+    from ser_rs.batch import extract
+    from ser_rs.model import _feature_call, as_sequences
+
+    name, sr, _, options = _feature_call(features)
+    result = extract(paths, name, sr=sr, n_jobs=n_jobs, progress=progress, **options)
+    seqs: list = [None] * len(paths)
+    for i, s in zip(result.index, as_sequences(result, features)):
+        seqs[i] = s
+    return seqs, [(e.path, e.error_type, e.message) for e in result.errors]
+
+
+def _validation_speakers(train_speakers: np.ndarray, fraction: float, rng: np.random.Generator) -> set:
+    unique = np.unique(train_speakers)
+    n = max(1, int(round(fraction * len(unique)))) if len(unique) > 2 else 0
+    return set(rng.choice(unique, size=n, replace=False).tolist()) if n else set()
+
+
+def cross_validate(
+    manifest: Any,
+    *,
+    features: Optional[dict] = None,
+    splitter: Any = None,
+    adversarial: str = "pgd",
+    epsilon: float = 0.2,
+    epsilons: Sequence[float] = DEFAULT_EPSILONS,
+    snr_db: Sequence[float] = DEFAULT_SNR_DB,
+    validation_speakers: float = 0.15,
+    n_jobs: Optional[int] = None,
+    seed: int = 0,
+    progress: bool = True,
+    **classifier_params: Any,
+) -> ExperimentResult:
+    """Speaker-independent cross-validation of a normally and an adversarially trained classifier.
+
+    Parameters
+    ----------
+    manifest : pandas.DataFrame
+        Columns ``path``, ``emotion`` and ``speaker`` (as :mod:`ser_rs.datasets` readers return).
+    features : dict, optional
+        The feature pipeline (see :func:`ser_rs.model.extract_sequences`); default
+        :data:`ser_rs.model.DEFAULT_FEATURES`.
+    splitter : optional
+        A speaker-grouped splitter with ``split(X, y, groups)``; default RAVDESS's actor folds
+        for RAVDESS and 5 speaker folds otherwise.
+    adversarial : {'pgd', 'fgsm', 'noise'}
+        How the second model is trained; ``epsilon`` is its radius.
+    epsilons : sequence of float
+        Attack radii of the robustness table.
+    snr_db : sequence of float
+        White-noise levels of the waveform robustness test (features re-extracted).
+    validation_speakers : float
+        Share of each fold's training speakers held out for early stopping.
+    n_jobs : int, optional
+        Feature-extraction threads.
+    seed : int
+        Seeds the classifiers and the choice of validation speakers.
+    progress : bool
+        Progress messages and bars.
+    **classifier_params
+        Passed to both :class:`~ser_rs.EmotionClassifier` (e.g. ``epochs=30``).
+
+    Returns
+    -------
+    ExperimentResult
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> corpus = ser_rs.datasets.make_demo_corpus("demo/", n_speakers=4)     # doctest: +SKIP
+    >>> result = ser_rs.experiment.cross_validate(corpus, epochs=10)         # doctest: +SKIP
+    >>> result.summary()["models"]["adversarial"]["uar"]                     # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from ser_rs.audio import load
+    from ser_rs.effects import add_noise_snr
+    from ser_rs.model import DEFAULT_FEATURES, EmotionClassifier, extract_sequences
+
+    missing = [c for c in ("path", "emotion", "speaker") if c not in getattr(manifest, "columns", ())]
+    if missing:
+        raise ParameterError(f"the manifest lacks the column(s) {missing}: read it with ser_rs.datasets.read_corpus")
+    if len(manifest) == 0:
+        raise ParameterError("the manifest is empty: no audio files to evaluate")
+    if manifest["emotion"].nunique() < 2:
+        raise ParameterError(f"the corpus has one emotion only ({manifest['emotion'].iloc[0]!r}): a classifier needs at least two")
+    if adversarial not in ("pgd", "fgsm", "noise"):
+        raise ParameterError(f"adversarial={adversarial!r} must be 'pgd', 'fgsm' or 'noise'")
+    log = _log(progress)
+    features = dict(DEFAULT_FEATURES if features is None else features)
+    manifest = manifest.reset_index(drop=True)
+
+    started = time.perf_counter()
+    log(f"Extracting {features['feature']} features from {len(manifest)} files ...")
+    seqs, errors = _extract(manifest["path"].astype(str).tolist(), features, n_jobs, progress)
+    ok = np.array([s is not None for s in seqs])
+    for path, kind, message in errors:
+        log(f"  skipped {path}: {kind}: {message}")
+    if not ok.any():
+        raise ParameterError("no file could be read: check the paths in the manifest")
+    data = manifest[ok].reset_index(drop=True)
+    seqs = [s for s in seqs if s is not None]
+    log(f"  {len(seqs)} files in {time.perf_counter() - started:.1f} s")
+
+    y = data["emotion"].astype(str).to_numpy()
+    speakers = data["speaker"].astype(str).to_numpy()
+    splitter = _speaker_splitter(data, splitter)
+    rng = np.random.default_rng(seed)
+    pred = {m: np.empty(len(data), dtype=object) for m in MODELS}
+    fold_of = np.full(len(data), -1)
+    fold_rows, robust_rows, histories = [], [], []
+    params = {"seed": seed, "progress": progress, **classifier_params}
+    splits = list(splitter.split(data, y, speakers))
+    for k, (train, test) in enumerate(splits, start=1):
+        val_set = _validation_speakers(speakers[train], validation_speakers, rng)
+        is_val = np.isin(speakers[train], list(val_set))
+        fit_idx, val_idx = train[~is_val], train[is_val]
+        test_speakers = sorted(set(speakers[test]))
+        log(f"Fold {k}/{len(splits)}: test speakers {', '.join(test_speakers)} ({len(test)} files), validation {sorted(val_set)}")
+        fold_of[test] = k
+        test_signals = [load(p, sr=features.get("sr", 16000))[0] for p in data["path"].iloc[test]]
+        noisy = {snr: extract_sequences([], features, signals=[add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)], n_jobs=n_jobs)
+                 for snr in snr_db}
+        for model in MODELS:
+            extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None}
+            clf = EmotionClassifier(**{**params, **extra})
+            t0 = time.perf_counter()
+            fit_kw = {"X_val": [seqs[i] for i in val_idx], "y_val": y[val_idx]} if len(val_idx) else {}
+            clf.fit([seqs[i] for i in fit_idx], y[fit_idx], **fit_kw)
+            seconds = time.perf_counter() - t0
+            X_test = [seqs[i] for i in test]
+            pred[model][test] = clf.predict(X_test)
+            acc = metrics.accuracy_score(y[test], pred[model][test])
+            uar = metrics.balanced_accuracy_score(y[test], pred[model][test])
+            fold_rows.append({"fold": k, "model": model, "test_speakers": " ".join(test_speakers), "files": len(test),
+                              "accuracy": acc, "uar": uar, "best_epoch": clf.best_epoch_, "seconds": seconds})
+            log(f"  {model:11s} accuracy {acc:.3f}  UAR {uar:.3f}  ({seconds:.0f} s, best epoch {clf.best_epoch_})")
+            table = clf.robustness(X_test, y[test], attacks=("fgsm", "pgd"), epsilons=epsilons)
+            for row in table.itertuples():
+                robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": row.attack, "epsilon": row.epsilon,
+                                    "snr_db": np.nan, "accuracy": row.accuracy, "uar": row.uar})
+            for snr, X_noisy in noisy.items():
+                p = clf.predict(X_noisy)
+                robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "noise", "epsilon": np.nan, "snr_db": float(snr),
+                                    "accuracy": metrics.accuracy_score(y[test], p), "uar": metrics.balanced_accuracy_score(y[test], p)})
+            h = clf.history_.copy()
+            h.insert(0, "model", model)
+            h.insert(0, "fold", k)
+            histories.append(h)
+
+    tested = fold_of > 0
+    predictions = pd.DataFrame({"path": data["path"].astype(str), "speaker": speakers, "fold": fold_of, "emotion": y,
+                                **{f"pred_{m}": pred[m] for m in MODELS}})[tested].reset_index(drop=True)
+    settings = {"features": features, "classifier": {k: v for k, v in params.items() if k != "progress"}, "adversarial": adversarial,
+                "epsilon": epsilon, "epsilons": list(epsilons), "snr_db": list(snr_db), "splitter": repr(splitter),
+                "validation_speakers": validation_speakers, "seconds": round(time.perf_counter() - started, 1)}
+    return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), pd.concat(histories, ignore_index=True), settings, list(errors))
+
+
+def robustness_table(rows: Any):
+    """Accuracy and UAR per model and condition, averaged over folds weighted by test files."""
+    import pandas as pd
+
+    df = rows.copy()
+    df["condition"] = np.where(df["attack"] == "noise", "noise", df["attack"])
+    df["level"] = np.where(df["attack"] == "noise", df["snr_db"], df["epsilon"])
+    df["acc_w"], df["uar_w"] = df["accuracy"] * df["files"], df["uar"] * df["files"]
+    g = df.groupby(["model", "condition", "level"], dropna=False, sort=False)[["acc_w", "uar_w", "files"]].sum().reset_index()
+    g["accuracy"], g["uar"] = g["acc_w"] / g["files"], g["uar_w"] / g["files"]
+    return pd.DataFrame(g[["model", "condition", "level", "accuracy", "uar"]])
+
+
+def robustness_targets(result: ExperimentResult) -> dict:
+    """The issue's robustness check: at the smallest PGD radius where the standard model keeps
+    at most half its clean accuracy, the share of its clean accuracy the adversarial model keeps,
+    and what adversarial training cost in clean accuracy."""
+    table = robustness_table(result.robustness)
+    clean = {m: float(table[(table.model == m) & (table.condition == "clean")].accuracy.iloc[0]) for m in MODELS}
+    pgd = table[table.condition.str.startswith("pgd")]
+    out = {"clean_accuracy": clean, "clean_cost_points": 100 * (clean["standard"] - clean["adversarial"])}
+    std = pgd[pgd.model == "standard"].sort_values("level")
+    halved = std[std.accuracy <= 0.5 * clean["standard"]]
+    if halved.empty:
+        out.update(half_accuracy_epsilon=None, note="the standard model never lost half its accuracy on the PGD grid: widen epsilons")
+        return out
+    eps = float(halved.level.iloc[0])
+    adv = pgd[(pgd.model == "adversarial") & (pgd.level == eps)].accuracy
+    kept = float(adv.iloc[0]) / clean["adversarial"] if clean["adversarial"] > 0 else 0.0
+    out.update(half_accuracy_epsilon=eps, standard_accuracy_at_epsilon=float(halved.accuracy.iloc[0]),
+               adversarial_accuracy_at_epsilon=float(adv.iloc[0]), adversarial_kept_share=kept)
+    return out
+
+
+def _text_report(result: ExperimentResult, summary: dict) -> str:
+    lines = [f"ser_rs speaker-independent evaluation: {summary['files']} files, {summary['speakers']} speakers, "
+             f"{len(summary['labels'])} emotions", f"splits: {result.settings['splitter']}", ""]
+    for model in MODELS:
+        s = summary["models"][model]
+        lines.append(f"{model} model: accuracy {s['accuracy']:.3f}, UAR {s['uar']:.3f}, macro F1 {s['macro_f1']:.3f}")
+    lines += ["", "Per fold:", result.folds[["fold", "model", "test_speakers", "files", "accuracy", "uar", "best_epoch"]].to_string(index=False, float_format="%.3f"), ""]
+    for model in MODELS:
+        y, p = result.predictions["emotion"], result.predictions[f"pred_{model}"]
+        lines += [f"Classification report ({model}):", metrics.classification_report(y, p, zero_division=0, digits=3)]
+    lines += ["Robustness (mean over folds, weighted by test files; epsilon in standardised-feature stds, noise level as SNR dB):",
+              robustness_table(result.robustness).to_string(index=False, float_format="%.3f"), ""]
+    t = summary["targets"]
+    if t.get("half_accuracy_epsilon") is None:
+        lines.append(f"Targets: {t.get('note')}")
+    else:
+        lines.append(f"At PGD epsilon {t['half_accuracy_epsilon']}, where the standard model keeps {t['standard_accuracy_at_epsilon']:.3f} "
+                     f"(<= half its clean {t['clean_accuracy']['standard']:.3f}), the adversarial model keeps "
+                     f"{100 * t['adversarial_kept_share']:.0f}% of its clean accuracy; clean cost {t['clean_cost_points']:.1f} points.")
+    if result.errors:
+        lines += ["", f"{len(result.errors)} unreadable files were skipped:"] + [f"  {p}: {k}: {m}" for p, k, m in result.errors]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) -> dict:
+    """Write ``report.json``, ``report.txt``, ``predictions.csv``, ``history.csv`` and (with
+    matplotlib and seaborn installed) ``training_curves.png``, ``confusion_matrix.png`` and
+    ``robustness.png`` into ``out_dir``; return the paths written by name.
+
+    Examples
+    --------
+    >>> paths = ser_rs.experiment.write_report(result, "ser_rs_output")   # doctest: +SKIP
+    >>> sorted(paths)                                                      # doctest: +SKIP
+    ['confusion_matrix', 'history', 'json', 'predictions', 'robustness', 'text', 'training_curves']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = result.summary()
+    summary["settings"] = result.settings
+    summary["folds"] = result.folds.to_dict(orient="records")
+    summary["errors"] = [{"path": p, "error_type": k, "message": m} for p, k, m in result.errors]
+    paths = {"json": out / "report.json", "text": out / "report.txt", "predictions": out / "predictions.csv", "history": out / "history.csv"}
+    paths["json"].write_text(json.dumps(_finite(summary), indent=2, default=_json_default, allow_nan=False))
+    paths["text"].write_text(_text_report(result, summary))
+    result.predictions.to_csv(paths["predictions"], index=False)
+    result.histories.to_csv(paths["history"], index=False)
+    if plots:
+        try:
+            from ser_rs import plots as plotting
+        except ImportError as exc:
+            warnings.warn(f"no plots written ({exc}): install matplotlib and seaborn (pip install 'ser_rs[plots]')", stacklevel=2)
+        else:
+            paths.update(plotting.experiment_plots(result, summary, out))
+    return {k: str(v) for k, v in paths.items()}
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinite floats as None, which JSON can hold."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

@@ -1,0 +1,100 @@
+"""Plots of training and evaluation (matplotlib and seaborn; written as PNG files).
+
+Importing this module needs matplotlib and seaborn (``pip install 'ser_rs[plots]'``); the rest of
+ser_rs does not.
+
+Examples
+--------
+>>> import pandas as pd, ser_rs.plots
+>>> history = pd.DataFrame({"epoch": [1, 2], "train_loss": [1.0, 0.5], "val_uar": [0.4, 0.6]})
+>>> fig = ser_rs.plots.training_curves(history)
+>>> [ax.get_title() for ax in fig.axes]
+['loss', 'UAR']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display is needed on a server or in CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+__all__ = ["confusion_matrix", "experiment_plots", "robustness_curves", "training_curves"]
+
+
+def training_curves(history: Any, *, hue: str | None = None):
+    """Loss and UAR per epoch (train and validation, clean and adversarial when present).
+
+    ``history`` is an ``EmotionClassifier.history_`` frame, or several stacked with a ``hue``
+    column (e.g. ``'model'``) drawn in different colours.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, metric, title in ((axes[0], "loss", "loss"), (axes[1], "uar", "UAR")):
+        columns = [c for c in history.columns if c.endswith(metric) and c not in ("fold", "model")]
+        long = history.melt(id_vars=[c for c in ("epoch", hue) if c], value_vars=columns, var_name="curve", value_name=metric)
+        sns.lineplot(data=long, x="epoch", y=metric, hue=hue, style="curve", ax=ax, errorbar="sd")
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrix(matrix: Any, labels: Sequence[str], *, title: str = "confusion matrix (rows: true, normalised)"):
+    """A heatmap of a confusion matrix, each row normalised to the class's recall."""
+    m = np.asarray(matrix, dtype=float)
+    rows = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 0.8 + 0.65 * len(labels)))
+    sns.heatmap(rows, annot=True, fmt=".2f", cmap="Blues", vmin=0, vmax=1, xticklabels=labels, yticklabels=labels, ax=ax, cbar=False)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def robustness_curves(table: Any):
+    """Accuracy against attack radius (FGSM, PGD) and against waveform SNR, per model."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    # Each attack's curve starts from the clean accuracy at radius 0.
+    names = [c for c in table.condition.unique() if c == "fgsm" or c.startswith("pgd")]
+    clean = table[table.condition == "clean"]
+    attacks = pd.concat([table[table.condition == a] for a in names] + [clean.assign(condition=a, level=0.0) for a in names]) if names else table.iloc[:0]
+    if len(attacks):
+        sns.lineplot(data=attacks, x="level", y="accuracy", hue="model", style="condition", markers=True, ax=axes[0])
+    axes[0].set_xlabel("epsilon (standardised-feature stds)")
+    axes[0].set_title("feature-space attacks")
+    noise = table[table.condition == "noise"]
+    if len(noise):
+        sns.lineplot(data=noise, x="level", y="accuracy", hue="model", markers=True, marker="o", ax=axes[1])
+        axes[1].invert_xaxis()
+    axes[1].set_xlabel("SNR of added white noise (dB)")
+    axes[1].set_title("waveform noise")
+    for ax in axes:
+        ax.set_ylim(0, 1)
+    fig.tight_layout()
+    return fig
+
+
+def experiment_plots(result: Any, summary: dict, out_dir: Any) -> dict:
+    """Write the three plots of an :class:`~ser_rs.experiment.ExperimentResult`; return their paths."""
+    from ser_rs.experiment import robustness_table
+
+    out = Path(out_dir)
+    paths = {}
+    figures = {
+        "training_curves": training_curves(result.histories, hue="model"),
+        "confusion_matrix": confusion_matrix(summary["models"]["adversarial"]["confusion_matrix"], summary["labels"],
+                                             title="adversarially trained model (rows: true, normalised)"),
+        "robustness": robustness_curves(robustness_table(result.robustness)),
+    }
+    for name, fig in figures.items():
+        paths[name] = out / f"{name}.png"
+        fig.savefig(paths[name], dpi=120)
+        plt.close(fig)
+    return paths
