@@ -98,6 +98,16 @@ def test_early_stopping_keeps_the_best_epoch():
     assert clf.score(Xv, yv) == pytest.approx(h.val_accuracy[clf.best_epoch_ - 1])
 
 
+def test_early_stopping_can_watch_uar():
+    X, y = toy(seed=6)
+    Xv, yv = toy(n=24, seed=7, shift=0.7)
+    clf = EmotionClassifier(**{**SMALL, "epochs": 15, "patience": 4, "monitor": "uar"}).fit(X, y, X_val=Xv, y_val=yv)
+    h = clf.history_
+    assert clf.best_epoch_ == int(h.epoch[h.val_uar.idxmax()])
+    with pytest.raises(ParameterError, match="monitor='f1'"):
+        EmotionClassifier(**{**SMALL, "patience": 4, "monitor": "f1"}).fit(X, y, X_val=Xv, y_val=yv)
+
+
 def test_validation_fraction_is_held_out_when_patience_is_set():
     X, y = toy()
     clf = EmotionClassifier(**{**SMALL, "patience": 5, "validation_fraction": 0.25}).fit(X, y)
@@ -218,6 +228,17 @@ def test_sklearn_parameter_protocol():
     twin = clone(clf)
     assert twin is not clf and twin.get_params() == clf.get_params()
     assert sklearn.__version__
+    # Speaker-grouped cross-validation and a grid search run on variable-length sequences.
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+
+    X, y = toy(n=36)
+    speakers = (np.arange(36) // 3) % 6
+    assert is_classifier(EmotionClassifier())
+    scores = cross_val_score(EmotionClassifier(**SMALL), X, y, groups=speakers, cv=GroupKFold(3))
+    assert scores.shape == (3,) and scores.mean() > 0.5
+    search = GridSearchCV(EmotionClassifier(**SMALL), {"hidden_size": [4, 8]}, cv=GroupKFold(2)).fit(X, y, groups=speakers)
+    assert search.best_params_["hidden_size"] in (4, 8)
 
 
 def test_progress_bar_runs():
