@@ -5,7 +5,7 @@ MFCCs from the files (the feature pipeline recorded in the model). A normally tr
 PGD-trained model are compared clean and under FGSM/PGD. Chance is about 0.27 accuracy and 0.25
 UAR. Run from the repository root:
 
-    python scripts/train_ravdess_slice.py [--epochs 30] [--threads 2]
+    python scripts/train_ravdess_slice.py [--epochs 30] [--threads 1]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def uar(y_true, y_pred):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     train, y_train = files(range(1, 13))
     test, y_test = files(range(13, 19))

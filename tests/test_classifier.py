@@ -309,7 +309,7 @@ def test_real_speech_slice_beats_chance(tmp_path):
     folder = data_folder("ravdess-16k")
     train, y_train = _ravdess(folder, ("02", "05"), range(1, 9))
     test, y_test = _ravdess(folder, ("02", "05"), range(13, 19))
-    clf = EmotionClassifier(hidden_size=32, num_layers=1, epochs=12, lr=3e-3, patience=None, n_threads=2, seed=0,
+    clf = EmotionClassifier(hidden_size=32, num_layers=1, epochs=12, lr=3e-3, patience=None, n_threads=1, seed=0,
                             features={"feature": "mfcc", "sr": 16000, "n_mfcc": 20, "n_fft": 1024, "hop_length": 512})
     clf.fit(train, y_train)
     acc = clf.score(test, y_test)

@@ -213,9 +213,13 @@ class EmotionClassifier:
         The feature pipeline for file-path inputs (see :func:`extract_sequences`); recorded in
         the model, so ``predict(paths)`` re-runs it. None: :data:`DEFAULT_FEATURES`.
     seed : int
+        Seeds weight initialisation, batch order, dropout and perturbations. libtorch's
+        generator is process-wide: fits running concurrently in one process are not
+        reproducible.
     n_threads : int or None
         libtorch threads for training (None: every core). Results are reproducible at a fixed
-        count.
+        count. On a machine shared with other busy processes prefer 1: OpenMP threads that
+        wait for a descheduled sibling can make an epoch tens of times slower.
     device : str
         ``'cpu'``, or ``'cuda'``/``'cuda:N'`` when a GPU is visible.
     progress : bool
