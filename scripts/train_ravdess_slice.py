@@ -48,7 +48,7 @@ def main() -> None:
         pred = clf.predict(test)
         print(f"\n{name}: fit {elapsed:.1f} s ({clf.history_.seconds.mean():.2f} s/epoch), "
               f"test accuracy {np.mean(pred == np.asarray(y_test)):.3f}, UAR {uar(y_test, pred):.3f}")
-        print(clf.robustness(test, y_test, epsilons=(0.05, 0.1, 0.2)).to_string(index=False))
+        print(clf.robustness(test, y_test, epsilons=(0.05, 0.1, 0.2), pgd_steps=5).to_string(index=False))
 
 
 if __name__ == "__main__":
