@@ -98,6 +98,16 @@ def test_early_stopping_keeps_the_best_epoch():
     assert clf.score(Xv, yv) == pytest.approx(h.val_accuracy[clf.best_epoch_ - 1])
 
 
+def test_early_stopping_can_watch_uar():
+    X, y = toy(seed=6)
+    Xv, yv = toy(n=24, seed=7, shift=0.7)
+    clf = EmotionClassifier(**{**SMALL, "epochs": 15, "patience": 4, "monitor": "uar"}).fit(X, y, X_val=Xv, y_val=yv)
+    h = clf.history_
+    assert clf.best_epoch_ == int(h.epoch[h.val_uar.idxmax()])
+    with pytest.raises(ParameterError, match="monitor='f1'"):
+        EmotionClassifier(**{**SMALL, "patience": 4, "monitor": "f1"}).fit(X, y, X_val=Xv, y_val=yv)
+
+
 def test_validation_fraction_is_held_out_when_patience_is_set():
     X, y = toy()
     clf = EmotionClassifier(**{**SMALL, "patience": 5, "validation_fraction": 0.25}).fit(X, y)
@@ -218,6 +228,17 @@ def test_sklearn_parameter_protocol():
     twin = clone(clf)
     assert twin is not clf and twin.get_params() == clf.get_params()
     assert sklearn.__version__
+    # Speaker-grouped cross-validation and a grid search run on variable-length sequences.
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+
+    X, y = toy(n=36)
+    speakers = (np.arange(36) // 3) % 6
+    assert is_classifier(EmotionClassifier())
+    scores = cross_val_score(EmotionClassifier(**SMALL), X, y, groups=speakers, cv=GroupKFold(3))
+    assert scores.shape == (3,) and scores.mean() > 0.5
+    search = GridSearchCV(EmotionClassifier(**SMALL), {"hidden_size": [4, 8]}, cv=GroupKFold(2)).fit(X, y, groups=speakers)
+    assert search.best_params_["hidden_size"] in (4, 8)
 
 
 def test_progress_bar_runs():
@@ -288,7 +309,7 @@ def test_real_speech_slice_beats_chance(tmp_path):
     folder = data_folder("ravdess-16k")
     train, y_train = _ravdess(folder, ("02", "05"), range(1, 9))
     test, y_test = _ravdess(folder, ("02", "05"), range(13, 19))
-    clf = EmotionClassifier(hidden_size=32, num_layers=1, epochs=12, lr=3e-3, patience=None, n_threads=2, seed=0,
+    clf = EmotionClassifier(hidden_size=32, num_layers=1, epochs=12, lr=3e-3, patience=None, n_threads=1, seed=0,
                             features={"feature": "mfcc", "sr": 16000, "n_mfcc": 20, "n_fft": 1024, "hop_length": 512})
     clf.fit(train, y_train)
     acc = clf.score(test, y_test)
