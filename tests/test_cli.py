@@ -46,3 +46,108 @@ def test_installed_command_has_help():
     exe = Path(sys.executable).parent / "ser-rs"
     out = subprocess.run([str(exe), "features", "--help"], capture_output=True, text=True, check=True)
     assert "feature table" in out.stdout or "Extract one row" in out.stdout
+
+
+# -- train / evaluate / predict / demo ----------------------------------------------------------
+
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+from ser_rs.datasets import make_demo_corpus  # noqa: E402
+
+TINY = ["--epochs", "2", "--hidden-size", "8", "--pgd-steps", "1", "--no-progress"]
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory):
+    """Three synthetic speakers saying two emotions twice: 12 files."""
+    root = tmp_path_factory.mktemp("tiny_corpus")
+    make_demo_corpus(root, n_speakers=3, n_per_emotion=2, emotions=["angry", "sad"], seed=1)
+    return root
+
+
+def test_demo_runs_end_to_end_and_writes_report_plots_and_model(tmp_path, capsys):
+    out = tmp_path / "demo"
+    args = ["demo", "-o", str(out), "--speakers", "2", "--per-emotion", "1", "--folds", "2"] + TINY
+    assert main(args) == 0
+    for name in ("report.json", "report.txt", "predictions.csv", "history.csv", "training_curves.png", "confusion_matrix.png", "robustness.png"):
+        assert (out / name).stat().st_size > 0, name
+    report = json.loads((out / "report.json").read_text())
+    assert report["files"] == 16 and report["speakers"] == 2 and len(report["labels"]) == 8
+    assert {"standard", "adversarial"} == set(report["models"])
+    conditions = {row["condition"] for row in report["robustness"]}
+    assert {"clean", "fgsm", "pgd-1", "noise"} <= conditions
+    predictions = pd.read_csv(out / "predictions.csv")
+    # Speaker-independent: every speaker is tested in exactly one fold.
+    assert predictions.groupby("speaker")["fold"].nunique().eq(1).all() and predictions["fold"].nunique() == 2
+    text = capsys.readouterr().out
+    assert "UAR" in text and "Demo finished" in text
+    assert main(["predict", str(out / "model"), str(predictions["path"].iloc[0])]) == 0
+
+
+def test_train_then_predict_and_evaluate_a_saved_model(tiny_corpus, tmp_path, capsys):
+    model = tmp_path / "model"
+    assert main(["train", str(tiny_corpus), "-o", str(model)] + TINY) == 0
+    assert (model / "weights.safetensors").is_file() and (model / "history.csv").is_file()
+    good = sorted(tiny_corpus.rglob("*.wav"))[0]
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF0000WAVEjunk")
+    capsys.readouterr()
+    assert main(["predict", str(model), str(good), str(bad), "--json"]) == 0
+    captured = capsys.readouterr()
+    row = json.loads(captured.out.strip().splitlines()[0])
+    assert row["emotion"] in ("angry", "sad") and abs(sum(row["probabilities"].values()) - 1) < 1e-5
+    assert "skipped" in captured.err and "bad.wav" in captured.err
+    assert main(["evaluate", str(tiny_corpus), "--model-dir", str(model), "-o", str(tmp_path / "ev"), "--no-progress"]) == 0
+    assert json.loads((tmp_path / "ev" / "report.json").read_text())["files"] == 12
+
+
+def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path):
+    out = tmp_path / "cv"
+    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3"] + TINY) == 0
+    folds = json.loads((out / "report.json").read_text())["folds"]
+    assert len(folds) == 6 and all(len(f["test_speakers"].split()) == 1 for f in folds)
+
+
+def test_predict_with_a_corrupt_model_fails_clearly(tmp_path, capsys):
+    broken = tmp_path / "model"
+    broken.mkdir()
+    (broken / "model.json").write_text("{not json")
+    (broken / "weights.safetensors").write_bytes(b"\0" * 10)
+    assert main(["predict", str(broken), str(tmp_path / "x.wav")]) != 0
+    assert "model.json" in capsys.readouterr().err
+    assert main(["predict", str(tmp_path / "nowhere"), str(tmp_path / "x.wav")]) != 0
+    assert "no such file" in capsys.readouterr().err.lower()
+
+
+def test_bad_corpora_are_explained_with_a_nonzero_exit(tiny_corpus, tmp_path, capsys):
+    assert main(["evaluate", str(tmp_path / "missing")] + TINY) == 2
+    assert "does not exist" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["train", str(empty)] + TINY) != 0
+    assert "error:" in capsys.readouterr().err
+    one_class = tmp_path / "one" / "angry"
+    one_class.mkdir(parents=True)
+    for f in sorted(tiny_corpus.rglob("*angry*.wav"))[:2]:
+        shutil.copy(f, one_class / f.name)
+    assert main(["train", str(tmp_path / "one")] + TINY) == 2
+    assert "one emotion only" in capsys.readouterr().err
+    unnamed = tmp_path / "unnamed"
+    unnamed.mkdir()
+    shutil.copy(sorted(tiny_corpus.rglob("*.wav"))[0], unnamed / "take1.wav")
+    assert main(["evaluate", str(unnamed)] + TINY) != 0
+    assert "naming" in capsys.readouterr().err
+    csv = tmp_path / "m.csv"
+    csv.write_text("file,label\na.wav,angry\n")
+    assert main(["train", str(csv)] + TINY) != 0
+    assert "column" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["features", "train", "evaluate", "predict", "demo"])
+def test_every_subcommand_explains_itself(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert len(capsys.readouterr().out) > 200

@@ -42,8 +42,10 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp"), help="network (default: %(default)s)")
     p.add_argument("--adversarial", default="pgd", choices=("pgd", "fgsm", "noise", "none"), help="robust training method (default: %(default)s)")
     p.add_argument("--epsilon", type=float, default=0.2, help="adversarial radius in standardised-feature stds (default: %(default)s)")
-    p.add_argument("--epochs", type=int, default=None, help="training epochs (default: the classifier's)")
-    p.add_argument("--hidden-size", type=int, default=None, help="recurrent units per direction (default: the classifier's)")
+    p.add_argument("--epochs", type=int, default=30, help="training epochs; early stopping may end sooner (default: %(default)s)")
+    p.add_argument("--hidden-size", type=int, default=64, help="recurrent units per direction (default: %(default)s)")
+    p.add_argument("--layers", type=int, default=1, help="recurrent layers (default: %(default)s)")
+    p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
     p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
 
@@ -141,10 +143,7 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     params: dict[str, Any] = {"model": args.model, "seed": args.seed, "progress": not args.no_progress}
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
-    if args.epochs is not None:
-        params["epochs"] = args.epochs
-    if args.hidden_size is not None:
-        params["hidden_size"] = args.hidden_size
+    params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pgd_steps=args.pgd_steps)
     return params
 
 

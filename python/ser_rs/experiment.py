@@ -229,8 +229,10 @@ def cross_validate(
             extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None}
             clf = EmotionClassifier(**{**params, **extra})
             t0 = time.perf_counter()
-            fit_kw = {"X_val": [seqs[i] for i in val_idx], "y_val": y[val_idx]} if len(val_idx) else {}
-            clf.fit([seqs[i] for i in fit_idx], y[fit_idx], **fit_kw)
+            if len(val_idx):
+                clf.fit([seqs[i] for i in fit_idx], y[fit_idx], X_val=[seqs[i] for i in val_idx], y_val=y[val_idx])
+            else:  # too few speakers to hold any out: no early stopping rather than a same-speaker check
+                clf.set_params(patience=None).fit([seqs[i] for i in fit_idx], y[fit_idx])
             seconds = time.perf_counter() - t0
             X_test = [seqs[i] for i in test]
             pred[model][test] = clf.predict(X_test)

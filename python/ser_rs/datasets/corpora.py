@@ -810,8 +810,9 @@ _NAMES = {
 def detect_corpus(path: PathLike) -> str:
     """Which reader fits a folder: the corpus whose naming most audio files follow.
 
-    Falls back to ``"folders"`` (one subfolder per label) when no file follows any corpus's
-    naming but all lie in subfolders; a CSV file gives ``"csv"``.
+    When no file follows any corpus's naming, a ``manifest.csv`` in the folder gives ``"csv"``
+    (read by :func:`read_corpus` from that file), else ``"folders"`` (one subfolder per label)
+    when all files lie in subfolders; a CSV file gives ``"csv"``.
 
     Parameters
     ----------
@@ -848,6 +849,8 @@ def detect_corpus(path: PathLike) -> str:
     best = max(counts, key=counts.get)
     if counts[best] > 0:
         return best
+    if (folder / "manifest.csv").is_file():  # e.g. the demo corpus of make_demo_corpus
+        return "csv"
     if all(len(f.relative_to(folder).parts) >= 2 for f in files):
         return "folders"
     raise ParameterError(
@@ -909,7 +912,8 @@ def read_corpus(path: PathLike, corpus: str = "auto", **options: Any) -> "pd.Dat
     if name == "folders":
         return read_label_folders(path, **options)
     if name == "csv":
-        return read_csv_manifest(path, **options)
+        folder_manifest = Path(path) / "manifest.csv"
+        return read_csv_manifest(folder_manifest if Path(path).is_dir() and folder_manifest.is_file() else path, **options)
     return _READERS[name](path)
 
 
