@@ -56,6 +56,59 @@ fn dot_generic(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
+/// One frame of an inverse STFT's overlap-add: `signal += frame * window` and
+/// `power += window_squared`, element by element.
+#[inline(always)]
+fn overlap_add_generic(signal: &mut [f64], power: &mut [f64], frame: &[f64], window: &[f64], window_squared: &[f64]) {
+    for ((s, &v), &w) in signal.iter_mut().zip(frame).zip(window) {
+        *s += v * w;
+    }
+    for (p, &w2) in power.iter_mut().zip(window_squared) {
+        *p += w2;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn overlap_add_avx2(signal: &mut [f64], power: &mut [f64], frame: &[f64], window: &[f64], window_squared: &[f64]) {
+    overlap_add_generic(signal, power, frame, window, window_squared)
+}
+
+/// See [`overlap_add_generic`].
+pub fn overlap_add(signal: &mut [f64], power: &mut [f64], frame: &[f64], window: &[f64], window_squared: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { overlap_add_avx2(signal, power, frame, window, window_squared) };
+    }
+    overlap_add_generic(signal, power, frame, window, window_squared)
+}
+
+/// `out = signal / power` where `power` exceeds `tiny`, else `signal`, rounded to f32 (the
+/// inverse STFT's normalisation by the summed squared window).
+#[inline(always)]
+fn normalise_generic(signal: &[f64], power: &[f64], tiny: f64, out: &mut [f32]) {
+    for ((o, &v), &w) in out.iter_mut().zip(signal).zip(power) {
+        *o = (if w > tiny { v / w } else { v }) as f32;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn normalise_avx2(signal: &[f64], power: &[f64], tiny: f64, out: &mut [f32]) {
+    normalise_generic(signal, power, tiny, out)
+}
+
+/// See [`normalise_generic`].
+pub fn normalise(signal: &[f64], power: &[f64], tiny: f64, out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2 (checked above).
+        return unsafe { normalise_avx2(signal, power, tiny, out) };
+    }
+    normalise_generic(signal, power, tiny, out)
+}
+
 /// Band-limited interpolation of `signal` at `position(n)` for each output `n`, by a kernel
 /// tabulated as `phases + 1` rows of `W` taps (`W` a multiple of 8): row `p`, tap `i` weighs
 /// sample `floor(v) + 1 - W / 2 + i` for a position `v` with `frac(v) = p / phases`, and

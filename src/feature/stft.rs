@@ -189,7 +189,8 @@ pub(crate) trait Precision: realfft::FftNum + Default {
     fn apply_window(frame: &[f32], window: &[Self], out: &mut [Self]);
     fn from_complex32(c: Complex32) -> Complex<Self>;
     fn to_complex32(c: Complex<Self>) -> Complex32;
-    fn to_f64(self) -> f64;
+    /// `values` as f64: themselves, or widened into `buffer`.
+    fn as_f64<'a>(values: &'a [Self], buffer: &'a mut [f64]) -> &'a [f64];
 }
 
 thread_local! {
@@ -213,8 +214,8 @@ impl Precision for f64 {
     fn to_complex32(c: Complex64) -> Complex32 {
         Complex32::new(c.re as f32, c.im as f32)
     }
-    fn to_f64(self) -> f64 {
-        self
+    fn as_f64<'a>(values: &'a [f64], _: &'a mut [f64]) -> &'a [f64] {
+        values
     }
 }
 
@@ -236,8 +237,9 @@ impl Precision for f32 {
     fn to_complex32(c: Complex32) -> Complex32 {
         c
     }
-    fn to_f64(self) -> f64 {
-        self as f64
+    fn as_f64<'a>(values: &'a [f32], buffer: &'a mut [f64]) -> &'a [f64] {
+        buffer.iter_mut().zip(values).for_each(|(d, &v)| *d = v as f64);
+        buffer
     }
 }
 
@@ -422,9 +424,12 @@ pub(crate) fn istft_frames_in<T: Precision>(frames: ArrayView2<Complex32>, param
     let plan = T::inverse_plan(n_fft);
     let (mut spectrum, mut frame) = (plan.make_input_vec(), plan.make_output_vec());
     let mut scratch = plan.make_scratch_vec();
+    let mut frame64 = vec![0f64; n_fft];
     for t in 0..n_frames {
-        for (z, &c) in spectrum.iter_mut().zip(frames.row(t)) {
-            *z = T::from_complex32(c);
+        let row = frames.row(t);
+        match row.as_slice() {
+            Some(row) => spectrum.iter_mut().zip(row).for_each(|(z, &c)| *z = T::from_complex32(c)),
+            None => spectrum.iter_mut().zip(row).for_each(|(z, &c)| *z = T::from_complex32(c)),
         }
         // A real signal's DC (and, for even n_fft, Nyquist) bin is real; irfft ignores the rest.
         spectrum[0].im = T::default();
@@ -434,20 +439,14 @@ pub(crate) fn istft_frames_in<T: Precision>(frames: ArrayView2<Complex32>, param
         plan.process_with_scratch(&mut spectrum, &mut frame, &mut scratch)
             .map_err(|e| SerError::Internal(format!("inverse FFT failed: {e}")))?;
         let at = t * hop;
-        for ((s, &v), &w) in signal[at..at + n_fft].iter_mut().zip(&frame).zip(&scaled_window) {
-            *s += v.to_f64() * w;
-        }
-        for (p, &w2) in window_power[at..at + n_fft].iter_mut().zip(&window_squared) {
-            *p += w2;
-        }
+        let frame = T::as_f64(&frame, &mut frame64);
+        simd::overlap_add(&mut signal[at..at + n_fft], &mut window_power[at..at + n_fft], frame, &scaled_window, &window_squared);
     }
-    Ok((0..out_len)
-        .map(|i| match (signal.get(pad + i), window_power.get(pad + i)) {
-            (Some(&v), Some(&w)) if w > f32::MIN_POSITIVE as f64 => (v / w) as f32,
-            (Some(&v), _) => v as f32,
-            _ => 0.0,
-        })
-        .collect())
+    // Samples past the last frame (when `length` asks for more) are zeros.
+    let mut out = vec![0f32; out_len];
+    let covered = full_len.saturating_sub(pad).min(out_len);
+    simd::normalise(&signal[pad..pad + covered], &window_power[pad..pad + covered], f32::MIN_POSITIVE as f64, &mut out[..covered]);
+    Ok(out)
 }
 
 /// `np.abs(stft(y)) ** power`, time-major.
