@@ -56,6 +56,8 @@ pub fn phase_vocoder(d: ArrayView2<Complex32>, rate: f64, hop_length: usize) -> 
 /// the output has `round(len(y) / rate)` samples.
 pub fn time_stretch(y: &[f32], rate: f64, params: &StftParams) -> Result<Vec<f32>> {
     ensure_rate(rate, "rate")?;
+    // librosa's f64 transforms: single precision saved under a fifth of the FFTs' instructions
+    // (rustfft's f32 path is not twice as fast) but cost ~10 dB of agreement (78 -> 68 dB SNR).
     let d = stft_frames(y, params)?;
     let stretched = phase_vocoder(d.view(), rate, params.hop_length())?;
     let length = (y.len() as f64 / rate).round_ties_even() as usize;
