@@ -213,7 +213,7 @@ def cross_validate(
     pred = {m: np.empty(len(data), dtype=object) for m in MODELS}
     fold_of = np.full(len(data), -1)
     fold_rows, robust_rows, histories = [], [], []
-    params = {"seed": seed, "progress": progress, **classifier_params}
+    params = {"seed": seed, "progress": progress, **classifier_params, "features": features}
     splits = list(splitter.split(data, y, speakers))
     for k, (train, test) in enumerate(splits, start=1):
         val_set = _validation_speakers(speakers[train], validation_speakers, rng)
