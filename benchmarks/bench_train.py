@@ -73,7 +73,9 @@ def machine() -> dict:
     except OSError:
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-            "ser_rs": getattr(ser_rs, "__version__", "?"), "numpy": np.__version__, "load_avg_at_start": os.getloadavg()}
+            "ser_rs": getattr(ser_rs, "__version__", "?"), "numpy": np.__version__, "load_avg_at_start": os.getloadavg(),
+            # glibc malloc tuning changes both sides' page faults (ser_rs trains on a helper thread, hence in a non-main arena).
+            "env": {k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "OMP_", "MKL_", "LD_PRELOAD"))}}
 
 
 def corpus(n: int) -> tuple[list[str], list[str]]:
