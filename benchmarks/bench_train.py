@@ -33,13 +33,15 @@ import csv
 import json
 import math
 import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_features import machine as features_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ravdess-16k"
@@ -64,16 +66,7 @@ def machine() -> dict:
 
     import ser_rs
 
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-            "ser_rs": getattr(ser_rs, "__version__", "?"), "numpy": np.__version__, "load_avg_at_start": os.getloadavg(),
+    return {**features_machine(), "torch": torch.__version__, "ser_rs": getattr(ser_rs, "__version__", "?"), "load_avg_at_start": os.getloadavg(),
             # glibc malloc tuning changes both sides' page faults (ser_rs trains on a helper thread, hence in a non-main arena).
             "env": {k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "OMP_", "MKL_", "LD_PRELOAD"))}}
 
