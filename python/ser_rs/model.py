@@ -241,8 +241,8 @@ class EmotionClassifier:
         reproducible.
     n_threads : int or None
         libtorch threads for training and attacks. Default 1: recurrent layers on small
-        batches gain little from more, and on a busy machine OpenMP's waiting threads made
-        training up to 9x slower with 2 than with 1 (measured on 2 cores). None: every core.
+        batches gain little from more, and on a machine busy with other work OpenMP's waiting
+        threads can make training many times slower. None: every core.
         Results are reproducible at a fixed count.
     device : str
         ``'cpu'``, or ``'cuda'``/``'cuda:N'`` when a GPU is visible.
