@@ -176,6 +176,7 @@ mod tests {
 
     #[test]
     fn round_trip_keeps_predictions_and_meta() {
+        let _rng = crate::model::torch_rng_lock();
         let dir = scratch("rt");
         let model = tiny(Arch::Crnn);
         let meta = serde_json::json!({"labels": ["angry", "calm"]});
@@ -192,6 +193,7 @@ mod tests {
 
     #[test]
     fn damaged_checkpoints_give_clear_errors() {
+        let _rng = crate::model::torch_rng_lock();
         let dir = scratch("bad");
         let model = tiny(Arch::Rnn);
         save(&dir, &model, &serde_json::Value::Null).unwrap();

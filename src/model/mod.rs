@@ -66,6 +66,15 @@ pub fn backend_info() -> BackendInfo {
     BackendInfo { cuda_available: tch::Cuda::is_available(), cuda_devices: tch::Cuda::device_count(), threads: tch::get_num_threads() }
 }
 
+/// libtorch's random generator is process-wide and cargo runs tests on parallel threads: every
+/// test that seeds it or draws from it (weight initialisation, dropout, shuffling) holds this lock,
+/// or another test's draws interleave and reproducibility checks fail at random.
+#[cfg(test)]
+pub(crate) fn torch_rng_lock() -> std::sync::MutexGuard<'static, ()> {
+    static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

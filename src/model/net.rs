@@ -299,6 +299,7 @@ mod tests {
 
     #[test]
     fn padding_never_changes_a_sequences_logits() {
+        let _rng = crate::model::torch_rng_lock();
         let variants: Vec<(Arch, Cell, bool, Pooling, usize)> = vec![
             (Arch::Rnn, Cell::Lstm, true, Pooling::Mean, 2),
             (Arch::Rnn, Cell::Lstm, true, Pooling::Attention, 1),

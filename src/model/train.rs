@@ -324,6 +324,7 @@ mod tests {
 
     #[test]
     fn training_learns_a_mean_shift_and_is_reproducible() {
+        let _rng = crate::model::torch_rng_lock();
         let (x, y) = toy(60, 1);
         let (xv, yv) = toy(30, 2);
         let (xs, xvs) = (views(&x), views(&xv));
@@ -350,6 +351,7 @@ mod tests {
 
     #[test]
     fn every_architecture_and_attack_trains() {
+        let _rng = crate::model::torch_rng_lock();
         let (x, y) = toy(24, 3);
         let xs = views(&x);
         for (arch, attack) in [(Arch::Mlp, Attack::Noise), (Arch::Cnn1d, Attack::Fgsm), (Arch::Cnn2d, Attack::Pgd), (Arch::Crnn, Attack::Pgd)] {
@@ -366,6 +368,7 @@ mod tests {
 
     #[test]
     fn early_stopping_restores_the_best_epoch() {
+        let _rng = crate::model::torch_rng_lock();
         let (x, y) = toy(30, 4);
         let (xv, yv) = toy(12, 5);
         let (xs, xvs) = (views(&x), views(&xv));
@@ -383,6 +386,7 @@ mod tests {
 
     #[test]
     fn bad_training_data_is_refused() {
+        let _rng = crate::model::torch_rng_lock();
         let (x, y) = toy(6, 6);
         let xs = views(&x);
         let cfg = small(Arch::Rnn, 4, 3);
