@@ -176,6 +176,13 @@ pub fn total_steps(cfg: &FitConfig, n_train: usize) -> usize {
 /// Trains a classifier. `config.model.n_features` is taken from the data. Reports each optimiser
 /// step in `progress.done` and stops with an error when `progress.cancel` is set.
 pub fn fit(config: &FitConfig, train: Labelled, val: Option<Labelled>, progress: &Progress) -> Result<Fitted> {
+    fit_observed(config, train, val, progress, &mut |_| {})
+}
+
+/// `fit`, calling `after_step` after each optimiser step on the training thread itself, so that a
+/// caller can report progress or set `progress.cancel` without moving training to another thread
+/// (libtorch then allocates from a secondary glibc arena and page-faults far more).
+pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, progress: &Progress, after_step: &mut dyn FnMut(&Progress)) -> Result<Fitted> {
     let n_features = check_sequences(train.x, "X")?;
     let mut config = config.clone();
     config.model.n_features = n_features;
@@ -249,6 +256,7 @@ pub fn fit(config: &FitConfig, train: Labelled, val: Option<Labelled>, progress:
             pred.extend(argmax(&logits)?);
             truth.extend(rows.iter().map(|&i| train.y[i]));
             progress.done.fetch_add(1, Ordering::Relaxed);
+            after_step(progress);
         }
         let n = seqs.len() as f64;
         let k = config.model.n_classes;
