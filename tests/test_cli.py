@@ -52,6 +52,7 @@ def test_installed_command_has_help():
 
 import json  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from ser_rs.datasets import make_demo_corpus  # noqa: E402
@@ -101,6 +102,31 @@ def test_train_then_predict_and_evaluate_a_saved_model(tiny_corpus, tmp_path, ca
     assert "skipped" in captured.err and "bad.wav" in captured.err
     assert main(["evaluate", str(tiny_corpus), "--model-dir", str(model), "-o", str(tmp_path / "ev"), "--no-progress"]) == 0
     assert json.loads((tmp_path / "ev" / "report.json").read_text())["files"] == 12
+
+
+def test_a_speaker_normalised_model_predicts_each_folder_as_one_speaker(tiny_corpus, tmp_path, capsys):
+    import ser_rs
+
+    model = tmp_path / "model"
+    assert main(["train", str(tiny_corpus), "-o", str(model)] + TINY) == 0
+    clf = ser_rs.EmotionClassifier.load(model)
+    assert clf.speaker_norm is True
+    folders = sorted(p for p in tiny_corpus.iterdir() if p.is_dir())
+    capsys.readouterr()
+    assert main(["predict", str(model), str(folders[0]), str(folders[1]), "--json"]) == 0
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.strip().splitlines()]
+    files = [str(f) for folder in folders[:2] for f in sorted(folder.glob("*.wav"))]
+    assert [r["path"] for r in rows] == files
+    expected = clf.predict_proba(files, speakers=[Path(f).parent.name for f in files])
+    np.testing.assert_allclose([[r["probabilities"][c] for c in clf.classes_] for r in rows], expected, rtol=1e-5)
+    assert "fewer than 10 files" in captured.err
+    plain = tmp_path / "plain"
+    assert main(["train", str(tiny_corpus), "-o", str(plain), "--no-speaker-norm"] + TINY) == 0
+    assert ser_rs.EmotionClassifier.load(plain).speaker_norm is False
+    capsys.readouterr()
+    assert main(["predict", str(plain), str(folders[0])]) == 0
+    assert "normalises by speaker" not in capsys.readouterr().err
 
 
 def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path):

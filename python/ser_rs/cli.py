@@ -57,6 +57,9 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
     p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
+    p.add_argument("--speaker-norm", action=argparse.BooleanOptionalAction, default=True,
+                   help="standardise each speaker's features by that speaker's own statistics, the largest single gain on unseen "
+                        "speakers; a saved model then predicts a folder's files as one speaker (default: on)")
 
 
 def _common_arguments(p: argparse.ArgumentParser) -> None:
@@ -102,10 +105,12 @@ def _parser() -> argparse.ArgumentParser:
 
     pred = sub.add_parser("predict", help="predict the emotion of audio files with a saved model", description=(
         "Print the predicted emotion and its probability for each FILE (or every audio file under a folder). "
+        "A model trained with --speaker-norm takes each folder's files as one speaker's. "
         "Unreadable files are reported and skipped; the exit code is 1 if none could be read."))
     pred.add_argument("model_dir", type=Path, help="a model folder written by `ser-rs train` or `ser-rs demo`")
     pred.add_argument("files", type=Path, nargs="+", help="audio files or folders")
     pred.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+    pred.add_argument("--n-jobs", type=int, default=None, help="feature-extraction threads (default: all cores)")
 
     demo = sub.add_parser("demo", help="the whole pipeline end to end on a synthetic (or your) corpus", description=(
         "Generate the synthetic emotional-speech demo corpus (or read --data), extract features, run the speaker-independent "
@@ -153,8 +158,13 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pgd_steps=args.pgd_steps,
-                  features=FRAME_FEATURES[args.features])
+                  features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
     return params
+
+
+def _speakers(clf: Any, manifest) -> Any:
+    """The manifest's speaker ids when ``clf`` normalises by speaker, else None."""
+    return manifest["speaker"].astype(str).to_numpy() if clf.speaker_norm else None
 
 
 def _adversarial(args: argparse.Namespace) -> Optional[str]:
@@ -199,7 +209,7 @@ def _train(args: argparse.Namespace) -> int:
     manifest = _read_manifest(args.data, args.corpus, args.four_classes)
     clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
     _say(args, f"Training a {args.model} ({args.adversarial} training) on {len(manifest)} files, {manifest['speaker'].nunique()} speakers ...")
-    clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy())
+    clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy(), speakers=_speakers(clf, manifest))
     clf.save(args.output)
     clf.history_.to_csv(args.output / "history.csv", index=False)
     try:
@@ -224,13 +234,14 @@ def _score_saved_model(args: argparse.Namespace, manifest) -> int:
     if unknown:
         raise UsageError(f"the corpus has emotions the model never learnt: {unknown}; the model knows {list(map(str, clf.classes_))}")
     paths = manifest["path"].astype(str).tolist()
-    pred = clf.predict(paths)
+    speakers = _speakers(clf, manifest)
+    pred = clf.predict(paths, speakers=speakers)
     report = {
         "files": len(paths), "accuracy": metrics.accuracy_score(y, pred), "uar": metrics.balanced_accuracy_score(y, pred),
         "report": metrics.classification_report(y, pred, output_dict=True, zero_division=0),
         "confusion_matrix": metrics.confusion_matrix(y, pred, labels=list(map(str, clf.classes_))).tolist(),
         "labels": list(map(str, clf.classes_)),
-        "noise_robustness": clf.noise_robustness(paths, y).to_dict(orient="records"),
+        "noise_robustness": clf.noise_robustness(paths, y, speakers=speakers).to_dict(orient="records"),
     }
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "report.json").write_text(json.dumps(report, indent=2, default=str))
@@ -270,29 +281,38 @@ def _predict(args: argparse.Namespace) -> int:
     import numpy as np
 
     import ser_rs
+    from ser_rs.model import _feature_call, as_sequences
 
     clf = ser_rs.EmotionClassifier.load(args.model_dir)
+    if clf.features_ is None:
+        print(f"error: {args.model_dir} was trained on feature arrays, not audio: predict with EmotionClassifier in Python", file=sys.stderr)
+        return 1
     files: list[Path] = []
     for f in args.files:
         files.extend(find_audio(f) if f.is_dir() else [f])
     if not files:
         raise UsageError("no audio files given")
-    good, failed = [], 0
-    for f in files:  # one by one, so a bad file is reported and the good ones still predicted
-        try:
-            proba = clf.predict_proba([str(f)])[0]
-        except (OSError, ValueError) as exc:
-            failed += 1
-            print(f"skipped {f}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            continue
-        k = int(np.argmax(proba))
-        good.append({"path": str(f), "emotion": str(clf.classes_[k]), "probability": float(proba[k]),
-                     "probabilities": {str(c): float(p) for c, p in zip(clf.classes_, proba)}})
-    for row in good:
-        print(json.dumps(row) if args.json else f"{row['emotion']:>10s}  {row['probability']:.2f}  {row['path']}")
-    if not good:
+    name, sr, _, options = _feature_call(clf.features_)
+    result = ser_rs.extract([str(f) for f in files], name, sr=sr, n_jobs=args.n_jobs, **options)
+    for err in result.errors:  # a bad file is reported; the good ones are still predicted
+        print(f"skipped {err.path}: {err.error_type}: {err.message}", file=sys.stderr)
+    if len(result) == 0:
         print("error: no file could be read", file=sys.stderr)
         return 1
+    good = [files[i] for i in result.index]
+    speakers = None
+    if clf.speaker_norm:
+        speakers = [f.parent.name for f in good]
+        small = sorted({s for s in speakers if speakers.count(s) < 10})
+        if small:
+            print(f"note: this model normalises by speaker and takes each folder as one speaker; folder(s) {small} hold fewer than "
+                  "10 files, so their statistics are rough", file=sys.stderr)
+    proba = clf.predict_proba(as_sequences(result, clf.features_), speakers=speakers)
+    for f, p in zip(good, proba):
+        k = int(np.argmax(p))
+        row = {"path": str(f), "emotion": str(clf.classes_[k]), "probability": float(p[k]),
+               "probabilities": {str(c): float(q) for c, q in zip(clf.classes_, p)}}
+        print(json.dumps(row) if args.json else f"{row['emotion']:>10s}  {row['probability']:.2f}  {row['path']}")
     return 0
 
 
@@ -317,11 +337,12 @@ def _demo(args: argparse.Namespace) -> int:
     model_dir = report_dir / "model"
     clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
     _say(args, f"Training the final model on all {manifest['speaker'].nunique()} speakers ...")
-    clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy())
+    clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy(), speakers=_speakers(clf, manifest))
     clf.save(model_dir)
-    sample = manifest["path"].astype(str).tolist()[:3]
-    for path, label in zip(sample, clf.predict(sample)):
-        print(f"  ser-rs predict {model_dir} {path}  ->  {label}")
+    first = manifest[manifest["speaker"] == manifest["speaker"].iloc[0]]  # one speaker's files: enough for speaker statistics
+    labels = clf.predict(first["path"].astype(str).tolist(), speakers=_speakers(clf, first))
+    for path, label in list(zip(first["path"].astype(str), labels))[:3]:
+        print(f"  ser-rs predict {model_dir} {Path(path).parent}  ->  {Path(path).name}: {label}")
     print(f"Demo finished in {time.perf_counter() - started:.0f} s: report, plots and model in {report_dir}")
     return 0
 

@@ -162,7 +162,9 @@ def cross_validate(
     progress : bool
         Progress messages and bars.
     **classifier_params
-        Passed to both :class:`~ser_rs.EmotionClassifier` (e.g. ``epochs=30``).
+        Passed to both :class:`~ser_rs.EmotionClassifier` (e.g. ``epochs=30``). With
+        ``speaker_norm=True`` every speaker, test speakers included, is standardised by their
+        own statistics, computed without labels (test speakers' from their test files).
 
     Returns
     -------
@@ -214,6 +216,12 @@ def cross_validate(
     fold_of = np.full(len(data), -1)
     fold_rows, robust_rows, histories = [], [], []
     params = {"seed": seed, "progress": progress, **classifier_params, "features": features}
+    by_speaker = bool(params.get("speaker_norm", False))
+
+    def ids(rows: np.ndarray) -> Optional[np.ndarray]:
+        """The speakers of ``rows`` when the classifiers normalise by speaker."""
+        return speakers[rows] if by_speaker else None
+
     splits = list(splitter.split(data, y, speakers))
     for k, (train, test) in enumerate(splits, start=1):
         val_set = _validation_speakers(speakers[train], validation_speakers, rng)
@@ -230,23 +238,24 @@ def cross_validate(
             clf = EmotionClassifier(**{**params, **extra})
             t0 = time.perf_counter()
             if len(val_idx):
-                clf.fit([seqs[i] for i in fit_idx], y[fit_idx], X_val=[seqs[i] for i in val_idx], y_val=y[val_idx])
+                clf.fit([seqs[i] for i in fit_idx], y[fit_idx], X_val=[seqs[i] for i in val_idx], y_val=y[val_idx],
+                        speakers=ids(fit_idx), speakers_val=ids(val_idx))
             else:  # too few speakers to hold any out: no early stopping rather than a same-speaker check
-                clf.set_params(patience=None).fit([seqs[i] for i in fit_idx], y[fit_idx])
+                clf.set_params(patience=None).fit([seqs[i] for i in fit_idx], y[fit_idx], speakers=ids(fit_idx))
             seconds = time.perf_counter() - t0
             X_test = [seqs[i] for i in test]
-            pred[model][test] = clf.predict(X_test)
+            pred[model][test] = clf.predict(X_test, speakers=ids(test))
             acc = metrics.accuracy_score(y[test], pred[model][test])
             uar = metrics.balanced_accuracy_score(y[test], pred[model][test])
             fold_rows.append({"fold": k, "model": model, "test_speakers": " ".join(test_speakers), "files": len(test),
                               "accuracy": acc, "uar": uar, "best_epoch": clf.best_epoch_, "seconds": seconds})
             log(f"  {model:11s} accuracy {acc:.3f}  UAR {uar:.3f}  ({seconds:.0f} s, best epoch {clf.best_epoch_})")
-            table = clf.robustness(X_test, y[test], attacks=("fgsm", "pgd"), epsilons=epsilons)
+            table = clf.robustness(X_test, y[test], attacks=("fgsm", "pgd"), epsilons=epsilons, speakers=ids(test))
             for row in table.itertuples():
                 robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": row.attack, "epsilon": row.epsilon,
                                     "snr_db": np.nan, "accuracy": row.accuracy, "uar": row.uar})
             for snr, X_noisy in noisy.items():
-                p = clf.predict(X_noisy)
+                p = clf.predict(X_noisy, speakers=ids(test))
                 robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "noise", "epsilon": np.nan, "snr_db": float(snr),
                                     "accuracy": metrics.accuracy_score(y[test], p), "uar": metrics.balanced_accuracy_score(y[test], p)})
             h = clf.history_.copy()
