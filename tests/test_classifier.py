@@ -67,6 +67,7 @@ def test_same_seed_same_model_other_seed_other_model():
         dict(model="cnn1d", pooling="mean"),
         dict(model="cnn2d", channels=(4, 4), kernel_size=3),
         dict(model="crnn", cell="gru", pooling="attention"),
+        dict(model="rnn", cell="lstm", bidirectional=True, pooling="stats"),
     ],
 )
 def test_padding_never_changes_a_prediction(params):

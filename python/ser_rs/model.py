@@ -251,8 +251,9 @@ class EmotionClassifier:
         Recurrent layers (RNN, CRNN) or hidden layers (MLP).
     dropout : float
         Between layers and before the output layer.
-    pooling : {'attention', 'mean'}
-        How frames become one vector: additive attention or the mean, both over real frames only.
+    pooling : {'attention', 'mean', 'stats'}
+        How frames become one vector: additive attention, the mean, or the mean and standard
+        deviation concatenated (statistics pooling), all over real frames only.
     channels : sequence of int
         Convolution widths (CNN, CRNN).
     kernel_size : int
@@ -498,7 +499,7 @@ class EmotionClassifier:
                 "cell": _choice(self.cell, "cell", ("lstm", "gru")),
                 "bidirectional": bool(self.bidirectional),
                 "dropout": _float(self.dropout, "dropout"),
-                "pooling": _choice(self.pooling, "pooling", ("attention", "mean")),
+                "pooling": _choice(self.pooling, "pooling", ("attention", "mean", "stats")),
                 "channels": [_int(c, "channels") for c in channels],
                 "kernel_size": _int(self.kernel_size, "kernel_size"),
             },

@@ -28,12 +28,15 @@ pub enum Cell {
     Gru,
 }
 
-/// How a sequence of hidden vectors becomes one vector per utterance; both ignore padding.
+/// How a sequence of hidden vectors becomes one vector per utterance; all ignore padding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pooling {
     Mean,
     Attention,
+    /// Masked mean and standard deviation of the frames, concatenated (statistics pooling, as in
+    /// Snyder et al. 2018, "X-vectors"): how much a voice varies over an utterance carries emotion.
+    Stats,
 }
 
 /// Everything needed to rebuild a network's variables (a checkpoint stores it).

@@ -5,7 +5,7 @@
 //!   indices), so neither direction ever consumes padding before a real frame;
 //! - convolutions use "same" padding and their outputs are re-zeroed on padded frames, so a frame
 //!   near the end sees zeros exactly as it would with no padding at all;
-//! - pooling (masked mean, masked softmax attention) only weighs real frames.
+//! - pooling (masked mean, masked softmax attention, masked mean and std) only weighs real frames.
 
 use super::config::{Arch, Cell, ModelConfig, Pooling};
 use crate::error::Result;
@@ -202,6 +202,16 @@ fn masked_mean(h: &Tensor, mask: &Tensor) -> Tensor {
     (h * &m).sum_dim_intlist(1, false, Kind::Float) / m.sum_dim_intlist(1, false, Kind::Float)
 }
 
+/// Masked mean and standard deviation over frames, concatenated: `(B, 2 * H)`.
+fn masked_stats(h: &Tensor, mask: &Tensor) -> Tensor {
+    let mean = masked_mean(h, mask);
+    let m = mask.unsqueeze(-1);
+    let centred = (h - mean.unsqueeze(1)) * &m;
+    let var = centred.square().sum_dim_intlist(1, false, Kind::Float) / m.sum_dim_intlist(1, false, Kind::Float);
+    // The floor keeps the gradient of sqrt finite for a one-frame sequence.
+    Tensor::cat(&[mean, (var + 1e-5).sqrt()], 1)
+}
+
 enum Body {
     Rnn(RnnStack),
     Mlp(Mlp),
@@ -214,6 +224,7 @@ enum Body {
 pub struct Net {
     body: Body,
     attention: Option<Attention>,
+    stats: bool,
     head: nn::Linear,
     dropout: f64,
 }
@@ -254,8 +265,9 @@ impl Net {
             proj: nn::linear(p / "att_proj", dim, dim, Default::default()),
             score: nn::linear(p / "att_score", dim, 1, nn::LinearConfig { bias: false, ..Default::default() }),
         });
-        let head = nn::linear(p / "head", dim, c.n_classes as i64, Default::default());
-        Ok(Net { body, attention, head, dropout: c.dropout })
+        let pooled_dim = if c.pooling == Pooling::Stats { 2 * dim } else { dim };
+        let head = nn::linear(p / "head", pooled_dim, c.n_classes as i64, Default::default());
+        Ok(Net { body, attention, stats: c.pooling == Pooling::Stats, head, dropout: c.dropout })
     }
 
     /// Logits `(B, n_classes)` of a padded batch. `train` turns dropout on.
@@ -268,6 +280,7 @@ impl Net {
             Body::Crnn(s, r) => r.forward(&s.forward(x, mask, train), lengths, train),
         };
         let pooled = match &self.attention {
+            None if self.stats => masked_stats(&h, mask),
             None => masked_mean(&h, mask),
             Some(a) => {
                 let scores = a.score.forward(&a.proj.forward(&h).tanh()).squeeze_dim(-1);
@@ -305,6 +318,8 @@ mod tests {
             (Arch::Rnn, Cell::Lstm, true, Pooling::Attention, 1),
             (Arch::Rnn, Cell::Gru, true, Pooling::Attention, 2),
             (Arch::Rnn, Cell::Gru, false, Pooling::Mean, 1),
+            (Arch::Rnn, Cell::Lstm, true, Pooling::Stats, 1),
+            (Arch::Cnn1d, Cell::Lstm, false, Pooling::Stats, 1),
             (Arch::Mlp, Cell::Lstm, false, Pooling::Mean, 2),
             (Arch::Cnn1d, Cell::Lstm, false, Pooling::Attention, 1),
             (Arch::Cnn2d, Cell::Lstm, false, Pooling::Mean, 1),
