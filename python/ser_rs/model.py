@@ -297,7 +297,9 @@ class EmotionClassifier:
         (:func:`standardize_by_speaker`) before the model sees them. The single largest gain
         for speakers unseen in training, but then ``fit``, ``predict`` and the other methods
         need ``speakers=``, one id per sample, and a new speaker needs several utterances
-        (ten or more) for stable statistics.
+        (ten or more) for stable statistics. In scikit-learn's search loops, which call
+        ``score(X, y)`` without extra arguments, normalise once with
+        :func:`standardize_by_speaker` (it uses no labels) and leave this False.
     seed : int
         Seeds weight initialisation, batch order, dropout and perturbations. libtorch's
         generator is process-wide: fits running concurrently in one process are not
