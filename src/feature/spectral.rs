@@ -487,6 +487,16 @@ fn sum_of_squares(x: &[f32]) -> f64 {
 /// `librosa.feature.rms(y=...)`: `(1, n_frames)`.
 pub fn rms(y: &[f32], frame_length: usize, hop_length: usize, center: bool, pad_mode: PadMode) -> Result<Array2<f32>> {
     let (padded, n_frames) = framed_signal(y, frame_length, hop_length, center, pad_mode)?;
+    if frame_length % hop_length == 0 {
+        // Frames are whole runs of hop-sized blocks (librosa's defaults: 4 of 512): square each
+        // sample once, not once per overlapping frame.
+        let per_frame = frame_length / hop_length;
+        let blocks: Vec<f64> = (0..n_frames + per_frame - 1).map(|b| sum_of_squares(&padded[b * hop_length..(b + 1) * hop_length])).collect();
+        return Ok(Array2::from_shape_fn((1, n_frames), |(_, t)| {
+            let power = blocks[t..t + per_frame].iter().sum::<f64>() / frame_length as f64;
+            power.sqrt() as f32
+        }));
+    }
     Ok(Array2::from_shape_fn((1, n_frames), |(_, t)| {
         let frame = &padded[t * hop_length..t * hop_length + frame_length];
         let power = sum_of_squares(frame) / frame_length as f64;
