@@ -2,10 +2,10 @@
 
 use super::filters::MelParams;
 use super::spectral::{chroma_of_frames, dct_frames, mel_of_frames, power_to_db_in_place, rms, zero_crossing_rate, FrameNorm, MfccParams};
-use super::stft::{spectrogram_frames, PadMode, StftParams};
+use super::stft::{magnitude_and_power_frames, PadMode, StftParams};
 use super::ensure_sr;
 use crate::error::Result;
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{ArrayView2, Axis};
 
 /// Length of the [`ser162`] vector.
 pub const SER162_LEN: usize = 162;
@@ -36,8 +36,8 @@ fn frame_means(m: ArrayView2<f32>) -> Vec<f32> {
 pub fn ser162(y: &[f32], sr: f64) -> Result<Vec<f32>> {
     ensure_sr(sr)?;
     let stft = StftParams::default();
-    let magnitude: Array2<f32> = spectrogram_frames(y, &stft, 1.0)?;
-    let power = magnitude.mapv(|m| m * m);
+    let (magnitude, power) = magnitude_and_power_frames(y, &stft, true)?;
+    let power = power.expect("asked for");
     let chroma = chroma_of_frames(magnitude.view(), sr, stft.n_fft, None, 12, FrameNorm::Max)?;
     let mel = mel_of_frames(power.view(), sr, stft.n_fft, &MelParams::default())?;
     let mut mel_db = mel.clone();

@@ -326,7 +326,7 @@ mod tests {
         (xs, ys)
     }
 
-    fn views(x: &[Array2<f32>]) -> Vec<ArrayView2<f32>> {
+    fn views(x: &[Array2<f32>]) -> Vec<ArrayView2<'_, f32>> {
         x.iter().map(|a| a.view()).collect()
     }
 
