@@ -72,8 +72,19 @@ def bench_recipe(files, repeats):
     result = ser_rs_recipe(files)
     assert not result.errors and len(result) == 3 * len(files), result.errors[:3]
     ours = best_of(repeats, lambda: ser_rs_recipe(files))
+    # What the recipe costs us without its two phase vocoders: loading plus three 162-value
+    # vectors (the clean one three times over, so the same feature work on similar lengths).
+    import ser_rs
+
+    no_vocoder = best_of(repeats, lambda: ser_rs.extract(files * 3, "ser162", sr=SR, offset=OFFSET, duration=DURATION))
+    # One 2048-point STFT frame (window + f64 real FFT), one thread: the unit a phase vocoder
+    # spends per analysis and per synthesis frame.
+    y = ser_rs.load(files[0], sr=SR, offset=OFFSET, duration=DURATION)[0]
+    frames = ser_rs.feature.stft(y=y).shape[1]
+    per_frame_ms = 1e3 * best_of(repeats, lambda: [ser_rs.feature.stft(y=y) for _ in range(20)]) / (20 * frames)
     return {"files": len(files), "rows": len(result), "librosa_loop_s": loop, "librosa_joblib_s": par, "ser_rs_s": ours,
-            "speedup_vs_loop": loop / ours, "speedup_vs_joblib": par / ours}
+            "speedup_vs_loop": loop / ours, "speedup_vs_joblib": par / ours, "ser_rs_without_vocoders_s": no_vocoder,
+            "budget_for_30x_s": loop / 30, "stft_frame_ms": per_frame_ms}
 
 
 def bench_augmentations(signals, repeats):
@@ -217,6 +228,9 @@ def main() -> int:
     print(f"augmented ser162 recipe, {r['files']} x 48 kHz WAV ({r['rows']} rows): librosa loop {r['librosa_loop_s']:.2f} s, "
           f"librosa joblib {r['librosa_joblib_s']:.2f} s, ser_rs {r['ser_rs_s']:.3f} s -> "
           f"{r['speedup_vs_loop']:.1f}x vs loop, {r['speedup_vs_joblib']:.1f}x vs joblib")
+    print(f"  of which not phase vocoders: loading and three 162-value vectors alone take {r['ser_rs_without_vocoders_s']:.3f} s; "
+          f"30x would allow {r['budget_for_30x_s']:.3f} s for everything")
+    print(f"  one 2048-point STFT frame, one thread: {1e3 * r['stft_frame_ms']:.2f} us")
 
     signals = [librosa.load(f, sr=SR, offset=OFFSET, duration=DURATION)[0] for f in originals[: 8 if args.quick else 24]]
     results["augmentations_one_thread"] = rows = bench_augmentations(signals, repeats)
