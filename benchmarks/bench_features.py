@@ -110,13 +110,15 @@ def bench_mfcc(files, repeats):
 # would report the parent's size (librosa, numba and the decoded signals: 400+ MB) as its own.
 MEMORY_PROBE = """
 import sys, time, ser_rs
+def peak_mb():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) // 1024
+after_import = peak_mb()
 files = open(sys.argv[2]).read().split()
 n = int(sys.argv[1])
 start = time.perf_counter()
 result = ser_rs.extract((files * (n // len(files) + 1))[:n], "ser162")
 elapsed = time.perf_counter() - start
-hwm_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print(len(result), len(result.errors), hwm_kb // 1024, round(elapsed, 2))
+print(len(result), len(result.errors), peak_mb(), round(elapsed, 2), after_import)
 """
 
 
@@ -127,8 +129,9 @@ def bench_memory(files):
     for factor in (1, 8):
         n = factor * len(files)
         out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(n), str(listing)], check=True, capture_output=True, text=True)
-        ok, errors, rss, elapsed = out.stdout.split()
-        rows[f"{factor}x"] = {"files": n, "ok": int(ok), "errors": int(errors), "peak_rss_mb": int(rss), "seconds": float(elapsed)}
+        ok, errors, rss, elapsed, after_import = out.stdout.split()
+        rows[f"{factor}x"] = {"files": n, "ok": int(ok), "errors": int(errors), "peak_rss_mb": int(rss), "seconds": float(elapsed),
+                              "after_import_mb": int(after_import)}
     listing.unlink()
     return rows
 
@@ -171,7 +174,8 @@ def main() -> int:
           f"ser_rs {r['ms_per_signal_ser_rs']:.2f} ms per signal -> {r['speedup']:.1f}x")
     results["memory"] = r = bench_memory(corpus)
     for key, row in r.items():
-        print(f"memory {key}: {row['files']} files ({row['errors']} errors) in {row['seconds']} s, peak RSS {row['peak_rss_mb']} MB")
+        print(f"memory {key}: {row['files']} files ({row['errors']} errors) in {row['seconds']} s, peak RSS {row['peak_rss_mb']} MB "
+              f"({row['after_import_mb']} MB after `import ser_rs`)")
     results["resample_snr"] = r = bench_resample_snr(originals)
     print(f"load(sr=22050) vs librosa.load, {r['files']} x 48 kHz: SNR min {r['min_db']:.1f} dB, median {r['median_db']:.1f} dB")
     (OUT / "features.json").write_text(json.dumps(results, indent=2))

@@ -67,7 +67,7 @@ def machine() -> dict:
     import ser_rs
 
     return {**features_machine(), "torch": torch.__version__, "ser_rs": getattr(ser_rs, "__version__", "?"), "load_avg_at_start": os.getloadavg(),
-            # glibc malloc tuning changes both sides' page faults (ser_rs trains on a helper thread, hence in a non-main arena).
+            # glibc malloc tuning changes both sides' page faults, so the run records any that was set.
             "env": {k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "OMP_", "MKL_", "LD_PRELOAD"))}}
 
 

@@ -129,6 +129,15 @@ def test_a_speaker_normalised_model_predicts_each_folder_as_one_speaker(tiny_cor
     assert "normalises by speaker" not in capsys.readouterr().err
 
 
+def test_predict_with_a_model_fitted_on_arrays_is_refused_clearly(tmp_path, capsys):
+    import ser_rs
+
+    X = np.array([[0.0], [1.0]] * 4, dtype=np.float32)
+    ser_rs.EmotionClassifier("mlp", hidden_size=4, num_layers=1, epochs=1, patience=None).fit(X, ["a", "b"] * 4).save(tmp_path / "m")
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "x.wav")]) == 1
+    assert "trained on feature arrays" in capsys.readouterr().err
+
+
 def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path):
     out = tmp_path / "cv"
     assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3"] + TINY) == 0

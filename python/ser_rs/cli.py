@@ -281,7 +281,7 @@ def _predict(args: argparse.Namespace) -> int:
     import numpy as np
 
     import ser_rs
-    from ser_rs.model import _feature_call, as_sequences
+    from ser_rs.experiment import _extract
 
     clf = ser_rs.EmotionClassifier.load(args.model_dir)
     if clf.features_ is None:
@@ -292,23 +292,22 @@ def _predict(args: argparse.Namespace) -> int:
         files.extend(find_audio(f) if f.is_dir() else [f])
     if not files:
         raise UsageError("no audio files given")
-    name, sr, _, options = _feature_call(clf.features_)
-    result = ser_rs.extract([str(f) for f in files], name, sr=sr, n_jobs=args.n_jobs, **options)
-    for err in result.errors:  # a bad file is reported; the good ones are still predicted
-        print(f"skipped {err.path}: {err.error_type}: {err.message}", file=sys.stderr)
-    if len(result) == 0:
+    seqs, errors = _extract([str(f) for f in files], clf.features_, args.n_jobs, progress=False)
+    for path, kind, message in errors:  # a bad file is reported; the good ones are still predicted
+        print(f"skipped {path}: {kind}: {message}", file=sys.stderr)
+    good = [(f, s) for f, s in zip(files, seqs) if s is not None]
+    if not good:
         print("error: no file could be read", file=sys.stderr)
         return 1
-    good = [files[i] for i in result.index]
     speakers = None
     if clf.speaker_norm:
-        speakers = [f.parent.name for f in good]
+        speakers = [f.parent.name for f, _ in good]
         small = sorted({s for s in speakers if speakers.count(s) < 10})
         if small:
             print(f"note: this model normalises by speaker and takes each folder as one speaker; folder(s) {small} hold fewer than "
                   "10 files, so their statistics are rough", file=sys.stderr)
-    proba = clf.predict_proba(as_sequences(result, clf.features_), speakers=speakers)
-    for f, p in zip(good, proba):
+    proba = clf.predict_proba([s for _, s in good], speakers=speakers)
+    for (f, _), p in zip(good, proba):
         k = int(np.argmax(p))
         row = {"path": str(f), "emotion": str(clf.classes_[k]), "probability": float(p[k]),
                "probabilities": {str(c): float(q) for c, q in zip(clf.classes_, p)}}

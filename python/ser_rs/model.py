@@ -152,8 +152,8 @@ def standardize_by_speaker(X: Any, speakers: Any, *, name: str = "X") -> list:
     [[-1.0, 1.0], [-1.0, 1.0]]
     """
     seqs = _sequences(X, name)
-    ids = np.asarray(speakers, dtype=object) if not isinstance(speakers, np.ndarray) else speakers
-    if isinstance(speakers, (str, bytes)) or ids.ndim != 1:
+    ids = np.asarray(speakers, dtype=object)  # a lone string is 0-d, so refused below
+    if ids.ndim != 1:
         raise ParameterError(f"speakers must be a 1-D sequence with one speaker id per sample of {name}")
     if len(ids) != len(seqs):
         raise ParameterError(f"{name} has {len(seqs)} samples but speakers has {len(ids)} ids: pass one speaker id per sample")

@@ -36,8 +36,7 @@ fn frame_means(m: ArrayView2<f32>) -> Vec<f32> {
 pub fn ser162(y: &[f32], sr: f64) -> Result<Vec<f32>> {
     ensure_sr(sr)?;
     let stft = StftParams::default();
-    let (magnitude, power) = magnitude_and_power_frames(y, &stft, true)?;
-    let power = power.expect("asked for");
+    let (magnitude, power) = magnitude_and_power_frames(y, &stft)?;
     let chroma = chroma_of_frames(magnitude.view(), sr, stft.n_fft, None, 12, FrameNorm::Max)?;
     let mel = mel_of_frames(power.view(), sr, stft.n_fft, &MelParams::default())?;
     let mut mel_db = mel.clone();

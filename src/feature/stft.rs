@@ -451,9 +451,6 @@ pub(crate) fn istft_frames_in<T: Precision>(frames: ArrayView2<Complex32>, param
 
 /// `np.abs(stft(y)) ** power`, time-major.
 pub fn spectrogram_frames(y: &[f32], params: &StftParams, power: f64) -> Result<Array2<f32>> {
-    if power == 1.0 {
-        return Ok(magnitude_and_power_frames(y, params, false)?.0);
-    }
     let mut out = Array2::<f32>::zeros((stft_frame_count(y, params).unwrap_or(0), params.n_fft / 2 + 1));
     for_each_spectrogram_row(y, params, power, |t, row| {
         out.row_mut(t).as_slice_mut().expect("row-major").copy_from_slice(row);
@@ -461,22 +458,18 @@ pub fn spectrogram_frames(y: &[f32], params: &StftParams, power: f64) -> Result<
     Ok(out)
 }
 
-/// `np.abs(stft(y))` time-major, and with `with_power` also its square (`S ** 2`, as f32), in one
-/// pass that writes each frame straight into place: for recipes that need both (chroma from
-/// magnitudes, mel from power) without a second sweep over the matrix.
-pub(crate) fn magnitude_and_power_frames(y: &[f32], params: &StftParams, with_power: bool) -> Result<(Array2<f32>, Option<Array2<f32>>)> {
+/// `np.abs(stft(y))` and its square (`S ** 2` in f32), both time-major, from one pass that writes
+/// each frame straight into place: for recipes that need both (chroma from magnitudes, mel from
+/// power) without a second sweep over the matrix.
+pub(crate) fn magnitude_and_power_frames(y: &[f32], params: &StftParams) -> Result<(Array2<f32>, Array2<f32>)> {
     let shape = (stft_frame_count(y, params).unwrap_or(0), params.n_fft / 2 + 1);
-    let mut magnitude = Array2::<f32>::zeros(shape);
-    let mut power = with_power.then(|| Array2::<f32>::zeros(shape));
-    let bins = shape.1;
-    let (mut re, mut im) = (vec![0f32; bins], vec![0f32; bins]);
+    let (mut magnitude, mut power) = (Array2::<f32>::zeros(shape), Array2::<f32>::zeros(shape));
+    let (mut re, mut im) = (vec![0f32; shape.1], vec![0f32; shape.1]);
     for_each_spectrum(y, params, |t, spectrum: &[Complex64]| {
         let row = magnitude.row_mut(t).into_slice().expect("row-major");
         simd::magnitudes(spectrum, &mut re, &mut im, row, false);
-        if let Some(p) = power.as_mut() {
-            for (o, &m) in p.row_mut(t).into_slice().expect("row-major").iter_mut().zip(row.iter()) {
-                *o = m * m;
-            }
+        for (p, &m) in power.row_mut(t).into_slice().expect("row-major").iter_mut().zip(row.iter()) {
+            *p = m * m;
         }
     })?;
     Ok((magnitude, power))
