@@ -24,6 +24,8 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
 FRAME_FEATURES = {
     "mel": {"feature": "melspectrogram", "sr": 16000, "n_mels": 64, "n_fft": 1024, "hop_length": 256},
     "mfcc": {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256},
+    "mel+functionals": {"feature": "melspectrogram", "sr": 16000, "n_mels": 64, "n_fft": 1024, "hop_length": 256,
+                        "utterance": ["egemaps_like", "ser162"]},
 }
 
 
@@ -50,10 +52,15 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp"), help="network (default: %(default)s)")
     p.add_argument("--adversarial", default="pgd", choices=("pgd", "fgsm", "noise", "none"), help="robust training method (default: %(default)s)")
     p.add_argument("--epsilon", type=float, default=0.2, help="adversarial radius in standardised-feature stds (default: %(default)s)")
-    p.add_argument("--features", default="mel", choices=sorted(FRAME_FEATURES), help="frame features: 64 log-mel bands or 40 MFCCs (default: %(default)s)")
+    p.add_argument("--features", default="mel+functionals", choices=sorted(FRAME_FEATURES),
+                   help="frame features: 64 log-mel bands, 40 MFCCs, or the log-mel bands with each utterance's egemaps_like and "
+                        "ser162 functionals appended to every frame (default: %(default)s)")
     p.add_argument("--epochs", type=int, default=30, help="training epochs; early stopping may end sooner (default: %(default)s)")
     p.add_argument("--hidden-size", type=int, default=64, help="recurrent units per direction (default: %(default)s)")
     p.add_argument("--layers", type=int, default=1, help="recurrent layers (default: %(default)s)")
+    p.add_argument("--pooling", default="mean", choices=("mean", "attention", "stats"), help="how frames become one vector (default: %(default)s)")
+    p.add_argument("--dropout", type=float, default=0.5, help="dropout between layers and before the output layer (default: %(default)s)")
+    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of AdamW (default: %(default)s)")
     p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
     p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
@@ -157,8 +164,8 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     params: dict[str, Any] = {"model": args.model, "seed": args.seed, "progress": not args.no_progress}
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
-    params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pgd_steps=args.pgd_steps,
-                  features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
+    params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,
+                  lr=args.lr, pgd_steps=args.pgd_steps, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
     return params
 
 

@@ -103,15 +103,10 @@ def _speaker_splitter(manifest: Any, splitter: Any):
 
 def _extract(paths: list, features: dict, n_jobs: Optional[int], progress: bool) -> tuple[list, list]:
     """Each file's sequence (None where it could not be read) and the errors."""
-    from ser_rs.batch import extract
-    from ser_rs.model import _feature_call, as_sequences
+    from ser_rs.model import _run_pipeline
 
-    name, sr, _, options = _feature_call(features)
-    result = extract(paths, name, sr=sr, n_jobs=n_jobs, progress=progress, **options)
-    seqs: list = [None] * len(paths)
-    for i, s in zip(result.index, as_sequences(result, features)):
-        seqs[i] = s
-    return seqs, [(e.path, e.error_type, e.message) for e in result.errors]
+    seqs, errors = _run_pipeline(paths, features, strict=False, n_jobs=n_jobs, progress=progress)
+    return seqs, [(e.path, e.error_type, e.message) for e in errors]
 
 
 def _validation_speakers(train_speakers: np.ndarray, fraction: float, rng: np.random.Generator) -> set:

@@ -179,8 +179,12 @@ def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, 
     ``(frames, features)`` arrays, ``(1, n)`` for fixed-length features such as ``'ser162'``.
 
     ``features`` is a dict: ``feature`` (a name in :data:`ser_rs.FEATURES`), ``sr`` (analysis
-    rate), ``db`` (convert a power spectrogram to dB; default True for ``'melspectrogram'``) and
-    the feature function's keyword arguments. Default: :data:`DEFAULT_FEATURES`.
+    rate), ``db`` (convert a power spectrogram to dB; default True for ``'melspectrogram'``),
+    ``utterance`` (optional names of fixed-length features, such as ``'egemaps_like'`` and
+    ``'ser162'``, computed at ``sr`` with their defaults and appended to every frame, so a
+    recurrent model sees each frame beside its utterance's functionals; a value the clip cannot
+    support, such as the pitch of an unvoiced clip, becomes 0) and the frame feature's keyword
+    arguments. Default: :data:`DEFAULT_FEATURES`.
 
     Examples
     --------
@@ -188,12 +192,53 @@ def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, 
     >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
     >>> [s.shape for s in ser_rs.model.extract_sequences([], signals=[tone])]
     [(63, 40)]
+    >>> hybrid = {"feature": "mfcc", "sr": 16000, "n_mfcc": 13, "utterance": ["ser162"]}
+    >>> [s.shape for s in ser_rs.model.extract_sequences([], hybrid, signals=[tone])]
+    [(32, 175)]
+    """
+    items = list(signals) if signals is not None else list(paths)
+    seqs, _ = _run_pipeline(items, features, strict=True, n_jobs=n_jobs)
+    return seqs
+
+
+def _run_pipeline(items: list, features: Optional[dict], *, strict: bool, n_jobs: Optional[int] = None, progress: bool = False) -> tuple[list, list]:
+    """Each item's sequence (None where it failed) and the failures' :class:`~ser_rs.ItemError`.
+
+    An item fails if any of the pipeline's features fails on it; the others are kept.
     """
     from ser_rs.batch import extract
 
     name, sr, _, options = _feature_call(features)
-    items = list(signals) if signals is not None else list(paths)
-    return as_sequences(extract(items, name, sr=sr, strict=True, n_jobs=n_jobs, **options), features)
+    utterance = _utterance_features(features)
+    result = extract(items, name, sr=sr, strict=strict, n_jobs=n_jobs, progress=progress, **options)
+    seqs: list = [None] * len(items)
+    for i, s in zip(result.index, as_sequences(result, features)):
+        seqs[i] = s
+    errors = list(result.errors)
+    for extra in utterance:
+        vectors = extract(items, extra, sr=sr, strict=strict, n_jobs=n_jobs, progress=progress)
+        good = set(int(i) for i in vectors.index)
+        errors += [e for e in vectors.errors if seqs[e.index] is not None]
+        for i, row in zip(vectors.index, np.nan_to_num(np.asarray(vectors.features, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)):
+            if seqs[i] is not None:
+                seqs[i] = np.ascontiguousarray(np.hstack([seqs[i], np.broadcast_to(row, (len(seqs[i]), len(row)))]), dtype=np.float32)
+        seqs = [s if i in good else None for i, s in enumerate(seqs)]
+    errors.sort(key=lambda e: e.index)
+    return seqs, errors
+
+
+def _utterance_features(features: Optional[dict]) -> list:
+    """The fixed-length feature names a pipeline appends to every frame."""
+    from ser_rs.batch import FEATURES
+
+    names = dict(DEFAULT_FEATURES if features is None else features).get("utterance") or []
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        raise ParameterError(f"features['utterance'] must be a list of feature names such as ['egemaps_like', 'ser162'], got {names!r}")
+    fixed = ("ser162", "egemaps_like")
+    bad = [n for n in names if n not in fixed]
+    if bad:
+        raise ParameterError(f"features['utterance'] holds {bad}: it takes fixed-length features, {list(fixed)}" + ("" if all(n in FEATURES for n in bad) else "; see ser_rs.FEATURES for names"))
+    return list(names)
 
 
 def _feature_call(features: Optional[dict]) -> tuple:
@@ -204,6 +249,7 @@ def _feature_call(features: Optional[dict]) -> tuple:
     name = cfg.pop("feature")
     sr = cfg.pop("sr", 16000)
     db = cfg.pop("db", name == "melspectrogram")
+    cfg.pop("utterance", None)
     return name, sr, db, cfg
 
 
