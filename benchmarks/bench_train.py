@@ -7,20 +7,24 @@ measured in one run on the same data and thread count (issue 4, "Speed, in a ben
 
 Prints a table and writes bench-results/train.json. Reported:
 
-1. Feature extraction: ``ser_rs.model.extract_sequences`` (its DEFAULT_FEATURES, 40 MFCCs at
-   16 kHz) over the first N files of ravdess-16k (actors 01.., all 8 emotions), with every core
-   and with one; "the feature pipeline is never the bottleneck" means this takes less than one
-   training epoch over the same files.
+1. Feature extraction: ``ser_rs.model.extract_sequences`` over the first N files of ravdess-16k
+   (actors 01.., all 8 emotions), with every core and with one, for each configuration's
+   pipeline: the classifier's DEFAULT_FEATURES (40 MFCCs at 16 kHz) and the command's (64
+   log-mel bands with each utterance's egemaps_like and ser162 functionals on every frame). "The
+   feature pipeline is never the bottleneck" means it takes less than one training epoch over
+   the same files.
 2. Seconds per epoch of ``EmotionClassifier(model="rnn")`` (from ``history_["seconds"]``)
    against a PyTorch replica of src/model/net.rs and train.rs in Python: one single-direction
    ``nn.LSTM`` per layer and direction, the backward direction reading each sequence reversed
    within its own length (a gather), dropout between layers, additive attention pooling with a
-   masked softmax, dropout, a linear head; AdamW (lr 1e-3, weight decay 1e-2), cosine schedule
+   masked softmax or the masked mean, dropout, a linear head; AdamW (weight decay 1e-2), cosine schedule
    per epoch, gradient-norm clipping at 1, cross-entropy, batches of 32 in a seeded order,
    zero-padded with lengths and masks; the same sequences, standardised as ser_rs does. Both call the same
    libtorch (ser_rs links the one torch ships), so the difference is the loop around it.
-   Configurations: the classifier's defaults (2-layer biLSTM 128, attention) and the CLI demo's
-   (biLSTM 64, 1 layer), optionally with PGD-3 adversarial training (epsilon 0.2, ratio 0.5).
+   Configurations: the classifier's defaults (2-layer biLSTM 128, attention, dropout 0.3, lr
+   1e-3, on MFCCs) and the command's (biLSTM 64, 1 layer, mean pooling, dropout 0.5, lr 2e-3, on
+   log-mel plus functionals), the latter optionally with PGD-3 adversarial training (epsilon
+   0.2, ratio 0.5).
    The two sides run alternately (ABBA order over repeats); the first epoch of every run is
    warm-up and dropped; the table gives the median over the remaining epochs of all repeats,
    and, steadier on a shared machine, the ratio of the process CPU time of whole fits.
@@ -47,15 +51,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ravdess-16k"
 OUT = ROOT / "bench-results"
 
-#: (name, classifier keyword arguments). "default": EmotionClassifier's defaults; "demo": the
-#: `ser-rs demo`/`train` settings (python/ser_rs/cli.py): hidden 64, one layer.
+#: name -> network settings and feature pipeline (None: DEFAULT_FEATURES). "default":
+#: EmotionClassifier's defaults (python/ser_rs/model.py); "command": the `ser-rs` settings
+#: (python/ser_rs/cli.py).
 CONFIGS = {
-    "default": {"hidden_size": 128, "num_layers": 2},
-    "demo": {"hidden_size": 64, "num_layers": 1},
+    "default": {"net": {"hidden_size": 128, "num_layers": 2, "pooling": "attention", "dropout": 0.3, "lr": 1e-3}, "features": None},
+    "command": {"net": {"hidden_size": 64, "num_layers": 1, "pooling": "mean", "dropout": 0.5, "lr": 2e-3}, "features": "mel+functionals"},
 }
-#: Shared by both sides: what EmotionClassifier defaults to (python/ser_rs/model.py).
-COMMON = {"bidirectional": True, "dropout": 0.3, "pooling": "attention", "batch_size": 32, "lr": 1e-3,
-          "weight_decay": 1e-2, "clip_grad_norm": 1.0}
+#: Shared by both sides and every configuration.
+COMMON = {"bidirectional": True, "batch_size": 32, "weight_decay": 1e-2, "clip_grad_norm": 1.0}
 #: The CLI's adversarial training: PGD-3 at 0.2 std, step 2.5 * eps / steps (Madry et al. 2018's
 #: rule, as ser_rs uses when pgd_step_size is None), random start, half the loss.
 PGD = {"epsilon": 0.2, "pgd_steps": 3, "adv_ratio": 0.5}
@@ -144,8 +148,8 @@ def torch_fit(seqs: list, codes: np.ndarray, n_classes: int, cfg: dict, epochs: 
     seqs = standardise(seqs)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    net = torch_net(seqs[0].shape[1], n_classes, cfg["hidden_size"], cfg["num_layers"], COMMON["bidirectional"], COMMON["dropout"], COMMON["pooling"])
-    opt = torch.optim.AdamW(net.parameters(), lr=COMMON["lr"], weight_decay=COMMON["weight_decay"])
+    net = torch_net(seqs[0].shape[1], n_classes, cfg["hidden_size"], cfg["num_layers"], COMMON["bidirectional"], cfg["dropout"], cfg["pooling"])
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg["lr"], weight_decay=COMMON["weight_decay"])
     xs = [torch.from_numpy(s) for s in seqs]
     lens = torch.tensor([len(s) for s in seqs])
     ys = torch.from_numpy(codes.astype(np.int64))
@@ -169,7 +173,7 @@ def torch_fit(seqs: list, codes: np.ndarray, n_classes: int, cfg: dict, epochs: 
     for epoch in range(epochs):
         start = time.perf_counter()
         for group in opt.param_groups:  # cosine annealing per epoch (Loshchilov & Hutter 2017)
-            group["lr"] = COMMON["lr"] * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+            group["lr"] = cfg["lr"] * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
         loss_sum, adv_sum, preds = 0.0, 0.0, []
         order = rng.permutation(len(seqs))
         for at in range(0, len(seqs), COMMON["batch_size"]):
@@ -209,8 +213,7 @@ def ours_fit(seqs: list, labels: list, cfg: dict, epochs: int, threads: int, adv
 
     extra = {"adversarial": "pgd", **PGD} if adversarial else {"adversarial": None}
     clf = ser_rs.EmotionClassifier(model="rnn", epochs=epochs, patience=None, n_threads=threads, seed=0, cell="lstm",
-                                   bidirectional=COMMON["bidirectional"], dropout=COMMON["dropout"], pooling=COMMON["pooling"],
-                                   batch_size=COMMON["batch_size"], lr=COMMON["lr"], weight_decay=COMMON["weight_decay"],
+                                   bidirectional=COMMON["bidirectional"], batch_size=COMMON["batch_size"], weight_decay=COMMON["weight_decay"],
                                    optimizer="adamw", schedule="cosine", clip_grad_norm=COMMON["clip_grad_norm"], **cfg, **extra)
     start, cpu = time.perf_counter(), time.process_time()
     clf.fit(seqs, labels)
@@ -294,7 +297,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each side per case (default: %(default)s)")
     parser.add_argument("--threads", type=int, nargs="+", default=[1], help="libtorch thread counts (default: 1)")
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS), help="architectures (default: all)")
-    parser.add_argument("--pgd", action="store_true", help="also PGD-3 adversarial training, demo architecture")
+    parser.add_argument("--pgd", action="store_true", help="also PGD-3 adversarial training of the command's configuration")
     parser.add_argument("--quick", action="store_true", help="96 files, 2 epochs, 1 repeat (a smoke run, not for the README)")
     args = parser.parse_args()
     if args.quick:
@@ -313,31 +316,43 @@ def main() -> int:
     print("machine:", results["machine"])
     paths, labels = corpus(args.files)
 
-    # 1. Features; the first call is timed too (it is what a user pays), then best and median.
-    extraction = {"files": len(paths), "emotions": len(set(labels))}
-    for jobs, key in ((None, "all_cores"), (1, "one_core")):
-        times = []
-        for _ in range(3 if not args.quick else 1):
-            start = time.perf_counter()
-            seqs = ser_rs.model.extract_sequences(paths, n_jobs=jobs)
-            times.append(time.perf_counter() - start)
-        extraction[key] = {"best_s": min(times), "median_s": statistics.median(times)}
-    frames = [len(s) for s in seqs]
-    extraction.update(frames_median=statistics.median(frames), frames_max=max(frames), n_features=seqs[0].shape[1])
+    # 1. Features of each pipeline; the first call is timed too (it is what a user pays), then
+    # best and median.
+    from ser_rs.cli import FRAME_FEATURES
+
+    extraction, sequences = {}, {}
+    for name in dict.fromkeys(CONFIGS[c]["features"] for c in args.configs):
+        features = None if name is None else FRAME_FEATURES[name]
+        row = {"files": len(paths), "emotions": len(set(labels))}
+        for jobs, key in ((None, "all_cores"), (1, "one_core")):
+            times = []
+            for _ in range(3 if not args.quick else 1):
+                start = time.perf_counter()
+                seqs = ser_rs.model.extract_sequences(paths, features, n_jobs=jobs)
+                times.append(time.perf_counter() - start)
+            row[key] = {"best_s": min(times), "median_s": statistics.median(times)}
+        frames = [len(s) for s in seqs]
+        row.update(frames_median=statistics.median(frames), frames_max=max(frames), n_features=seqs[0].shape[1])
+        label = name or "DEFAULT_FEATURES"
+        extraction[label], sequences[name] = row, seqs
+        print(f"features {label}: {len(paths)} files ({row['emotions']} emotions, {row['frames_median']:.0f} frames median, "
+              f"{row['n_features']} values a frame): {row['all_cores']['median_s']:.2f} s on every core, {row['one_core']['median_s']:.2f} s on one")
     results["extraction"] = extraction
-    print(f"features: {len(paths)} files ({extraction['emotions']} emotions, {extraction['frames_median']:.0f} frames median, "
-          f"{extraction['n_features']} MFCCs): {extraction['all_cores']['median_s']:.2f} s on every core, "
-          f"{extraction['one_core']['median_s']:.2f} s on one")
 
     # 2. Training.
     classes, codes = np.unique(labels, return_inverse=True)
-    cases = [(name, CONFIGS[name], t, False) for t in args.threads for name in args.configs]
+    cases = [(name, t, False) for t in args.threads for name in args.configs]
     if args.pgd:
-        cases += [("demo", CONFIGS["demo"], t, True) for t in args.threads]
+        cases += [("command", t, True) for t in args.threads]
     rows = []
-    for name, cfg, threads, adversarial in cases:
+    for name, threads, adversarial in cases:
+        cfg, features = CONFIGS[name]["net"], CONFIGS[name]["features"]
+        seqs = sequences.get(features)
+        if seqs is None:
+            raise SystemExit("--pgd trains the command's configuration: include it in --configs")
         row = bench_case(seqs, labels, codes, len(classes), name, cfg, args.epochs, threads, adversarial, args.repeats)
-        row["epochs_per_extraction_one_core"] = extraction["one_core"]["median_s"] / row["ser_rs_epoch_s"]
+        row["features"] = features or "DEFAULT_FEATURES"
+        row["epochs_per_extraction_one_core"] = extraction[row["features"]]["one_core"]["median_s"] / row["ser_rs_epoch_s"]
         rows.append(row)
         print(f"  {name:8s} {row['adversarial'] or 'clean':6s} T={threads}: ser_rs {row['ser_rs_epoch_s']:.2f} s/epoch, "
               f"torch {row['torch_epoch_s']:.2f} s/epoch, ratio {row['ratio']:.3f} ({row['parameters']} parameters each; "
@@ -350,13 +365,13 @@ def main() -> int:
     print(f"{'config':9s} {'arch':22s} {'training':8s} {'T':>2s} {'ser_rs s/ep':>11s} {'torch s/ep':>10s} {'ratio':>6s} "
           f"{'best-ratio':>10s} {'cpu-ratio':>9s} {'extract/epoch':>13s}")
     for r in rows:
-        arch = f"biLSTM {r['hidden_size']} x{r['num_layers']} att"
-        ext = extraction["one_core"]["median_s"] / r["ser_rs_epoch_s"]
+        arch = f"biLSTM {r['hidden_size']} x{r['num_layers']} {r['pooling'][:4]}"
+        ext = r["epochs_per_extraction_one_core"]
         print(f"{r['config']:9s} {arch:22s} {r['adversarial'] or 'clean':8s} {r['threads']:2d} {r['ser_rs_epoch_s']:11.2f} "
               f"{r['torch_epoch_s']:10.2f} {r['ratio']:6.3f} {r['ratio_best']:10.3f} {r['ratio_cpu']:9.3f} {ext:13.2f}")
     print(f"ratio = median ser_rs / median PyTorch seconds per epoch ({args.repeats} repeats x {args.epochs - 1} epochs each, "
           f"first epoch dropped); best-ratio = fastest over fastest; cpu-ratio = median process CPU seconds of whole fits; extract/epoch = one-core extraction of the "
-          f"{len(paths)} files over one ser_rs epoch (< 1: features are not the bottleneck)")
+          f"{len(paths)} files (that configuration's features) over one ser_rs epoch (< 1: features are not the bottleneck)")
     (OUT / "train.json").write_text(json.dumps(results, indent=2))
     print(f"wrote {OUT / 'train.json'}")
     return 0
