@@ -215,29 +215,29 @@ def _run_pipeline(items: list, features: Optional[dict], *, strict: bool, n_jobs
     for i, s in zip(result.index, as_sequences(result, features)):
         seqs[i] = s
     errors = list(result.errors)
+    functionals: list = [[] for _ in items]
     for extra in utterance:
         vectors = extract(items, extra, sr=sr, strict=strict, n_jobs=n_jobs, progress=progress)
-        good = set(int(i) for i in vectors.index)
-        errors += [e for e in vectors.errors if seqs[e.index] is not None]
+        errors += [e for e in vectors.errors if seqs[e.index] is not None]  # one error per item
+        for e in vectors.errors:
+            seqs[e.index] = None
         for i, row in zip(vectors.index, np.nan_to_num(np.asarray(vectors.features, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)):
-            if seqs[i] is not None:
-                seqs[i] = np.ascontiguousarray(np.hstack([seqs[i], np.broadcast_to(row, (len(seqs[i]), len(row)))]), dtype=np.float32)
-        seqs = [s if i in good else None for i, s in enumerate(seqs)]
+            functionals[i].append(row)
+    if utterance:
+        seqs = [None if s is None else np.hstack([s, np.broadcast_to(np.concatenate(f), (len(s), sum(map(len, f))))]) for s, f in zip(seqs, functionals)]
     errors.sort(key=lambda e: e.index)
     return seqs, errors
 
 
 def _utterance_features(features: Optional[dict]) -> list:
     """The fixed-length feature names a pipeline appends to every frame."""
-    from ser_rs.batch import FEATURES
-
     names = dict(DEFAULT_FEATURES if features is None else features).get("utterance") or []
     if isinstance(names, str) or not isinstance(names, (list, tuple)):
         raise ParameterError(f"features['utterance'] must be a list of feature names such as ['egemaps_like', 'ser162'], got {names!r}")
-    fixed = ("ser162", "egemaps_like")
+    fixed = [n for n in _native.feature_names() if _native.feature_columns(n)]
     bad = [n for n in names if n not in fixed]
     if bad:
-        raise ParameterError(f"features['utterance'] holds {bad}: it takes fixed-length features, {list(fixed)}" + ("" if all(n in FEATURES for n in bad) else "; see ser_rs.FEATURES for names"))
+        raise ParameterError(f"features['utterance'] holds {bad}: it takes fixed-length features, {fixed} (see ser_rs.FEATURES for every name)")
     return list(names)
 
 
