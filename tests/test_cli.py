@@ -186,3 +186,15 @@ def test_every_subcommand_explains_itself(command, capsys):
         main([command, "--help"])
     assert exit_.value.code == 0
     assert len(capsys.readouterr().out) > 200
+
+
+@pytest.mark.parametrize("flag, value, named", [("--lr", "0", "lr"), ("--dropout", "1.5", "dropout"), ("--pooling", "max", "pooling")])
+def test_absurd_training_flags_are_explained(tiny_corpus, tmp_path, capsys, flag, value, named):
+    """Bad values of the training flags end in a message naming the flag's setting, not a traceback."""
+    try:
+        code = main(["train", str(tiny_corpus), "-o", str(tmp_path / "m"), flag, value] + TINY)
+    except SystemExit as exit_:  # argparse refuses a value outside the choices itself
+        code = exit_.code
+    assert code not in (0, None)
+    err = capsys.readouterr().err
+    assert named in err and "Traceback" not in err
