@@ -875,6 +875,7 @@ fn history_to_py<'py>(py: Python<'py>, history: &[model::EpochRecord]) -> PyResu
     d.set_item("val_loss", col(|r| r.val_loss))?;
     d.set_item("val_accuracy", col(|r| r.val_accuracy))?;
     d.set_item("val_uar", col(|r| r.val_uar))?;
+    d.set_item("val_adv_loss", col(|r| r.val_adv_loss))?;
     d.set_item("val_adv_accuracy", col(|r| r.val_adv_accuracy))?;
     d.set_item("val_adv_uar", col(|r| r.val_adv_uar))?;
     d.set_item("seconds", col(|r| Some(r.seconds)))?;

@@ -117,7 +117,27 @@ def test_validation_fraction_is_held_out_when_patience_is_set():
         EmotionClassifier(**{**SMALL, "patience": 5, "validation_fraction": 0.0}).fit(X, y)
 
 
-@pytest.mark.parametrize("attack", ["fgsm", "pgd", "noise"])
+@pytest.mark.parametrize("monitor, column, best", [("adv_loss", "val_adv_loss", "idxmin"), ("adv_uar", "val_adv_uar", "idxmax")])
+def test_early_stopping_can_watch_the_perturbed_validation_set(monitor, column, best):
+    X, y = toy(seed=6)
+    Xv, yv = toy(n=24, seed=7, shift=0.7)
+    clf = EmotionClassifier(**{**SMALL, "epochs": 12, "patience": 3, "monitor": monitor}, adversarial="pgd", epsilon=0.3,
+                            pgd_steps=2).fit(X, y, X_val=Xv, y_val=yv)
+    h = clf.history_
+    assert h[column].notna().all()
+    assert clf.best_epoch_ == int(h.epoch[getattr(h[column], best)()])
+
+
+@pytest.mark.parametrize("monitor", ["adv_loss", "adv_uar"])
+def test_adversarial_monitors_need_a_perturbation(monitor):
+    X, y = toy(n=24)
+    with pytest.raises(ParameterError, match=f"monitor='adv_loss' and 'adv_uar'.*set adversarial"):
+        EmotionClassifier(**{**SMALL, "patience": 3, "monitor": monitor}).fit(X, y, X_val=X, y_val=y)
+    with pytest.raises(ParameterError, match="set adversarial"):
+        EmotionClassifier(**{**SMALL, "patience": 3, "monitor": monitor}, adversarial="pgd", adv_ratio=0.0).fit(X, y, X_val=X, y_val=y)
+
+
+@pytest.mark.parametrize("attack", ["fgsm", "pgd", "trades", "noise"])
 def test_adversarial_training_records_perturbed_figures(attack):
     X, y = toy(n=24)
     clf = EmotionClassifier(**{**SMALL, "epochs": 2}, adversarial=attack, epsilon=0.2, pgd_steps=2).fit(X, y, X_val=X, y_val=y)
@@ -125,17 +145,24 @@ def test_adversarial_training_records_perturbed_figures(attack):
     assert h.train_adv_loss.notna().all() and h.val_adv_uar.between(0, 1).all()
 
 
-def test_adversarial_training_resists_pgd_better():
+@pytest.mark.parametrize("method, settings", [("pgd", {"adv_ratio": 1.0}), ("trades", {"trades_beta": 1.0})])
+def test_adversarial_training_resists_pgd_better(method, settings):
     X, y = toy(n=90, shift=2.0)
     Xt, yt = toy(n=60, seed=9, shift=2.0)
     common = {**SMALL, "epochs": 25, "model": "mlp", "num_layers": 1, "hidden_size": 16}
     plain = EmotionClassifier(**common).fit([s.mean(axis=0, keepdims=True) for s in X], y)
-    robust = EmotionClassifier(**common, adversarial="pgd", epsilon=0.5, pgd_steps=3, adv_ratio=1.0).fit([s.mean(axis=0, keepdims=True) for s in X], y)
+    robust = EmotionClassifier(**common, adversarial=method, epsilon=0.25, pgd_steps=3, **settings).fit([s.mean(axis=0, keepdims=True) for s in X], y)
     Xt = [s.mean(axis=0, keepdims=True) for s in Xt]
-    a = plain.robustness(Xt, yt, attacks=("pgd",), epsilons=(0.5,), pgd_steps=5)
-    b = robust.robustness(Xt, yt, attacks=("pgd",), epsilons=(0.5,), pgd_steps=5)
+    a = plain.robustness(Xt, yt, attacks=("pgd",), epsilons=(0.25,), pgd_steps=5)
+    b = robust.robustness(Xt, yt, attacks=("pgd",), epsilons=(0.25,), pgd_steps=5)
     assert a.attack.tolist() == ["clean", "pgd-5"]
     assert b.accuracy[1] > a.accuracy[1]
+
+
+def test_trades_beta_is_checked():
+    X, y = toy(n=24)
+    with pytest.raises(ParameterError, match="trades_beta=-1"):
+        EmotionClassifier(**SMALL, adversarial="trades", trades_beta=-1.0).fit(X, y)
 
 
 def test_robustness_table_and_its_bad_input(fitted):
@@ -152,6 +179,8 @@ def test_robustness_table_and_its_bad_input(fitted):
         fitted.robustness(X, y, epsilons=(-0.1,))
     with pytest.raises(ParameterError, match="attack"):
         fitted.robustness(X, y, attacks=("deepfool",))
+    with pytest.raises(ParameterError, match="attack"):
+        fitted.robustness(X, y, attacks=("trades",))
     with pytest.raises(ParameterError, match="unseen"):
         fitted.robustness(X, ["joy"] * len(X))
 

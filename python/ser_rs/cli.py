@@ -50,7 +50,9 @@ def _data_arguments(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp"), help="network (default: %(default)s)")
-    p.add_argument("--adversarial", default="pgd", choices=("pgd", "fgsm", "noise", "none"), help="robust training method (default: %(default)s)")
+    p.add_argument("--adversarial", default="pgd", choices=("pgd", "fgsm", "trades", "noise", "none"),
+                   help="robust training method (default: %(default)s)")
+    p.add_argument("--trades-beta", type=float, default=6.0, help="weight of TRADES's divergence term (default: %(default)s)")
     p.add_argument("--epsilon", type=float, default=0.2, help="adversarial radius in standardised-feature stds (default: %(default)s)")
     p.add_argument("--features", default="mel+functionals", choices=sorted(FRAME_FEATURES),
                    help="frame features: 64 log-mel bands, 40 MFCCs, or the log-mel bands with each utterance's egemaps_like and "
@@ -165,7 +167,7 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,
-                  lr=args.lr, pgd_steps=args.pgd_steps, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
+                  lr=args.lr, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
     return params
 
 

@@ -36,6 +36,7 @@ DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft":
 
 _MODELS = ("rnn", "mlp", "cnn1d", "cnn2d", "crnn")
 _ATTACKS = ("fgsm", "pgd", "noise")
+_TRAINING_PERTURBATIONS = _ATTACKS + ("trades",)
 
 
 def backend_info() -> dict:
@@ -320,21 +321,28 @@ class EmotionClassifier:
     patience : int or None
         Early stopping: stop after this many epochs without a better validation ``monitor``,
         and keep the best epoch's weights. Needs ``X_val`` or ``validation_fraction``.
-    monitor : {'loss', 'uar'}
-        The validation figure early stopping watches.
+    monitor : {'loss', 'uar', 'adv_loss', 'adv_uar'}
+        The validation figure early stopping watches: clean, or (with ``adversarial``) under
+        the training perturbation, which keeps the most robust epoch rather than the best clean
+        one.
     validation_fraction : float
         Share of the training data held out (stratified by class, seeded) when ``patience``
         is set and no ``X_val`` is given. For speaker-independent early stopping pass
         ``X_val`` from held-out speakers instead.
-    adversarial : {None, 'fgsm', 'pgd', 'noise'}
-        Perturbed copies of each batch mixed into the loss: FGSM, PGD, or Gaussian noise (the
-        non-adversarial baseline), in the standardised feature space.
+    adversarial : {None, 'fgsm', 'pgd', 'trades', 'noise'}
+        Perturbed copies of each batch mixed into the loss: FGSM, PGD, TRADES (PGD away from
+        the clean prediction, trained as clean loss plus ``trades_beta`` times the KL divergence
+        of the perturbed prediction from the clean one; Zhang et al. 2019), or Gaussian noise
+        (the non-adversarial baseline), in the standardised feature space.
     epsilon : float
         Perturbation radius (noise std for ``'noise'``), in units of each feature's std.
     pgd_steps, pgd_step_size, random_start
         PGD iterations, step (None: ``2.5 * epsilon / pgd_steps``) and uniform random start.
     adv_ratio : float
-        Loss weight of the perturbed copies: ``(1 - r) * clean + r * perturbed``.
+        Loss weight of the perturbed copies: ``(1 - r) * clean + r * perturbed`` (FGSM, PGD,
+        noise).
+    trades_beta : float
+        TRADES's weight of the divergence term; larger trades clean accuracy for robustness.
     features : dict or None
         The feature pipeline for file-path inputs (see :func:`extract_sequences`); recorded in
         the model, so ``predict(paths)`` re-runs it. None: :data:`DEFAULT_FEATURES`.
@@ -428,6 +436,7 @@ class EmotionClassifier:
         pgd_step_size: Optional[float] = None,
         random_start: bool = True,
         adv_ratio: float = 0.5,
+        trades_beta: float = 6.0,
         features: Optional[dict] = None,
         speaker_norm: bool = False,
         seed: int = 0,
@@ -463,6 +472,7 @@ class EmotionClassifier:
         self.pgd_step_size = pgd_step_size
         self.random_start = random_start
         self.adv_ratio = adv_ratio
+        self.trades_beta = trades_beta
         self.features = features
         self.speaker_norm = speaker_norm
         self.seed = seed
@@ -536,7 +546,7 @@ class EmotionClassifier:
         channels = self.channels
         if isinstance(channels, (numbers.Integral, str)) or not isinstance(channels, Sequence):
             raise TypeError(f"channels must be a sequence of integers, e.g. (64, 64), got {type(channels).__name__}")
-        adversarial = _choice(self.adversarial, "adversarial", (None,) + _ATTACKS)
+        adversarial = _choice(self.adversarial, "adversarial", (None,) + _TRAINING_PERTURBATIONS)
         config = {
             "model": {
                 "arch": model,
@@ -561,7 +571,7 @@ class EmotionClassifier:
                 "clip_grad_norm": _float(self.clip_grad_norm, "clip_grad_norm", optional=True),
                 "class_weight": self._class_weight(n_classes),
                 "patience": _int(self.patience, "patience", optional=True),
-                "monitor": _choice(self.monitor, "monitor", ("loss", "uar")),
+                "monitor": _choice(self.monitor, "monitor", ("loss", "uar", "adv_loss", "adv_uar")),
                 "seed": _int(self.seed, "seed"),
                 "n_threads": _int(self.n_threads, "n_threads", optional=True),
                 "device": _choice_device(self.device),
@@ -575,6 +585,7 @@ class EmotionClassifier:
                 "step_size": _float(self.pgd_step_size, "pgd_step_size", optional=True),
                 "random_start": bool(self.random_start),
                 "ratio": _float(self.adv_ratio, "adv_ratio"),
+                "beta": _float(self.trades_beta, "trades_beta"),
             },
         }
         return json.dumps(config)

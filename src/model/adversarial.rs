@@ -47,6 +47,28 @@ pub fn pgd(model: &Classifier, b: &Batch, epsilon: f64, steps: usize, step: f64,
     (&b.x + delta).detach()
 }
 
+/// Batch-mean KL divergence `KL(p || softmax(logits))` of predictions from reference
+/// probabilities `p`, as TRADES uses it both to craft and to train.
+pub fn kl_from(p: &Tensor, logits: &Tensor) -> Tensor {
+    logits.log_softmax(-1, Kind::Float).kl_div(p, Reduction::Sum, false) / logits.size()[0] as f64
+}
+
+/// TRADES's inner maximisation: PGD steps that push the prediction away from the clean one
+/// (KL divergence, no labels), from a tiny random start because the divergence has no gradient
+/// at the clean input itself.
+pub fn trades_pgd(model: &Classifier, b: &Batch, epsilon: f64, steps: usize, step: f64) -> Tensor {
+    let m = frame_mask(b);
+    let p = tch::no_grad(|| model.net.forward(&b.x, &b.lengths, &b.mask, false).softmax(-1, Kind::Float));
+    let mut delta = (b.x.randn_like() * 1e-3 * &m).clamp(-epsilon, epsilon);
+    for _ in 0..steps {
+        let x = (&b.x + &delta).detach().set_requires_grad(true);
+        let kl = kl_from(&p, &model.net.forward(&x, &b.lengths, &b.mask, false));
+        let g = Tensor::run_backward(&[kl], &[&x], false, false).pop().expect("one input, one gradient");
+        delta = ((&delta + g.sign() * step).clamp(-epsilon, epsilon) * &m).detach();
+    }
+    (&b.x + delta).detach()
+}
+
 /// Gaussian noise with standard deviation `eps` on real frames: the non-adversarial baseline.
 pub fn noise(b: &Batch, epsilon: f64) -> Tensor {
     (&b.x + b.x.randn_like() * epsilon * frame_mask(b)).detach()
@@ -58,6 +80,7 @@ pub fn perturb(model: &Classifier, b: &Batch, a: &AdversarialConfig) -> Tensor {
         Attack::Fgsm => fgsm(model, b, a.epsilon),
         Attack::Pgd => pgd(model, b, a.epsilon, a.steps, a.pgd_step(), a.random_start),
         Attack::Noise => noise(b, a.epsilon),
+        Attack::Trades => trades_pgd(model, b, a.epsilon, a.steps, a.pgd_step()),
     }
 }
 
@@ -87,6 +110,7 @@ pub fn robustness(
 ) -> Result<Vec<RobustnessRow>> {
     ensure(!attacks.is_empty(), || "attacks is empty: name at least one of 'fgsm', 'pgd', 'noise'".into())?;
     ensure(!epsilons.is_empty(), || "epsilons is empty: give at least one radius".into())?;
+    ensure(!attacks.contains(&Attack::Trades), || "TRADES is a training method: attack with 'fgsm' or 'pgd'".into())?;
     for &e in epsilons {
         check_epsilon(e)?;
     }
@@ -116,12 +140,12 @@ pub fn robustness(
             let (accuracy, uar) = match attack {
                 Attack::Fgsm => score(&|b: &Batch| fgsm(model, b, eps))?,
                 Attack::Pgd => score(&|b: &Batch| pgd(model, b, eps, steps, step, true))?,
-                Attack::Noise => score(&|b: &Batch| noise(b, eps))?,
+                Attack::Noise | Attack::Trades => score(&|b: &Batch| noise(b, eps))?,
             };
             let name = match attack {
                 Attack::Fgsm => "fgsm".to_string(),
                 Attack::Pgd => format!("pgd-{steps}"),
-                Attack::Noise => "noise".to_string(),
+                Attack::Noise | Attack::Trades => "noise".to_string(),
             };
             table.push(RobustnessRow { attack: name, epsilon: eps, accuracy, uar });
         }

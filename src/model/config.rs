@@ -126,12 +126,24 @@ pub enum ClassWeight {
 
 /// Which validation figure early stopping watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Monitor {
     /// Lowest clean validation loss.
     Loss,
     /// Highest clean validation UAR.
     Uar,
+    /// Lowest validation loss under the training perturbation: adversarially trained models
+    /// overfit robustly long after their clean loss has turned (Rice et al. 2020, "Overfitting
+    /// in adversarially robust deep learning"), so this keeps the most robust epoch instead.
+    AdvLoss,
+    /// Highest validation UAR under the training perturbation.
+    AdvUar,
+}
+
+impl Monitor {
+    pub fn needs_perturbation(self) -> bool {
+        matches!(self, Monitor::AdvLoss | Monitor::AdvUar)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,6 +224,11 @@ pub enum Attack {
     Pgd,
     /// Gaussian noise with standard deviation epsilon: the non-adversarial baseline.
     Noise,
+    /// TRADES (Zhang et al. 2019, "Theoretically principled trade-off between robustness and
+    /// accuracy"): PGD pushes the prediction away from the clean one (KL divergence), and the
+    /// loss is the clean cross-entropy plus `beta` times that divergence. A training method
+    /// only; robustness tables attack with FGSM or PGD.
+    Trades,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -226,8 +243,15 @@ pub struct AdversarialConfig {
     pub step_size: Option<f64>,
     /// PGD starts from a uniform point in the ball rather than the clean input.
     pub random_start: bool,
-    /// Weight of the perturbed loss: `(1 - ratio) * clean + ratio * perturbed`.
+    /// Weight of the perturbed loss: `(1 - ratio) * clean + ratio * perturbed` (not TRADES).
     pub ratio: f64,
+    /// TRADES's weight of the divergence term: `clean + beta * KL(clean || perturbed)`.
+    #[serde(default = "default_beta")]
+    pub beta: f64,
+}
+
+fn default_beta() -> f64 {
+    6.0
 }
 
 impl AdversarialConfig {
@@ -237,7 +261,13 @@ impl AdversarialConfig {
         if let Some(a) = self.step_size {
             ensure(a.is_finite() && a > 0.0, || format!("pgd_step_size={a} must be positive, or None for 2.5 * epsilon / pgd_steps"))?;
         }
-        ensure((0.0..=1.0).contains(&self.ratio), || format!("adv_ratio={} must be in [0, 1]", self.ratio))
+        ensure((0.0..=1.0).contains(&self.ratio), || format!("adv_ratio={} must be in [0, 1]", self.ratio))?;
+        ensure(self.beta.is_finite() && (0.0..=100.0).contains(&self.beta), || format!("trades_beta={} must be in [0, 100]", self.beta))
+    }
+
+    /// Whether training perturbs anything (TRADES ignores `ratio`).
+    pub fn is_active(&self) -> bool {
+        self.ratio > 0.0 || self.attack == Attack::Trades
     }
 
     pub fn pgd_step(&self) -> f64 {
@@ -270,7 +300,12 @@ impl FitConfig {
         if let Some(a) = &self.adversarial {
             a.validate()?;
         }
-        Ok(())
+        let perturbed = self.adversarial.as_ref().is_some_and(AdversarialConfig::is_active);
+        ensure(!self.train.monitor.needs_perturbation() || perturbed, || {
+            "monitor='adv_loss' and 'adv_uar' watch the validation set under the training perturbation: set adversarial \
+             (with adv_ratio > 0) or monitor 'loss' or 'uar'"
+                .into()
+        })
     }
 }
 
@@ -336,8 +371,28 @@ pub(crate) mod tests {
         bad.model.n_classes = 1;
         assert!(bad.validate().unwrap_err().message().contains("at least two"));
         let mut bad = c;
-        bad.adversarial = Some(AdversarialConfig { attack: Attack::Fgsm, epsilon: -0.1, steps: 1, step_size: None, random_start: true, ratio: 0.5 });
+        bad.adversarial = Some(AdversarialConfig { attack: Attack::Fgsm, epsilon: -0.1, steps: 1, step_size: None, random_start: true, ratio: 0.5, beta: 6.0 });
         assert!(bad.validate().unwrap_err().message().contains("epsilon=-0.1"));
+    }
+
+    #[test]
+    fn settings_saved_before_trades_still_load() {
+        let mut c = small(Arch::Rnn, 4, 3);
+        c.adversarial = Some(AdversarialConfig { attack: Attack::Pgd, epsilon: 0.2, steps: 3, step_size: None, random_start: true, ratio: 0.5, beta: 6.0 });
+        let mut value: serde_json::Value = serde_json::to_value(&c).unwrap();
+        value["adversarial"].as_object_mut().unwrap().remove("beta");
+        assert_eq!(FitConfig::from_json(&value.to_string()).unwrap(), c);
+    }
+
+    #[test]
+    fn adversarial_monitors_need_a_perturbation() {
+        let mut c = small(Arch::Rnn, 4, 3);
+        c.train.monitor = Monitor::AdvLoss;
+        assert!(c.validate().unwrap_err().message().contains("set adversarial"));
+        c.adversarial = Some(AdversarialConfig { attack: Attack::Trades, epsilon: 0.2, steps: 3, step_size: None, random_start: true, ratio: 0.0, beta: 6.0 });
+        assert!(c.validate().is_ok(), "TRADES perturbs whatever adv_ratio says");
+        c.adversarial = Some(AdversarialConfig { attack: Attack::Pgd, ratio: 0.0, ..c.adversarial.unwrap() });
+        assert!(c.validate().is_err());
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! is set in the training thread, so a fixed seed and thread count give identical runs. The
 //! torch generator is process-global: two trainings running at once would share it.
 
-use super::adversarial::perturb;
-use super::config::{FitConfig, ModelConfig, Monitor, OptimizerKind};
+use super::adversarial::{kl_from, perturb};
+use super::config::{AdversarialConfig, Attack, FitConfig, ModelConfig, Monitor, OptimizerKind};
 use super::data::{batches, check_labels, check_sequences, class_weights, make_batch, Batch, Scaler};
 use super::net::Net;
 use super::torch_error;
@@ -94,12 +94,14 @@ pub struct EpochRecord {
     pub train_loss: f64,
     pub train_accuracy: f64,
     pub train_uar: f64,
-    /// Loss on the perturbed inputs (adversarial or noise training only).
+    /// Loss on the perturbed inputs (adversarial or noise training only; for TRADES, the KL
+    /// divergence of the perturbed predictions from the clean ones).
     pub train_adv_loss: Option<f64>,
     pub val_loss: Option<f64>,
     pub val_accuracy: Option<f64>,
     pub val_uar: Option<f64>,
     /// Validation under the training perturbation (adversarial or noise training only).
+    pub val_adv_loss: Option<f64>,
     pub val_adv_accuracy: Option<f64>,
     pub val_adv_uar: Option<f64>,
     pub seconds: f64,
@@ -131,14 +133,14 @@ struct Evaluation {
     loss: f64,
     accuracy: f64,
     uar: f64,
-    /// Accuracy and UAR under the training perturbation.
-    adv: Option<(f64, f64)>,
+    /// Loss, accuracy and UAR under the training perturbation.
+    adv: Option<(f64, f64, f64)>,
 }
 
 /// Mean clean loss, accuracy, UAR and (with `adv`) accuracy and UAR under the perturbation.
 fn evaluate(model: &Classifier, seqs: &[Array2<f32>], y: &[usize], batch_size: usize, adv: Option<&super::config::AdversarialConfig>) -> Result<Evaluation> {
     let n_classes = model.config.n_classes;
-    let (mut loss_sum, mut pred, mut adv_pred) = (0.0, Vec::with_capacity(y.len()), Vec::new());
+    let (mut loss_sum, mut adv_loss_sum, mut pred, mut adv_pred) = (0.0, 0.0, Vec::with_capacity(y.len()), Vec::new());
     for rows in batches(seqs.len(), batch_size, None) {
         let b = make_batch(seqs, Some(y), &rows, model.device)?;
         let logits = tch::no_grad(|| model.net.forward(&b.x, &b.lengths, &b.mask, false));
@@ -146,11 +148,13 @@ fn evaluate(model: &Classifier, seqs: &[Array2<f32>], y: &[usize], batch_size: u
         pred.extend(argmax(&logits)?);
         if let Some(a) = adv {
             let xa = perturb(model, &b, a);
-            adv_pred.extend(argmax(&tch::no_grad(|| model.net.forward(&xa, &b.lengths, &b.mask, false)))?);
+            let adv_logits = tch::no_grad(|| model.net.forward(&xa, &b.lengths, &b.mask, false));
+            adv_loss_sum += tch::no_grad(|| loss_of(&adv_logits, &b, None)).double_value(&[]) * rows.len() as f64;
+            adv_pred.extend(argmax(&adv_logits)?);
         }
     }
     let adv_scores = match adv {
-        Some(_) => Some((metrics::accuracy(y, &adv_pred, n_classes)?, metrics::balanced_accuracy(y, &adv_pred, n_classes)?)),
+        Some(_) => Some((adv_loss_sum / y.len() as f64, metrics::accuracy(y, &adv_pred, n_classes)?, metrics::balanced_accuracy(y, &adv_pred, n_classes)?)),
         None => None,
     };
     Ok(Evaluation {
@@ -221,7 +225,7 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
     }
     .map_err(torch_error)?;
 
-    let adv = config.adversarial.filter(|a| a.ratio > 0.0);
+    let adv = config.adversarial.filter(AdversarialConfig::is_active);
     let mut history = Vec::with_capacity(tc.epochs);
     let mut best: Option<Best> = None;
     for epoch in 0..tc.epochs {
@@ -240,9 +244,16 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
                 None => clean.shallow_clone(),
                 Some(a) => {
                     let xa = perturb(&model, &b, a);
-                    let adv_loss = loss_of(&model.net.forward(&xa, &b.lengths, &b.mask, true), &b, weights.as_ref());
-                    adv_sum += adv_loss.double_value(&[]) * rows.len() as f64;
-                    &clean * (1.0 - a.ratio) + adv_loss * a.ratio
+                    let adv_logits = model.net.forward(&xa, &b.lengths, &b.mask, true);
+                    if a.attack == Attack::Trades {
+                        let kl = kl_from(&logits.softmax(-1, Kind::Float), &adv_logits);
+                        adv_sum += kl.double_value(&[]) * rows.len() as f64;
+                        &clean + kl * a.beta
+                    } else {
+                        let adv_loss = loss_of(&adv_logits, &b, weights.as_ref());
+                        adv_sum += adv_loss.double_value(&[]) * rows.len() as f64;
+                        &clean * (1.0 - a.ratio) + adv_loss * a.ratio
+                    }
                 }
             };
             ensure(loss.double_value(&[]).is_finite(), || format!("the training loss became non-finite in epoch {}: lower lr or set clip_grad_norm", epoch + 1))?;
@@ -274,12 +285,17 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
             rec.val_loss = Some(e.loss);
             rec.val_accuracy = Some(e.accuracy);
             rec.val_uar = Some(e.uar);
-            rec.val_adv_accuracy = e.adv.map(|s| s.0);
-            rec.val_adv_uar = e.adv.map(|s| s.1);
-            // Lower is better for both monitored figures.
+            rec.val_adv_loss = e.adv.map(|s| s.0);
+            rec.val_adv_accuracy = e.adv.map(|s| s.1);
+            rec.val_adv_uar = e.adv.map(|s| s.2);
+            // Lower is better for every monitored figure; validation already checked that the
+            // adversarial ones exist.
+            let adv = e.adv.unwrap_or((f64::NAN, f64::NAN, f64::NAN));
             let figure = match tc.monitor {
                 Monitor::Loss => e.loss,
                 Monitor::Uar => -e.uar,
+                Monitor::AdvLoss => adv.0,
+                Monitor::AdvUar => -adv.2,
             };
             if best.as_ref().is_none_or(|b| figure < b.figure) {
                 // Copies are only needed when the best weights will be restored.
@@ -362,12 +378,12 @@ mod tests {
         let _rng = crate::model::torch_rng_lock();
         let (x, y) = toy(24, 3);
         let xs = views(&x);
-        for (arch, attack) in [(Arch::Mlp, Attack::Noise), (Arch::Cnn1d, Attack::Fgsm), (Arch::Cnn2d, Attack::Pgd), (Arch::Crnn, Attack::Pgd)] {
+        for (arch, attack) in [(Arch::Mlp, Attack::Noise), (Arch::Cnn1d, Attack::Fgsm), (Arch::Cnn2d, Attack::Pgd), (Arch::Crnn, Attack::Pgd), (Arch::Rnn, Attack::Trades)] {
             let mut cfg = small(arch, 4, 3);
             cfg.model.cell = Cell::Gru;
             cfg.model.pooling = Pooling::Attention;
             cfg.model.dropout = 0.1;
-            cfg.adversarial = Some(AdversarialConfig { attack, epsilon: 0.1, steps: 2, step_size: None, random_start: true, ratio: 0.5 });
+            cfg.adversarial = Some(AdversarialConfig { attack, epsilon: 0.1, steps: 2, step_size: None, random_start: true, ratio: 0.5, beta: 6.0 });
             cfg.train.epochs = 2;
             let f = fit(&cfg, Labelled { x: &xs, y: &y }, Some(Labelled { x: &xs, y: &y }), &Progress::default()).unwrap();
             assert!(f.history.iter().all(|r| r.train_adv_loss.unwrap().is_finite() && r.val_adv_uar.is_some()), "{arch:?}");
