@@ -32,7 +32,7 @@ from ser_rs.exceptions import ParameterError
 __all__ = ["DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "cross_validate", "robustness_targets", "write_report"]
 
 #: PGD/FGSM radii, in units of each standardised feature's training std.
-DEFAULT_EPSILONS: tuple = (0.05, 0.1, 0.2, 0.3, 0.5)
+DEFAULT_EPSILONS: tuple = (0.025, 0.05, 0.075, 0.1, 0.2, 0.3)
 #: White-noise levels for the waveform robustness test (SNR in dB).
 DEFAULT_SNR_DB: tuple = (20, 10, 5, 0)
 
@@ -142,7 +142,7 @@ def cross_validate(
     splitter : optional
         A speaker-grouped splitter with ``split(X, y, groups)``; default RAVDESS's actor folds
         for RAVDESS and 5 speaker folds otherwise.
-    adversarial : {'pgd', 'fgsm', 'noise'}
+    adversarial : {'pgd', 'fgsm', 'trades', 'noise'}
         How the second model is trained; ``epsilon`` is its radius.
     epsilons : sequence of float
         Attack radii of the robustness table.
@@ -185,8 +185,8 @@ def cross_validate(
         raise ParameterError("the manifest is empty: no audio files to evaluate")
     if manifest["emotion"].nunique() < 2:
         raise ParameterError(f"the corpus has one emotion only ({manifest['emotion'].iloc[0]!r}): a classifier needs at least two")
-    if adversarial not in ("pgd", "fgsm", "noise"):
-        raise ParameterError(f"adversarial={adversarial!r} must be 'pgd', 'fgsm' or 'noise'")
+    if adversarial not in ("pgd", "fgsm", "trades", "noise"):
+        raise ParameterError(f"adversarial={adversarial!r} must be 'pgd', 'fgsm', 'trades' or 'noise'")
     log = _log(progress)
     features = dict(DEFAULT_FEATURES if features is None else features)
     manifest = manifest.reset_index(drop=True)
@@ -281,23 +281,38 @@ def robustness_table(rows: Any):
 
 
 def robustness_targets(result: ExperimentResult) -> dict:
-    """The issue's robustness check: at the smallest PGD radius where the standard model keeps
-    at most half its clean accuracy, the share of its clean accuracy the adversarial model keeps,
-    and what adversarial training cost in clean accuracy."""
+    """The issue's robustness check: the PGD radius where the standard model has lost half its
+    clean accuracy, the share of its clean accuracy the adversarial model keeps there, and what
+    adversarial training cost in clean accuracy.
+
+    The radius is found on each model's fold-mean accuracy curve (clean accuracy at radius 0,
+    then the PGD grid) by linear interpolation between the two grid radii around the halving
+    point; the first grid radius at or below half is reported beside it. Without interpolation a
+    coarse grid would overshoot the halving point and ask the adversarial model for more.
+    """
     table = robustness_table(result.robustness)
     clean = {m: float(table[(table.model == m) & (table.condition == "clean")].accuracy.iloc[0]) for m in MODELS}
     pgd = table[table.condition.str.startswith("pgd")]
-    out = {"clean_accuracy": clean, "clean_cost_points": 100 * (clean["standard"] - clean["adversarial"])}
-    std = pgd[pgd.model == "standard"].sort_values("level")
-    halved = std[std.accuracy <= 0.5 * clean["standard"]]
-    if halved.empty:
+    out: dict = {"clean_accuracy": clean, "clean_cost_points": 100 * (clean["standard"] - clean["adversarial"])}
+    curves = {}
+    for m in MODELS:
+        rows = pgd[pgd.model == m].sort_values("level")
+        curves[m] = (np.r_[0.0, rows.level.to_numpy(float)], np.r_[clean[m], rows.accuracy.to_numpy(float)])
+    eps, acc = curves["standard"]
+    half = 0.5 * clean["standard"]
+    below = np.flatnonzero(acc[1:] <= half) + 1
+    if not len(below):
         out.update(half_accuracy_epsilon=None, note="the standard model never lost half its accuracy on the PGD grid: widen epsilons")
         return out
-    eps = float(halved.level.iloc[0])
-    adv = pgd[(pgd.model == "adversarial") & (pgd.level == eps)].accuracy
-    kept = float(adv.iloc[0]) / clean["adversarial"] if clean["adversarial"] > 0 else 0.0
-    out.update(half_accuracy_epsilon=eps, standard_accuracy_at_epsilon=float(halved.accuracy.iloc[0]),
-               adversarial_accuracy_at_epsilon=float(adv.iloc[0]), adversarial_kept_share=kept)
+    i = int(below[0])
+    fraction = (acc[i - 1] - half) / (acc[i - 1] - acc[i]) if acc[i - 1] > acc[i] else 1.0
+    at = float(eps[i - 1] + fraction * (eps[i] - eps[i - 1]))
+    adv_eps, adv_acc = curves["adversarial"]
+    adv_at, adv_grid = float(np.interp(at, adv_eps, adv_acc)), float(np.interp(eps[i], adv_eps, adv_acc))
+    share = (lambda a: a / clean["adversarial"] if clean["adversarial"] > 0 else 0.0)
+    out.update(half_accuracy_epsilon=at, adversarial_accuracy_at_epsilon=adv_at, adversarial_kept_share=share(adv_at),
+               grid_epsilon=float(eps[i]), standard_accuracy_at_grid_epsilon=float(acc[i]),
+               adversarial_accuracy_at_grid_epsilon=adv_grid, adversarial_kept_share_at_grid_epsilon=share(adv_grid))
     return out
 
 
@@ -317,9 +332,11 @@ def _text_report(result: ExperimentResult, summary: dict) -> str:
     if t.get("half_accuracy_epsilon") is None:
         lines.append(f"Targets: {t.get('note')}")
     else:
-        lines.append(f"At PGD epsilon {t['half_accuracy_epsilon']}, where the standard model keeps {t['standard_accuracy_at_epsilon']:.3f} "
-                     f"(<= half its clean {t['clean_accuracy']['standard']:.3f}), the adversarial model keeps "
-                     f"{100 * t['adversarial_kept_share']:.0f}% of its clean accuracy; clean cost {t['clean_cost_points']:.1f} points.")
+        lines.append(f"At PGD epsilon {t['half_accuracy_epsilon']:.3f} (interpolated), where the standard model keeps half its clean "
+                     f"{t['clean_accuracy']['standard']:.3f}, the adversarial model keeps {t['adversarial_accuracy_at_epsilon']:.3f}, "
+                     f"{100 * t['adversarial_kept_share']:.0f}% of its clean {t['clean_accuracy']['adversarial']:.3f}; at the grid's "
+                     f"epsilon {t['grid_epsilon']:g} (standard {t['standard_accuracy_at_grid_epsilon']:.3f}) it keeps "
+                     f"{100 * t['adversarial_kept_share_at_grid_epsilon']:.0f}%. Clean cost {t['clean_cost_points']:.1f} points.")
     if result.errors:
         lines += ["", f"{len(result.errors)} unreadable files were skipped:"] + [f"  {p}: {k}: {m}" for p, k, m in result.errors]
     return "\n".join(lines) + "\n"
