@@ -140,12 +140,14 @@ pub fn robustness(
             let (accuracy, uar) = match attack {
                 Attack::Fgsm => score(&|b: &Batch| fgsm(model, b, eps))?,
                 Attack::Pgd => score(&|b: &Batch| pgd(model, b, eps, steps, step, true))?,
-                Attack::Noise | Attack::Trades => score(&|b: &Batch| noise(b, eps))?,
+                Attack::Noise => score(&|b: &Batch| noise(b, eps))?,
+                Attack::Trades => unreachable!("refused before any attack runs"),
             };
             let name = match attack {
                 Attack::Fgsm => "fgsm".to_string(),
                 Attack::Pgd => format!("pgd-{steps}"),
-                Attack::Noise | Attack::Trades => "noise".to_string(),
+                Attack::Noise => "noise".to_string(),
+                Attack::Trades => unreachable!("refused before any attack runs"),
             };
             table.push(RobustnessRow { attack: name, epsilon: eps, accuracy, uar });
         }
