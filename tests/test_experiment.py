@@ -51,3 +51,12 @@ def test_folds_are_weighted_by_their_files():
     rows.loc[(rows.fold == 1) & (rows.model == "adversarial") & (rows.attack == "clean"), "accuracy"] = 0.3
     t = robustness_targets(ExperimentResult(pd.DataFrame(), pd.DataFrame(), rows, pd.DataFrame(), {}))
     assert t["clean_accuracy"]["adversarial"] == pytest.approx((100 * 0.3 + 300 * 0.7) / 400)
+
+
+def test_cross_validate_names_the_training_methods_it_takes():
+    from ser_rs import ParameterError
+    from ser_rs.experiment import cross_validate
+
+    manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
+    with pytest.raises(ParameterError, match="adversarial='madry'.*'trades'"):
+        cross_validate(manifest, adversarial="madry", progress=False)

@@ -176,7 +176,7 @@ def cross_validate(
 
     from ser_rs.audio import load
     from ser_rs.effects import add_noise_snr
-    from ser_rs.model import DEFAULT_FEATURES, EmotionClassifier, extract_sequences
+    from ser_rs.model import _TRAINING_PERTURBATIONS, DEFAULT_FEATURES, EmotionClassifier, extract_sequences
 
     missing = [c for c in ("path", "emotion", "speaker") if c not in getattr(manifest, "columns", ())]
     if missing:
@@ -185,8 +185,8 @@ def cross_validate(
         raise ParameterError("the manifest is empty: no audio files to evaluate")
     if manifest["emotion"].nunique() < 2:
         raise ParameterError(f"the corpus has one emotion only ({manifest['emotion'].iloc[0]!r}): a classifier needs at least two")
-    if adversarial not in ("pgd", "fgsm", "trades", "noise"):
-        raise ParameterError(f"adversarial={adversarial!r} must be 'pgd', 'fgsm', 'trades' or 'noise'")
+    if adversarial not in _TRAINING_PERTURBATIONS:
+        raise ParameterError(f"adversarial={adversarial!r} must be one of {list(_TRAINING_PERTURBATIONS)}")
     log = _log(progress)
     features = dict(DEFAULT_FEATURES if features is None else features)
     manifest = manifest.reset_index(drop=True)

@@ -13,24 +13,39 @@ use crate::metrics;
 use ndarray::ArrayView2;
 use tch::{Kind, Reduction, Tensor};
 
-/// The gradient of the mean cross-entropy with respect to the input `x` (no parameter gradients
-/// are accumulated).
-fn input_gradient(model: &Classifier, x: &Tensor, b: &Batch) -> Tensor {
+/// The gradient of `loss(logits)` with respect to the input `x` (no parameter gradients are
+/// accumulated).
+fn input_gradient(model: &Classifier, x: &Tensor, b: &Batch, loss: &dyn Fn(&Tensor) -> Tensor) -> Tensor {
     let x = x.detach().set_requires_grad(true);
-    let logits = model.net.forward(&x, &b.lengths, &b.mask, false);
+    let l = loss(&model.net.forward(&x, &b.lengths, &b.mask, false));
+    Tensor::run_backward(&[l], &[&x], false, false).pop().expect("one input, one gradient")
+}
+
+/// The mean cross-entropy of the batch's true labels, the loss FGSM and PGD ascend.
+fn label_loss(b: &Batch) -> impl Fn(&Tensor) -> Tensor + '_ {
     let y = b.y.as_ref().expect("attacks need labels");
-    let loss = logits.cross_entropy_loss::<Tensor>(y, None, Reduction::Mean, -100, 0.0);
-    Tensor::run_backward(&[loss], &[&x], false, false).pop().expect("one input, one gradient")
+    move |logits: &Tensor| logits.cross_entropy_loss::<Tensor>(y, None, Reduction::Mean, -100, 0.0)
 }
 
 fn frame_mask(b: &Batch) -> Tensor {
     b.mask.unsqueeze(-1)
 }
 
+/// `steps` signed-gradient steps of size `step` up `loss` from `delta`, each projected back into
+/// the L-inf ball of radius `epsilon` and onto real frames: the loop PGD and TRADES share.
+fn ascend(model: &Classifier, b: &Batch, mut delta: Tensor, epsilon: f64, steps: usize, step: f64, loss: &dyn Fn(&Tensor) -> Tensor) -> Tensor {
+    let m = frame_mask(b);
+    for _ in 0..steps {
+        let g = input_gradient(model, &(&b.x + &delta), b, loss);
+        delta = ((&delta + g.sign() * step).clamp(-epsilon, epsilon) * &m).detach();
+    }
+    (&b.x + delta).detach()
+}
+
 /// FGSM: `x + eps * sign(grad)` (Goodfellow et al. 2015, "Explaining and harnessing adversarial
 /// examples").
 pub fn fgsm(model: &Classifier, b: &Batch, epsilon: f64) -> Tensor {
-    let g = input_gradient(model, &b.x, b);
+    let g = input_gradient(model, &b.x, b, &label_loss(b));
     (&b.x + g.sign() * epsilon * frame_mask(b)).detach()
 }
 
@@ -38,13 +53,8 @@ pub fn fgsm(model: &Classifier, b: &Batch, epsilon: f64) -> Tensor {
 /// models resistant to adversarial attacks"): `steps` signed-gradient steps of size `step`, each
 /// projected back into the ball, from a uniform random start when `random_start`.
 pub fn pgd(model: &Classifier, b: &Batch, epsilon: f64, steps: usize, step: f64, random_start: bool) -> Tensor {
-    let m = frame_mask(b);
-    let mut delta = if random_start { (b.x.rand_like() * 2.0 - 1.0) * epsilon * &m } else { b.x.zeros_like() };
-    for _ in 0..steps {
-        let g = input_gradient(model, &(&b.x + &delta), b);
-        delta = ((&delta + g.sign() * step).clamp(-epsilon, epsilon) * &m).detach();
-    }
-    (&b.x + delta).detach()
+    let start = if random_start { (b.x.rand_like() * 2.0 - 1.0) * epsilon * frame_mask(b) } else { b.x.zeros_like() };
+    ascend(model, b, start, epsilon, steps, step, &label_loss(b))
 }
 
 /// Batch-mean KL divergence `KL(p || softmax(logits))` of predictions from reference
@@ -57,16 +67,9 @@ pub fn kl_from(p: &Tensor, logits: &Tensor) -> Tensor {
 /// (KL divergence, no labels), from a tiny random start because the divergence has no gradient
 /// at the clean input itself.
 pub fn trades_pgd(model: &Classifier, b: &Batch, epsilon: f64, steps: usize, step: f64) -> Tensor {
-    let m = frame_mask(b);
     let p = tch::no_grad(|| model.net.forward(&b.x, &b.lengths, &b.mask, false).softmax(-1, Kind::Float));
-    let mut delta = (b.x.randn_like() * 1e-3 * &m).clamp(-epsilon, epsilon);
-    for _ in 0..steps {
-        let x = (&b.x + &delta).detach().set_requires_grad(true);
-        let kl = kl_from(&p, &model.net.forward(&x, &b.lengths, &b.mask, false));
-        let g = Tensor::run_backward(&[kl], &[&x], false, false).pop().expect("one input, one gradient");
-        delta = ((&delta + g.sign() * step).clamp(-epsilon, epsilon) * &m).detach();
-    }
-    (&b.x + delta).detach()
+    let start = (b.x.randn_like() * 1e-3 * frame_mask(b)).clamp(-epsilon, epsilon);
+    ascend(model, b, start, epsilon, steps, step, &|logits: &Tensor| kl_from(&p, logits))
 }
 
 /// Gaussian noise with standard deviation `eps` on real frames: the non-adversarial baseline.
@@ -137,16 +140,10 @@ pub fn robustness(
     for attack in attacks {
         for &eps in epsilons {
             let step = step_size.unwrap_or(2.5 * eps / steps as f64);
-            let (accuracy, uar) = match attack {
-                Attack::Fgsm => score(&|b: &Batch| fgsm(model, b, eps))?,
-                Attack::Pgd => score(&|b: &Batch| pgd(model, b, eps, steps, step, true))?,
-                Attack::Noise => score(&|b: &Batch| noise(b, eps))?,
-                Attack::Trades => unreachable!("refused before any attack runs"),
-            };
-            let name = match attack {
-                Attack::Fgsm => "fgsm".to_string(),
-                Attack::Pgd => format!("pgd-{steps}"),
-                Attack::Noise => "noise".to_string(),
+            let (name, (accuracy, uar)) = match attack {
+                Attack::Fgsm => ("fgsm".to_string(), score(&|b: &Batch| fgsm(model, b, eps))?),
+                Attack::Pgd => (format!("pgd-{steps}"), score(&|b: &Batch| pgd(model, b, eps, steps, step, true))?),
+                Attack::Noise => ("noise".to_string(), score(&|b: &Batch| noise(b, eps))?),
                 Attack::Trades => unreachable!("refused before any attack runs"),
             };
             table.push(RobustnessRow { attack: name, epsilon: eps, accuracy, uar });
