@@ -10,7 +10,7 @@ Same protocol, features and settings as ``ser-rs evaluate`` (its command-line de
 from the parser, so they cannot drift apart): ravdess-16k, the published actor folds, the same
 validation actors for the same seed. One fold takes about 12 minutes on one core.
 
-    .venv/bin/python benchmarks/bench_ravdess_robust_gap.py --folds 1
+    .venv/bin/python benchmarks/bench_ravdess_robust_gap.py --folds 1 [--augment-copies 1]
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ import numpy as np
 
 import ser_rs
 from ser_rs.cli import FRAME_FEATURES, _classifier_params, _parser
-from ser_rs.experiment import _validation_speakers
+from ser_rs.experiment import _validation_speakers, _with_augmented_copies
 from ser_rs.model import extract_sequences
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ravdess-16k"
 EPSILONS = (0.025, 0.05, 0.075, 0.1, 0.2)
 
 
-def evaluate_defaults(seed: int) -> tuple[dict, dict]:
-    """The classifier settings and training perturbation ``ser-rs evaluate`` uses by default."""
-    args = _parser().parse_args(["evaluate", str(DATA), "--seed", str(seed), "--no-progress"])
-    return _classifier_params(args), {"adversarial": args.adversarial, "epsilon": args.epsilon}
+def evaluate_defaults(seed: int, augment_copies: int) -> tuple[dict, dict, int]:
+    """The classifier settings, training perturbation and augmentation of ``ser-rs evaluate``."""
+    args = _parser().parse_args(["evaluate", str(DATA), "--seed", str(seed), "--augment-copies", str(augment_copies), "--no-progress"])
+    return _classifier_params(args), {"adversarial": args.adversarial, "epsilon": args.epsilon}, args.augment_copies
 
 
 def attacked(clf, X, y, speakers, epsilons) -> np.ndarray:
@@ -47,11 +47,12 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--folds", default="1", help="comma-separated actor folds to run (1-5)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--augment-copies", type=int, default=0, help="as in ser-rs evaluate")
     a = ap.parse_args()
     if not a.data.is_dir():
         raise SystemExit(f"{a.data} is missing: see ../shared/data/README")
     wanted = {int(k) for k in a.folds.split(",")}
-    params, training = evaluate_defaults(a.seed)
+    params, training, copies = evaluate_defaults(a.seed, a.augment_copies)
     features = FRAME_FEATURES["mel+functionals"] if params["features"] is None else params["features"]
 
     manifest = ser_rs.datasets.read_corpus(a.data)
@@ -59,7 +60,7 @@ def main() -> None:
     speakers = manifest["speaker"].astype(str).to_numpy()
     t = time.perf_counter()
     seqs = extract_sequences(manifest["path"].tolist(), features)
-    print(f"features: {len(seqs)} files in {time.perf_counter() - t:.1f} s; settings {params | training}", flush=True)
+    print(f"features: {len(seqs)} files in {time.perf_counter() - t:.1f} s; settings {params | training}, augment_copies {copies}", flush=True)
 
     rng = np.random.default_rng(a.seed)  # drawn fold by fold as cross_validate does, so fold k holds out the same actors
     splits = ser_rs.datasets.RavdessActorFolds().split(manifest, y, speakers)
@@ -70,9 +71,12 @@ def main() -> None:
             continue
         fit, val = train[~held], train[held]
         t = time.perf_counter()
-        clf = ser_rs.EmotionClassifier(**{**params, "progress": False}, **training)
         take = lambda rows: [seqs[i] for i in rows]  # noqa: E731
-        clf.fit(take(fit), y[fit], X_val=take(val), y_val=y[val], speakers=speakers[fit], speakers_val=speakers[val])
+        X_fit, y_fit, fit_speakers = take(fit), y[fit], speakers[fit]
+        if copies:  # as cross_validate does it, so the figures belong to `ser-rs evaluate --augment-copies`
+            X_fit, y_fit, fit_speakers = _with_augmented_copies(manifest["path"].iloc[fit], X_fit, y_fit, fit_speakers, features, copies, seed=a.seed + k)
+        clf = ser_rs.EmotionClassifier(**{**params, "progress": False}, **training)
+        clf.fit(X_fit, y_fit, X_val=take(val), y_val=y[val], speakers=fit_speakers, speakers_val=speakers[val])
         print(f"fold {k}: trained in {time.perf_counter() - t:.0f} s, best epoch {clf.best_epoch_}", flush=True)
         for name, rows in (("training actors", fit), ("validation actors", val), ("test actors", test)):
             acc = attacked(clf, take(rows), y[rows], speakers[rows], EPSILONS)

@@ -199,3 +199,13 @@ def test_absurd_training_flags_are_explained(tiny_corpus, tmp_path, capsys, flag
     assert code not in (0, None)
     err = capsys.readouterr().err
     assert named in err and "Traceback" not in err
+
+
+def test_evaluate_with_augmented_copies_records_them_and_refuses_a_negative_count(tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "cv"
+    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--augment-copies", "1"] + TINY) == 0
+    assert json.loads((out / "report.json").read_text())["settings"]["augment_copies"] == 1
+    capsys.readouterr()
+    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--augment-copies", "-1"] + TINY) == 1
+    err = capsys.readouterr().err
+    assert "augment_copies=-1" in err and "Traceback" not in err

@@ -60,3 +60,92 @@ def test_cross_validate_names_the_training_methods_it_takes():
     manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
     with pytest.raises(ParameterError, match="adversarial='madry'.*'trades'"):
         cross_validate(manifest, adversarial="madry", progress=False)
+
+
+# -- training augmentation --------------------------------------------------------------------
+
+MFCC = {"feature": "mfcc", "sr": 16000, "n_mfcc": 13}
+
+
+def voice(seed: int):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(16000) / 16000
+    return (np.sin(2 * np.pi * 180 * t) + 0.3 * np.sin(2 * np.pi * 360 * t) + 0.01 * rng.standard_normal(16000)).astype("float32")
+
+
+def test_augmented_copies_are_seeded_and_traced_to_their_source():
+    import numpy as np
+
+    from ser_rs.experiment import augmented_copies
+    from ser_rs.model import extract_sequences
+
+    signals = [voice(0), voice(1)]
+    seqs, source, copy = augmented_copies(signals, MFCC, 2, seed=3)
+    assert source.tolist() == [0, 1, 0, 1] and copy.tolist() == [1, 1, 2, 2]
+    again, _, _ = augmented_copies(signals, MFCC, 2, seed=3)
+    other, _, _ = augmented_copies(signals, MFCC, 2, seed=4)
+    assert all(np.array_equal(a, b) for a, b in zip(seqs, again))
+    assert not all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(seqs, other))
+    originals = extract_sequences([], MFCC, signals=signals)
+    assert not any(a.shape == originals[i].shape and np.allclose(a, originals[i]) for a, i in zip(seqs, source))
+
+
+def test_a_bad_signal_loses_its_copies_only_with_a_warning():
+    import numpy as np
+
+    from ser_rs.experiment import augmented_copies
+
+    bad = [voice(0), np.full(16000, np.nan, np.float32), np.zeros(0, np.float32)]
+    with pytest.warns(UserWarning) as caught:
+        seqs, source, copy = augmented_copies(bad, MFCC, 1)
+    messages = sorted(str(w.message) for w in caught)
+    assert len(messages) == 2
+    assert "copy 1 of signal 1 was dropped: ParameterError" in messages[0] and "not finite" in messages[0]
+    assert "copy 1 of signal 2 was dropped: ParameterError" in messages[1] and "empty" in messages[1]
+    assert source.tolist() == [0] and copy.tolist() == [1] and len(seqs) == 1
+
+
+@pytest.mark.parametrize("copies", [-1, 101, 1.5, True, "2"])
+def test_absurd_copy_counts_are_named(copies):
+    from ser_rs import ParameterError
+    from ser_rs.experiment import augmented_copies
+
+    with pytest.raises(ParameterError, match="augment_copies"):
+        augmented_copies([voice(0)], MFCC, copies)
+
+
+def test_an_augmentation_that_is_not_a_pipeline_is_a_type_error():
+    from ser_rs.experiment import cross_validate
+
+    manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
+    with pytest.raises(TypeError, match="ser_rs.effects.Compose"):
+        cross_validate(manifest, augment_copies=1, augment=lambda y, sr: y, progress=False)
+
+
+def test_cross_validate_trains_on_copies_of_training_speakers_only_each_a_speaker_of_its_own(tmp_path, monkeypatch):
+    """Training sets grow by the copies, validation and test sets do not, and every copy of a
+    speaker is standardised as a new speaker."""
+    from ser_rs.datasets import make_demo_corpus
+    from ser_rs.experiment import cross_validate
+    from ser_rs.model import EmotionClassifier
+    from ser_rs.datasets import SpeakerKFold
+
+    manifest = make_demo_corpus(tmp_path, n_speakers=6, n_per_emotion=1, emotions=["angry", "sad"], seed=1)
+    seen = []
+    fit = EmotionClassifier.fit
+
+    def spy(self, X, y, **kw):
+        seen.append((len(X), len(kw.get("X_val") or []), sorted(set(kw["speakers"]))))
+        return fit(self, X, y, **kw)
+
+    monkeypatch.setattr(EmotionClassifier, "fit", spy)
+    result = cross_validate(manifest, splitter=SpeakerKFold(3, seed=0), augment_copies=2, epochs=1, hidden_size=4, pgd_steps=1,
+                            speaker_norm=True, features=MFCC, snr_db=(), epsilons=(0.1,), progress=False)
+    assert result.settings["augment_copies"] == 2 and "PitchShift" in result.settings["augment"]
+    assert len(seen) == 3 * 2  # folds x models
+    for n_fit, n_val, speakers in seen:  # 2 test, 1 validation and 3 training speakers of 2 files each per fold
+        assert (n_fit, n_val) == (3 * 2 * 3, 2)
+        assert len(speakers) == 3 * 3 and sum("~copy" in s for s in speakers) == 3 * 2
+    assert len(result.predictions) == len(manifest)
