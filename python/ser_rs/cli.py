@@ -71,12 +71,6 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
                         "speakers; a saved model then predicts a folder's files as one speaker (default: on)")
 
 
-def _augmentation_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--augment-copies", type=int, default=0,
-                   help="augmented copies (pitch, tempo, light noise) of every training-speaker file added to each fold's training "
-                        "set; each copy counts as a speaker of its own, and training takes 1 + N times as long (default: %(default)s)")
-
-
 def _common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n-jobs", type=int, default=None, help="feature-extraction threads (default: all cores)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars and messages")
@@ -115,7 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/evaluation"), help="report folder (default: %(default)s)")
     ev.add_argument("--model-dir", type=Path, default=None, help="score this saved model instead of cross-validating")
     ev.add_argument("--folds", type=int, default=None, help="speaker folds (default: RAVDESS's 5 actor folds, else 5)")
-    _augmentation_argument(ev)
+    ev.add_argument("--augment-copies", type=int, default=0,
+                    help="cross-validation: augmented copies (pitch, tempo, light noise) of every training-speaker file added to each "
+                         "fold's training set; each copy counts as a speaker of its own, and training takes 1 + N times as long "
+                         "(default: %(default)s)")
     _training_arguments(ev)
     _common_arguments(ev)
 
@@ -139,7 +136,6 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--speakers", type=int, default=8, help="synthetic speakers (default: %(default)s)")
     demo.add_argument("--per-emotion", type=int, default=4, help="synthetic utterances per speaker and emotion (default: %(default)s)")
     demo.add_argument("--folds", type=int, default=4, help="speaker folds for the synthetic corpus (default: %(default)s)")
-    _augmentation_argument(demo)
     _training_arguments(demo)
     _common_arguments(demo)
     return parser
@@ -270,12 +266,12 @@ def _score_saved_model(args: argparse.Namespace, manifest) -> int:
     return 0
 
 
-def _run_experiment(args: argparse.Namespace, manifest, splitter) -> dict:
+def _run_experiment(args: argparse.Namespace, manifest, splitter, augment_copies: int = 0) -> dict:
     import ser_rs
 
     result = ser_rs.experiment.cross_validate(
         manifest, splitter=splitter, adversarial=_adversarial(args) or "noise", epsilon=args.epsilon, n_jobs=args.n_jobs,
-        augment_copies=args.augment_copies,
+        augment_copies=augment_copies,
         progress=not args.no_progress, **{k: v for k, v in _classifier_params(args).items() if k != "progress"},
     )
     paths = ser_rs.experiment.write_report(result, args.output)
@@ -291,7 +287,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.model_dir is not None:
         return _score_saved_model(args, manifest)
     splitter = SpeakerKFold(args.folds, seed=args.seed) if args.folds else None
-    _run_experiment(args, manifest, splitter)
+    _run_experiment(args, manifest, splitter, args.augment_copies)
     return 0
 
 
