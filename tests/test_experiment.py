@@ -149,3 +149,16 @@ def test_cross_validate_trains_on_copies_of_training_speakers_only_each_a_speake
         assert (n_fit, n_val) == (3 * 2 * 3, 2)
         assert len(speakers) == 3 * 3 and sum("~copy" in s for s in speakers) == 3 * 2
     assert len(result.predictions) == len(manifest)
+
+
+def test_copy_speaker_names_are_never_truncated_to_the_source_speaker(tmp_path):
+    """A fixed-width string array of speaker ids must not clip 'A~copy1' back to 'A'."""
+    import numpy as np
+    import soundfile as sf
+
+    from ser_rs.experiment import _with_augmented_copies
+
+    path = tmp_path / "a.wav"
+    sf.write(path, voice(0), 16000)
+    X, y, speakers = _with_augmented_copies([str(path)], [np.zeros((3, 13), np.float32)], np.array(["sad"]), np.array(["A"]), MFCC, 1)
+    assert len(X) == 2 and y.tolist() == ["sad", "sad"] and speakers.tolist() == ["A", "A~copy1"]

@@ -188,7 +188,7 @@ def _with_augmented_copies(paths: Sequence[Any], X: list, y: np.ndarray, speaker
     signals = [load(p, sr=features.get("sr", 16000))[0] for p in paths]
     more, source, copy_no = augmented_copies(signals, features, copies, pipeline=pipeline, seed=seed, n_jobs=n_jobs)
     copy_speakers = [f"{s}~copy{c}" for s, c in zip(speakers[source], copy_no)]
-    return list(X) + more, np.concatenate([y, y[source]]), np.concatenate([speakers, np.asarray(copy_speakers, dtype=speakers.dtype)])
+    return list(X) + more, np.concatenate([y, y[source]]), np.concatenate([speakers.astype(object), np.asarray(copy_speakers, dtype=object)])
 
 
 def _validation_speakers(train_speakers: np.ndarray, fraction: float, rng: np.random.Generator) -> set:
