@@ -179,14 +179,18 @@ def augmented_copies(
     return seqs, np.asarray(source, dtype=int), np.asarray(copy_no, dtype=int)
 
 
+def _load_signals(paths: Sequence[Any], features: dict) -> list:
+    """The files at ``paths`` decoded at the pipeline's analysis rate."""
+    from ser_rs.audio import load
+
+    return [load(p, sr=features.get("sr", 16000))[0] for p in paths]
+
+
 def _with_augmented_copies(paths: Sequence[Any], X: list, y: np.ndarray, speakers: np.ndarray, features: dict, copies: int, *,
                            pipeline: Any = None, seed: int = 0, n_jobs: Optional[int] = None) -> tuple[list, np.ndarray, np.ndarray]:
     """A training set ``(X, y, speakers)`` of the files at ``paths`` grown by ``copies`` augmented
     copies of each; copy ``c`` of speaker ``s`` is the speaker ``'s~copyc'``."""
-    from ser_rs.audio import load
-
-    signals = [load(p, sr=features.get("sr", 16000))[0] for p in paths]
-    more, source, copy_no = augmented_copies(signals, features, copies, pipeline=pipeline, seed=seed, n_jobs=n_jobs)
+    more, source, copy_no = augmented_copies(_load_signals(paths, features), features, copies, pipeline=pipeline, seed=seed, n_jobs=n_jobs)
     copy_speakers = [f"{s}~copy{c}" for s, c in zip(speakers[source], copy_no)]
     return list(X) + more, np.concatenate([y, y[source]]), np.concatenate([speakers.astype(object), np.asarray(copy_speakers, dtype=object)])
 
@@ -265,7 +269,6 @@ def cross_validate(
     """
     import pandas as pd
 
-    from ser_rs.audio import load
     from ser_rs.effects import add_noise_snr
     from ser_rs.model import _TRAINING_PERTURBATIONS, DEFAULT_FEATURES, EmotionClassifier, extract_sequences
 
@@ -279,6 +282,7 @@ def cross_validate(
     if adversarial not in _TRAINING_PERTURBATIONS:
         raise ParameterError(f"adversarial={adversarial!r} must be one of {list(_TRAINING_PERTURBATIONS)}")
     _check_augmentation(augment_copies, augment)
+    augment = default_augmentation() if augment_copies and augment is None else augment
     log = _log(progress)
     features = dict(DEFAULT_FEATURES if features is None else features)
     manifest = manifest.reset_index(drop=True)
@@ -322,7 +326,7 @@ def cross_validate(
             fit_X, fit_y, fit_speakers = _with_augmented_copies(data["path"].iloc[fit_idx], fit_X, fit_y, fit_speakers, features, augment_copies,
                                                                 pipeline=augment, seed=seed + k, n_jobs=n_jobs)
             log(f"  + {len(fit_X) - len(fit_idx)} augmented copies of the training speakers' files")
-        test_signals = [load(p, sr=features.get("sr", 16000))[0] for p in data["path"].iloc[test]]
+        test_signals = _load_signals(data["path"].iloc[test], features)
         noisy = {snr: extract_sequences([], features, signals=[add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)], n_jobs=n_jobs)
                  for snr in snr_db}
         fit_ids = fit_speakers if by_speaker else None
@@ -361,7 +365,7 @@ def cross_validate(
     settings = {"features": features, "classifier": {k: v for k, v in params.items() if k != "progress"}, "adversarial": adversarial,
                 "epsilon": epsilon, "epsilons": list(epsilons), "snr_db": list(snr_db), "splitter": repr(splitter),
                 "validation_speakers": validation_speakers, "augment_copies": augment_copies,
-                "augment": repr(default_augmentation() if augment is None else augment) if augment_copies else None, "seconds": round(time.perf_counter() - started, 1)}
+                "augment": repr(augment) if augment_copies else None, "seconds": round(time.perf_counter() - started, 1)}
     return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), pd.concat(histories, ignore_index=True), settings, list(errors))
 
 
