@@ -25,6 +25,7 @@ def test_every_public_function_is_documented():
     from ser_rs import effects, feature, prosody
 
     public = [getattr(m, n) for m in (feature, effects, prosody) for n in m.__all__ if inspect.isfunction(getattr(m, n))]
+    public += [c for c in vars(effects).values() if isinstance(c, type) and issubclass(c, effects.Transform) and c is not effects.Transform]
     for obj in public + [ser_rs.load, ser_rs.resample, ser_rs.extract, effects.Compose, effects.Compose.apply_batch, ser_rs.yin, ser_rs.pyin]:
         doc = obj.__doc__ or ""
         assert "Examples" in doc, f"{obj.__name__} has no examples"

@@ -403,7 +403,17 @@ class Transform:
 
 
 class AddNoise(Transform):
-    """``y + a * max|y| * N(0, 1)`` with ``a`` uniform in ``[min_amplitude, max_amplitude]``."""
+    """``y + a * max|y| * N(0, 1)`` with ``a`` uniform in ``[min_amplitude, max_amplitude]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs.effects import AddNoise, Compose
+    >>> y = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> noisy = Compose([AddNoise(min_amplitude=0.01, max_amplitude=0.01, p=1.0)])(y, 16000, seed=0)
+    >>> round(float(np.std(noisy - y)), 3)
+    0.01
+    """
 
     name = "noise"
 
@@ -413,7 +423,17 @@ class AddNoise(Transform):
 
 class AddGaussianSNR(Transform):
     """White noise at an SNR uniform in ``[min_snr_db, max_snr_db]`` (audiomentations'
-    defaults), exact on the output."""
+    defaults), exact on the output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs.effects import AddGaussianSNR, Compose
+    >>> y = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> noisy = Compose([AddGaussianSNR(min_snr_db=10, max_snr_db=10, p=1.0)])(y, 16000, seed=0)
+    >>> round(float(10 * np.log10(np.sum(y**2) / np.sum((noisy - y) ** 2))), 2)
+    10.0
+    """
 
     name = "gaussian_snr"
 
@@ -422,7 +442,16 @@ class AddGaussianSNR(Transform):
 
 
 class TimeStretch(Transform):
-    """:func:`time_stretch` by a rate uniform in ``[min_rate, max_rate]``."""
+    """:func:`time_stretch` by a rate uniform in ``[min_rate, max_rate]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs.effects import Compose, TimeStretch
+    >>> y = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> Compose([TimeStretch(min_rate=2.0, max_rate=2.0, p=1.0)])(y, 16000).shape
+    (8000,)
+    """
 
     name = "time_stretch"
 
@@ -431,7 +460,19 @@ class TimeStretch(Transform):
 
 
 class PitchShift(Transform):
-    """:func:`pitch_shift` by semitones uniform in ``[min_semitones, max_semitones]``."""
+    """:func:`pitch_shift` by semitones uniform in ``[min_semitones, max_semitones]``.
+
+    Examples
+    --------
+    An octave up moves a 250 Hz tone to 500 Hz (1 Hz FFT bins here):
+
+    >>> import numpy as np
+    >>> from ser_rs.effects import Compose, PitchShift
+    >>> y = np.sin(2 * np.pi * 250 * np.arange(16000) / 16000).astype(np.float32)
+    >>> up = Compose([PitchShift(min_semitones=12, max_semitones=12, p=1.0)])(y, 16000)
+    >>> int(np.argmax(np.abs(np.fft.rfft(up))))
+    500
+    """
 
     name = "pitch_shift"
 
@@ -440,7 +481,17 @@ class PitchShift(Transform):
 
 
 class Shift(Transform):
-    """:func:`shift` by a fraction of the length uniform in ``[min_shift, max_shift]``."""
+    """:func:`shift` by a fraction of the length uniform in ``[min_shift, max_shift]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs.effects import Compose, Shift
+    >>> y = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> moved = Compose([Shift(min_shift=0.25, max_shift=0.25, p=1.0)])(y, 16000)
+    >>> bool(np.allclose(moved, np.roll(y, 4000)))
+    True
+    """
 
     name = "shift"
 
@@ -449,7 +500,17 @@ class Shift(Transform):
 
 
 class Gain(Transform):
-    """:func:`gain` by dB uniform in ``[min_gain_db, max_gain_db]``."""
+    """:func:`gain` by dB uniform in ``[min_gain_db, max_gain_db]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs.effects import Compose, Gain
+    >>> y = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> quieter = Compose([Gain(min_gain_db=-6, max_gain_db=-6, p=1.0)])(y, 16000)
+    >>> round(float(np.abs(quieter).max() / np.abs(y).max()), 3)
+    0.501
+    """
 
     name = "gain"
 

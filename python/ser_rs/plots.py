@@ -46,7 +46,15 @@ def training_curves(history: Any, *, hue: str | None = None):
 
 
 def confusion_matrix(matrix: Any, labels: Sequence[str], *, title: str = "confusion matrix (rows: true, normalised)"):
-    """A heatmap of a confusion matrix, each row normalised to the class's recall."""
+    """A heatmap of a confusion matrix, each row normalised to the class's recall.
+
+    Examples
+    --------
+    >>> import ser_rs.plots
+    >>> fig = ser_rs.plots.confusion_matrix([[3, 1], [0, 4]], ["angry", "sad"])
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['0.75', '0.25', '0.00', '1.00']
+    """
     m = np.asarray(matrix, dtype=float)
     rows = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
     fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 0.8 + 0.65 * len(labels)))
@@ -59,7 +67,20 @@ def confusion_matrix(matrix: Any, labels: Sequence[str], *, title: str = "confus
 
 
 def robustness_curves(table: Any):
-    """Accuracy against attack radius (FGSM, PGD) and against waveform SNR, per model."""
+    """Accuracy against attack radius (FGSM, PGD) and against waveform SNR, per model.
+
+    ``table`` is :func:`ser_rs.experiment.robustness_table`'s frame: one row per model, condition
+    (``'clean'``, ``'fgsm'``, ``'pgd-3'``, ``'noise'``) and level (epsilon or SNR in dB).
+
+    Examples
+    --------
+    >>> import pandas as pd, ser_rs.plots
+    >>> table = pd.DataFrame({"model": ["standard"] * 3, "condition": ["clean", "pgd-3", "noise"],
+    ...                       "level": [0.0, 0.1, 10.0], "accuracy": [0.6, 0.3, 0.5]})
+    >>> fig = ser_rs.plots.robustness_curves(table)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['feature-space attacks', 'waveform noise']
+    """
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     # Each attack's curve starts from the clean accuracy at radius 0.
     names = [c for c in table.condition.unique() if c == "fgsm" or c.startswith("pgd")]
