@@ -11,7 +11,7 @@ from the parser, so they cannot drift apart): ravdess-16k, the published actor f
 validation actors for the same seed. Fold 1 trained in 640 s (1158 s with one augmented copy)
 on one core while another evaluation ran.
 
-    .venv/bin/python benchmarks/bench_ravdess_robust_gap.py --folds 1 [--augment-copies 1]
+    .venv/bin/python benchmarks/bench_ravdess_robust_gap.py --folds 1 [--augment-copies 1] [--ema-decay 0.99]
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ravdess
 EPSILONS = (0.025, 0.05, 0.075, 0.1, 0.2)
 
 
-def evaluate_defaults(seed: int) -> tuple[dict, dict]:
-    """The classifier settings and training perturbation of ``ser-rs evaluate``."""
-    args = _parser().parse_args(["evaluate", str(DATA), "--seed", str(seed), "--no-progress"])
+def evaluate_defaults(seed: int, options: list[str]) -> tuple[dict, dict]:
+    """The classifier settings and training perturbation of ``ser-rs evaluate`` with ``options``."""
+    args = _parser().parse_args(["evaluate", str(DATA), "--seed", str(seed), "--no-progress", *options])
     return _classifier_params(args), {"adversarial": args.adversarial, "epsilon": args.epsilon}
 
 
@@ -49,11 +49,12 @@ def main() -> None:
     ap.add_argument("--folds", default="1", help="comma-separated actor folds to run (1-5)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--augment-copies", type=int, default=0, help="as in ser-rs evaluate")
+    ap.add_argument("--ema-decay", type=float, default=None, help="as in ser-rs evaluate")
     a = ap.parse_args()
     if not a.data.is_dir():
         raise SystemExit(f"{a.data} is missing: see ../shared/data/README")
     wanted = {int(k) for k in a.folds.split(",")}
-    params, training = evaluate_defaults(a.seed)
+    params, training = evaluate_defaults(a.seed, [] if a.ema_decay is None else ["--ema-decay", str(a.ema_decay)])
     features, copies = params["features"], a.augment_copies
 
     manifest = ser_rs.datasets.read_corpus(a.data)

@@ -128,6 +128,21 @@ def test_early_stopping_can_watch_the_perturbed_validation_set(monitor, column, 
     assert clf.best_epoch_ == int(h.epoch[getattr(h[column], best)()])
 
 
+def test_weight_averaging_keeps_the_average_through_save_and_load(tmp_path):
+    X, y = toy(seed=6)
+    Xv, yv = toy(n=24, seed=7, shift=0.7)
+    plain = EmotionClassifier(**SMALL).fit(X, y, X_val=Xv, y_val=yv)
+    averaged = EmotionClassifier(**SMALL, ema_decay=0.9).fit(X, y, X_val=Xv, y_val=yv)
+    # Averaging changes what is kept, not how it is trained.
+    np.testing.assert_array_equal(plain.history_.train_loss, averaged.history_.train_loss)
+    assert not np.allclose(plain.predict_proba(Xv), averaged.predict_proba(Xv))
+    assert averaged.score(Xv, yv) == pytest.approx(averaged.history_.val_accuracy.iloc[-1])
+    averaged.save(tmp_path / "m")
+    loaded = EmotionClassifier.load(tmp_path / "m")
+    assert loaded.get_params()["ema_decay"] == 0.9
+    np.testing.assert_allclose(loaded.predict_proba(Xv), averaged.predict_proba(Xv), atol=1e-6)
+
+
 @pytest.mark.parametrize("monitor", ["adv_loss", "adv_uar"])
 def test_adversarial_monitors_need_a_perturbation(monitor):
     X, y = toy(n=24)
@@ -308,6 +323,8 @@ def test_bad_input_gives_typed_errors(fitted):
         fit(model="cnn1d", kernel_size=4)
     with pytest.raises(ParameterError, match="dropout"):
         fit(dropout=1.5)
+    with pytest.raises(ParameterError, match="ema_decay=1.*in \\(0, 1\\)"):
+        fit(ema_decay=1.0)
     with pytest.raises(TypeError, match="epochs must be an integer"):
         fit(epochs=2.5)
     with pytest.raises(TypeError, match=r"X\[0\] must hold real numbers"):

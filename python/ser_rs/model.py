@@ -325,6 +325,10 @@ class EmotionClassifier:
         The validation figure early stopping watches: clean, or (with ``adversarial``) under
         the training perturbation, which keeps the most robust epoch rather than the best clean
         one.
+    ema_decay : float or None
+        Keep an exponential moving average of the weights, updated after every optimiser step
+        with this decay (e.g. 0.99, about the last 100 steps), and use it for validation and as
+        the fitted model; None keeps the last weights.
     validation_fraction : float
         Share of the training data held out (stratified by class, seeded) when ``patience``
         is set and no ``X_val`` is given. For speaker-independent early stopping pass
@@ -429,6 +433,7 @@ class EmotionClassifier:
         class_weight: Any = None,
         patience: Optional[int] = 10,
         monitor: str = "loss",
+        ema_decay: Optional[float] = None,
         validation_fraction: float = 0.1,
         adversarial: Optional[str] = None,
         epsilon: float = 0.1,
@@ -465,6 +470,7 @@ class EmotionClassifier:
         self.class_weight = class_weight
         self.patience = patience
         self.monitor = monitor
+        self.ema_decay = ema_decay
         self.validation_fraction = validation_fraction
         self.adversarial = adversarial
         self.epsilon = epsilon
@@ -572,6 +578,7 @@ class EmotionClassifier:
                 "class_weight": self._class_weight(n_classes),
                 "patience": _int(self.patience, "patience", optional=True),
                 "monitor": _choice(self.monitor, "monitor", ("loss", "uar", "adv_loss", "adv_uar")),
+                "ema_decay": _float(self.ema_decay, "ema_decay", optional=True),
                 "seed": _int(self.seed, "seed"),
                 "n_threads": _int(self.n_threads, "n_threads", optional=True),
                 "device": _choice_device(self.device),

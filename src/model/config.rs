@@ -161,6 +161,13 @@ pub struct TrainConfig {
     /// Epochs without improvement before stopping (None: train all epochs). Needs validation data.
     pub patience: Option<usize>,
     pub monitor: Monitor,
+    /// Per-step decay of an exponential moving average of the weights, which then serve every
+    /// validation pass and the fitted model (None: the last weights). Averaging smooths the
+    /// noise of the last steps, which adversarial training makes large (Izmailov et al. 2018,
+    /// "Averaging weights leads to wider optima and better generalization"). Absent from older
+    /// checkpoints, hence the default.
+    #[serde(default)]
+    pub ema_decay: Option<f64>,
     pub seed: u64,
     /// libtorch threads in the training thread (None: every core).
     pub n_threads: Option<usize>,
@@ -186,6 +193,9 @@ impl TrainConfig {
             ensure(w.iter().all(|v| v.is_finite() && *v >= 0.0) && w.iter().any(|v| *v > 0.0), || {
                 "class_weight values must be finite, >= 0 and not all zero".into()
             })?;
+        }
+        if let Some(d) = self.ema_decay {
+            ensure(d.is_finite() && d > 0.0 && d < 1.0, || format!("ema_decay={d} must be in (0, 1), e.g. 0.99, or None for no weight averaging"))?;
         }
         if let Some(n) = self.n_threads {
             ensure((1..=1024).contains(&n), || format!("n_threads={n} must be between 1 and 1024, or None for every core"))?;
@@ -339,6 +349,7 @@ pub(crate) mod tests {
                 class_weight: ClassWeight::None,
                 patience: None,
                 monitor: Monitor::Loss,
+                ema_decay: None,
                 seed: 0,
                 n_threads: Some(1),
                 device: "cpu".into(),
@@ -382,6 +393,19 @@ pub(crate) mod tests {
         let mut value: serde_json::Value = serde_json::to_value(&c).unwrap();
         value["adversarial"].as_object_mut().unwrap().remove("beta");
         assert_eq!(FitConfig::from_json(&value.to_string()).unwrap(), c);
+    }
+
+    #[test]
+    fn settings_saved_before_weight_averaging_still_load_and_bad_decays_are_named() {
+        let c = small(Arch::Rnn, 4, 3);
+        let mut value: serde_json::Value = serde_json::to_value(&c).unwrap();
+        value["train"].as_object_mut().unwrap().remove("ema_decay");
+        assert_eq!(FitConfig::from_json(&value.to_string()).unwrap(), c);
+        for d in [0.0, 1.0, -0.5, f64::NAN] {
+            let mut bad = c.clone();
+            bad.train.ema_decay = Some(d);
+            assert!(bad.validate().unwrap_err().message().contains("ema_decay="), "{d}");
+        }
     }
 
     #[test]

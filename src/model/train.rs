@@ -78,6 +78,38 @@ impl Classifier {
     }
 }
 
+/// An exponential moving average of a model's variables (Polyak averaging). The decay warms up
+/// as `(1 + t) / (10 + t)` so the first steps' random weights do not linger in the average.
+struct WeightAverage {
+    decay: f64,
+    updates: u64,
+    /// (average, live variable) pairs; the live tensors share the model's storage.
+    pairs: Vec<(String, Tensor, Tensor)>,
+}
+
+impl WeightAverage {
+    fn new(model: &Classifier, decay: f64) -> WeightAverage {
+        let pairs = tch::no_grad(|| model.vs.variables().into_iter().map(|(k, v)| (k, v.copy(), v)).collect());
+        WeightAverage { decay, updates: 0, pairs }
+    }
+
+    fn update(&mut self) {
+        self.updates += 1;
+        let t = self.updates as f64;
+        let decay = self.decay.min((1.0 + t) / (10.0 + t));
+        tch::no_grad(|| {
+            for (_, avg, live) in &mut self.pairs {
+                let _ = avg.lerp_(live, 1.0 - decay);
+            }
+        });
+    }
+
+    /// The averaged weights, in the form [`Classifier::restore`] takes.
+    fn weights(&self) -> Vec<(String, Tensor)> {
+        self.pairs.iter().map(|(k, avg, _)| (k.clone(), avg.shallow_clone())).collect()
+    }
+}
+
 /// Labelled raw sequences.
 #[derive(Clone, Copy)]
 pub struct Labelled<'a> {
@@ -226,6 +258,7 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
     .map_err(torch_error)?;
 
     let adv = config.adversarial.filter(AdversarialConfig::is_active);
+    let mut average = tc.ema_decay.map(|d| WeightAverage::new(&model, d));
     let mut history = Vec::with_capacity(tc.epochs);
     let mut best: Option<Best> = None;
     for epoch in 0..tc.epochs {
@@ -263,6 +296,9 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
                 opt.clip_grad_norm(c);
             }
             opt.step();
+            if let Some(a) = &mut average {
+                a.update();
+            }
             loss_sum += clean.double_value(&[]) * rows.len() as f64;
             pred.extend(argmax(&logits)?);
             truth.extend(rows.iter().map(|&i| train.y[i]));
@@ -281,6 +317,12 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
             ..Default::default()
         };
         if let (Some(vs), Some(v)) = (&val_seqs, &val) {
+            // Validation sees the averaged weights, which are what the fitted model will hold.
+            let live = average.as_ref().map(|a| {
+                let live = model.snapshot();
+                model.restore(&a.weights());
+                live
+            });
             let e = evaluate(&model, vs, v.y, tc.batch_size, adv.as_ref())?;
             rec.val_loss = Some(e.loss);
             rec.val_accuracy = Some(e.accuracy);
@@ -302,6 +344,9 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
                 let weights = if tc.patience.is_some() { model.snapshot() } else { Vec::new() };
                 best = Some(Best { figure, epoch: epoch + 1, weights });
             }
+            if let Some(live) = live {
+                model.restore(&live);
+            }
         }
         rec.seconds = start.elapsed().as_secs_f64();
         history.push(rec);
@@ -316,7 +361,12 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
             model.restore(&b.weights);
             b.epoch
         }
-        _ => history.len(),
+        _ => {
+            if let Some(a) = &average {
+                model.restore(&a.weights());
+            }
+            history.len()
+        }
     };
     Ok(Fitted { model, history, best_epoch })
 }
@@ -324,7 +374,7 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
 #[cfg(test)]
 mod tests {
     use super::super::config::tests::small;
-    use super::super::config::{AdversarialConfig, Arch, Attack, Cell, ClassWeight, Pooling, Schedule};
+    use super::super::config::{AdversarialConfig, Arch, Attack, Cell, ClassWeight, Pooling, Schedule, TrainConfig};
     use super::*;
 
     /// Sequences of random length whose class shifts the mean of feature 0.
@@ -406,6 +456,29 @@ mod tests {
         assert!(f.history.len() < 40 || f.best_epoch + 2 > 40);
         let loss = evaluate(&f.model, &f.model.standardise(&xvs, "X").unwrap(), &yv, 5, None).unwrap().loss;
         assert!((loss - best).abs() < 1e-5, "restored weights give val loss {loss}, best was {best}");
+    }
+
+    #[test]
+    fn weight_averaging_leaves_the_trajectory_alone_and_the_average_is_what_is_kept() {
+        let _rng = crate::model::torch_rng_lock();
+        let (x, y) = toy(30, 7);
+        let (xv, yv) = toy(12, 8);
+        let (xs, xvs) = (views(&x), views(&xv));
+        let mut cfg = small(Arch::Rnn, 4, 3);
+        cfg.train.epochs = 6;
+        cfg.train.lr = 0.05;
+        let run = |c: &FitConfig| fit(c, Labelled { x: &xs, y: &y }, Some(Labelled { x: &xvs, y: &yv }), &Progress::default()).unwrap();
+        let plain = run(&cfg);
+        let averaged = run(&FitConfig { train: TrainConfig { ema_decay: Some(0.9), ..cfg.train.clone() }, ..cfg.clone() });
+        let train_figures = |f: &Fitted| f.history.iter().map(|r| (r.train_loss, r.train_accuracy)).collect::<Vec<_>>();
+        assert_eq!(train_figures(&plain), train_figures(&averaged), "averaging must not change the training steps");
+        let val = |f: &Fitted| f.history.last().unwrap().val_loss.unwrap();
+        assert!((val(&plain) - val(&averaged)).abs() > 1e-4, "validation should see the averaged weights");
+        let kept = evaluate(&averaged.model, &averaged.model.standardise(&xvs, "X").unwrap(), &yv, 5, None).unwrap().loss;
+        assert!((kept - val(&averaged)).abs() < 1e-5, "the fitted model gives val loss {kept}, its last validation {}", val(&averaged));
+        // A vanishing decay averages nothing: the plain run, to rounding.
+        let tiny = run(&FitConfig { train: TrainConfig { ema_decay: Some(1e-9), ..cfg.train.clone() }, ..cfg.clone() });
+        assert!((val(&plain) - val(&tiny)).abs() < 1e-5);
     }
 
     #[test]
