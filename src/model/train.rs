@@ -78,35 +78,41 @@ impl Classifier {
     }
 }
 
-/// An exponential moving average of a model's variables (Polyak averaging). The decay warms up
-/// as `(1 + t) / (10 + t)` so the first steps' random weights do not linger in the average.
+/// An exponential moving average of a model's variables (Polyak averaging), bias-corrected as
+/// Adam's moments are: the sum starts at zero and is divided by `1 - decay^t`, so the initial
+/// random weights never enter it and `decay` alone sets the horizon (about `1 / (1 - decay)`
+/// steps) from the first step on.
 struct WeightAverage {
     decay: f64,
-    updates: u64,
-    /// (average, live variable) pairs; the live tensors share the model's storage.
-    pairs: Vec<(String, Tensor, Tensor)>,
+    updates: i32,
+    /// (name, running sum, live variable); the live tensors share the model's storage.
+    slots: Vec<(String, Tensor, Tensor)>,
 }
 
 impl WeightAverage {
-    fn new(model: &Classifier, decay: f64) -> WeightAverage {
-        let pairs = tch::no_grad(|| model.vs.variables().into_iter().map(|(k, v)| (k, v.copy(), v)).collect());
-        WeightAverage { decay, updates: 0, pairs }
+    fn new(variables: impl IntoIterator<Item = (String, Tensor)>, decay: f64) -> WeightAverage {
+        let slots = tch::no_grad(|| variables.into_iter().map(|(k, v)| (k, v.zeros_like(), v)).collect());
+        WeightAverage { decay, updates: 0, slots }
     }
 
     fn update(&mut self) {
-        self.updates += 1;
-        let t = self.updates as f64;
-        let decay = self.decay.min((1.0 + t) / (10.0 + t));
+        self.updates = self.updates.saturating_add(1);
         tch::no_grad(|| {
-            for (_, avg, live) in &mut self.pairs {
-                let _ = avg.lerp_(live, 1.0 - decay);
+            for (_, sum, live) in &mut self.slots {
+                let _ = sum.lerp_(live, 1.0 - self.decay);
             }
         });
     }
 
-    /// The averaged weights, in the form [`Classifier::restore`] takes.
+    /// The averaged weights (the live ones before any update), as [`Classifier::restore`] takes them.
     fn weights(&self) -> Vec<(String, Tensor)> {
-        self.pairs.iter().map(|(k, avg, _)| (k.clone(), avg.shallow_clone())).collect()
+        let debias = 1.0 - self.decay.powi(self.updates);
+        tch::no_grad(|| {
+            self.slots
+                .iter()
+                .map(|(k, sum, live)| (k.clone(), if self.updates == 0 { live.copy() } else { sum / debias }))
+                .collect()
+        })
     }
 }
 
@@ -258,7 +264,7 @@ pub fn fit_observed(config: &FitConfig, train: Labelled, val: Option<Labelled>, 
     .map_err(torch_error)?;
 
     let adv = config.adversarial.filter(AdversarialConfig::is_active);
-    let mut average = tc.ema_decay.map(|d| WeightAverage::new(&model, d));
+    let mut average = tc.ema_decay.map(|d| WeightAverage::new(model.vs.variables(), d));
     let mut history = Vec::with_capacity(tc.epochs);
     let mut best: Option<Best> = None;
     for epoch in 0..tc.epochs {
@@ -456,6 +462,21 @@ mod tests {
         assert!(f.history.len() < 40 || f.best_epoch + 2 > 40);
         let loss = evaluate(&f.model, &f.model.standardise(&xvs, "X").unwrap(), &yv, 5, None).unwrap().loss;
         assert!((loss - best).abs() < 1e-5, "restored weights give val loss {loss}, best was {best}");
+    }
+
+    #[test]
+    fn the_weight_average_is_the_bias_corrected_exponential_mean() {
+        let live = Tensor::from_slice(&[0.0f32, 0.0]);
+        let mut avg = WeightAverage::new([("w".to_string(), live.shallow_clone())], 0.5);
+        assert_eq!(Vec::<f32>::try_from(&avg.weights()[0].1).unwrap(), vec![0.0, 0.0], "no update yet: the live weights");
+        for value in [1.0, 2.0, 4.0] {
+            let _ = tch::no_grad(|| live.shallow_clone().fill_(value));
+            avg.update();
+        }
+        // (0.25 * 1 + 0.5 * 2 + 1 * 4) / (0.25 + 0.5 + 1): the weights of 1 - 0.5^3 = 0.875, rescaled.
+        let expected = (0.25 + 1.0 + 4.0) / 1.75;
+        let got = Vec::<f32>::try_from(&avg.weights()[0].1).unwrap();
+        assert!(got.iter().all(|g| (*g as f64 - expected).abs() < 1e-6), "{got:?} vs {expected}");
     }
 
     #[test]
