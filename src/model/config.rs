@@ -163,8 +163,9 @@ pub struct TrainConfig {
     pub monitor: Monitor,
     /// Per-step decay of an exponential moving average of the weights, which then serve every
     /// validation pass and the fitted model (None: the last weights). Averaging smooths the
-    /// noise of the last steps, which adversarial training makes large (Izmailov et al. 2018,
-    /// "Averaging weights leads to wider optima and better generalization"). Absent from older
+    /// noise of the last steps (Izmailov et al. 2018, "Averaging weights leads to wider optima
+    /// and better generalization"); on RAVDESS it lifts the normally trained RNN, not the
+    /// adversarially trained one, so it is off by default (README). Absent from older
     /// checkpoints, hence the default.
     #[serde(default)]
     pub ema_decay: Option<f64>,
