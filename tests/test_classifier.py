@@ -325,6 +325,11 @@ def test_bad_input_gives_typed_errors(fitted):
         fit(dropout=1.5)
     with pytest.raises(ParameterError, match="ema_decay=1.*in \\(0, 1\\)"):
         fit(ema_decay=1.0)
+    for name in ("lr", "dropout", "ema_decay"):
+        with pytest.raises(ParameterError, match=f"{name}=nan must be a finite number"):
+            fit(**{name: float("nan")})
+    with pytest.raises(ParameterError, match="epsilon=inf must be a finite number"):
+        fit(adversarial="pgd", epsilon=np.inf)
     with pytest.raises(TypeError, match="epochs must be an integer"):
         fit(epochs=2.5)
     with pytest.raises(TypeError, match=r"X\[0\] must hold real numbers"):

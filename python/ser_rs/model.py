@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import numbers
 import os
 from typing import Any, Optional, Sequence
@@ -82,6 +83,9 @@ def _float(value: Any, name: str, optional: bool = False) -> Optional[float]:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number{' or None' if optional else ''}, got {type(value).__name__}")
+    # Caught here because the settings travel to Rust as JSON, which has no NaN or infinity.
+    if not math.isfinite(value):
+        raise ParameterError(f"{name}={value} must be a finite number")
     return float(value)
 
 
