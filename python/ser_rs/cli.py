@@ -65,6 +65,9 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of AdamW (default: %(default)s)")
     p.add_argument("--ema-decay", type=float, default=None,
                    help="average the weights with this per-step decay, e.g. 0.99, and keep the average (default: the last weights)")
+    p.add_argument("--class-weight", default="none", choices=("none", "balanced"),
+                   help="weight each emotion's loss by n_files / (n_emotions * its files), as scikit-learn's 'balanced', so that rare "
+                        "emotions count as much as common ones (default: %(default)s)")
     p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
     p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
@@ -173,7 +176,7 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,
-                  lr=args.lr, ema_decay=args.ema_decay, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
+                  lr=args.lr, ema_decay=args.ema_decay, class_weight=None if args.class_weight == "none" else args.class_weight, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
     return params
 
 
