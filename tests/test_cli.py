@@ -110,7 +110,7 @@ def test_a_speaker_normalised_model_predicts_each_folder_as_one_speaker(tiny_cor
     model = tmp_path / "model"
     assert main(["train", str(tiny_corpus), "-o", str(model)] + TINY) == 0
     clf = ser_rs.EmotionClassifier.load(model)
-    assert clf.speaker_norm is True and clf.ema_decay is None and clf.class_weight is None
+    assert clf.speaker_norm is True and clf.ema_decay is None and clf.class_weight == "balanced"
     folders = sorted(p for p in tiny_corpus.iterdir() if p.is_dir())
     capsys.readouterr()
     assert main(["predict", str(model), str(folders[0]), str(folders[1]), "--json"]) == 0
@@ -122,10 +122,10 @@ def test_a_speaker_normalised_model_predicts_each_folder_as_one_speaker(tiny_cor
     np.testing.assert_allclose([[r["probabilities"][c] for c in clf.classes_] for r in rows], expected, rtol=1e-5)
     assert "fewer than 10 files" in captured.err
     plain = tmp_path / "plain"
-    assert main(["train", str(tiny_corpus), "-o", str(plain), "--no-speaker-norm", "--ema-decay", "0.9", "--class-weight", "balanced"] + TINY) == 0
+    assert main(["train", str(tiny_corpus), "-o", str(plain), "--no-speaker-norm", "--ema-decay", "0.9", "--class-weight", "none"] + TINY) == 0
     assert ser_rs.EmotionClassifier.load(plain).speaker_norm is False
     assert ser_rs.EmotionClassifier.load(plain).ema_decay == 0.9
-    assert ser_rs.EmotionClassifier.load(plain).class_weight == "balanced"
+    assert ser_rs.EmotionClassifier.load(plain).class_weight is None
     capsys.readouterr()
     assert main(["predict", str(plain), str(folders[0])]) == 0
     assert "normalises by speaker" not in capsys.readouterr().err

@@ -65,9 +65,10 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of AdamW (default: %(default)s)")
     p.add_argument("--ema-decay", type=float, default=None,
                    help="average the weights with this per-step decay, e.g. 0.99, and keep the average (default: the last weights)")
-    p.add_argument("--class-weight", default="none", choices=("none", "balanced"),
-                   help="weight each emotion's loss by n_files / (n_emotions * its files), as scikit-learn's 'balanced', so that rare "
-                        "emotions count as much as common ones (default: %(default)s)")
+    p.add_argument("--class-weight", default="balanced", choices=("balanced", "none"),
+                   help="'balanced' weights each emotion's training loss by n_files / (n_emotions * its files), as scikit-learn does, "
+                        "so that rare emotions count as much as common ones and UAR gains; 'none' weighs every file alike "
+                        "(default: %(default)s)")
     p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
     p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
