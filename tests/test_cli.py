@@ -122,10 +122,12 @@ def test_a_speaker_normalised_model_predicts_each_folder_as_one_speaker(tiny_cor
     np.testing.assert_allclose([[r["probabilities"][c] for c in clf.classes_] for r in rows], expected, rtol=1e-5)
     assert "fewer than 10 files" in captured.err
     plain = tmp_path / "plain"
-    assert main(["train", str(tiny_corpus), "-o", str(plain), "--no-speaker-norm", "--ema-decay", "0.9", "--class-weight", "none"] + TINY) == 0
+    assert main(["train", str(tiny_corpus), "-o", str(plain), "--no-speaker-norm", "--ema-decay", "0.9", "--class-weight", "none",
+                 "--monitor", "uar"] + TINY) == 0
     assert ser_rs.EmotionClassifier.load(plain).speaker_norm is False
     assert ser_rs.EmotionClassifier.load(plain).ema_decay == 0.9
     assert ser_rs.EmotionClassifier.load(plain).class_weight is None
+    assert ser_rs.EmotionClassifier.load(plain).monitor == "uar" and clf.monitor == "loss"
     capsys.readouterr()
     assert main(["predict", str(plain), str(folders[0])]) == 0
     assert "normalises by speaker" not in capsys.readouterr().err
@@ -192,7 +194,7 @@ def test_every_subcommand_explains_itself(command, capsys):
 
 @pytest.mark.parametrize("flag, value, named", [("--lr", "0", "lr"), ("--dropout", "1.5", "dropout"), ("--pooling", "max", "pooling"),
                                               ("--trades-beta", "-1", "trades_beta"), ("--ema-decay", "1", "ema_decay"),
-                                              ("--class-weight", "heavy", "class-weight")])
+                                              ("--class-weight", "heavy", "class-weight"), ("--monitor", "accuracy", "monitor")])
 def test_absurd_training_flags_are_explained(tiny_corpus, tmp_path, capsys, flag, value, named):
     """Bad values of the training flags end in a message naming the flag's setting, not a traceback."""
     try:
@@ -212,3 +214,9 @@ def test_evaluate_with_augmented_copies_records_them_and_refuses_a_negative_coun
     assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--augment-copies", "-1"] + TINY) == 1
     err = capsys.readouterr().err
     assert "augment_copies=-1" in err and "Traceback" not in err
+
+
+def test_an_adversarial_monitor_without_adversarial_training_is_explained(tiny_corpus, tmp_path, capsys):
+    assert main(["train", str(tiny_corpus), "-o", str(tmp_path / "m"), "--adversarial", "none", "--monitor", "adv_uar"] + TINY) == 1
+    err = capsys.readouterr().err
+    assert "monitor" in err and "set adversarial" in err and "Traceback" not in err

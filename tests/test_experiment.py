@@ -162,3 +162,25 @@ def test_copy_speaker_names_are_never_truncated_to_the_source_speaker(tmp_path):
     sf.write(path, voice(0), 16000)
     X, y, speakers = _with_augmented_copies([str(path)], [np.zeros((3, 13), np.float32)], np.array(["sad"]), np.array(["A"]), MFCC, 1)
     assert len(X) == 2 and y.tolist() == ["sad", "sad"] and speakers.tolist() == ["A", "A~copy1"]
+
+
+def test_the_normally_trained_model_watches_the_clean_figure_of_an_adversarial_monitor(tmp_path, monkeypatch):
+    """monitor='adv_uar' needs a perturbation: the adversarial model watches it, the normal model
+    watches clean UAR instead of failing."""
+    from ser_rs.datasets import SpeakerKFold, make_demo_corpus
+    from ser_rs.experiment import cross_validate
+    from ser_rs.model import EmotionClassifier
+
+    manifest = make_demo_corpus(tmp_path, n_speakers=6, n_per_emotion=1, emotions=["angry", "sad"], seed=1)
+    watched = []
+    fit = EmotionClassifier.fit
+
+    def spy(self, X, y, **kw):
+        watched.append((self.adversarial, self.monitor))
+        return fit(self, X, y, **kw)
+
+    monkeypatch.setattr(EmotionClassifier, "fit", spy)
+    result = cross_validate(manifest, splitter=SpeakerKFold(3, seed=0), monitor="adv_uar", epochs=2, hidden_size=4, pgd_steps=1,
+                            features=MFCC, snr_db=(), epsilons=(0.1,), progress=False)
+    assert watched == [(None, "uar"), ("pgd", "adv_uar")] * 3
+    assert result.settings["classifier"]["monitor"] == "adv_uar"

@@ -69,6 +69,9 @@ def _training_arguments(p: argparse.ArgumentParser) -> None:
                    help="'balanced' weights each emotion's training loss by n_files / (n_emotions * its files), as scikit-learn does, "
                         "so that rare emotions count as much as common ones and UAR gains; 'none' weighs every file alike "
                         "(default: %(default)s)")
+    p.add_argument("--monitor", default="loss", choices=("loss", "uar", "adv_loss", "adv_uar"),
+                   help="the validation figure early stopping watches: loss or UAR, clean or (adv_) under the training perturbation; "
+                        "in evaluate the normally trained model watches the clean one (default: %(default)s)")
     p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
     p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
@@ -177,7 +180,7 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,
-                  lr=args.lr, ema_decay=args.ema_decay, class_weight=None if args.class_weight == "none" else args.class_weight, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
+                  lr=args.lr, ema_decay=args.ema_decay, class_weight=None if args.class_weight == "none" else args.class_weight, monitor=args.monitor, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
     return params
 
 

@@ -201,6 +201,12 @@ def _validation_speakers(train_speakers: np.ndarray, fraction: float, rng: np.ra
     return set(rng.choice(unique, size=n, replace=False).tolist()) if n else set()
 
 
+def _clean_monitor(params: dict) -> dict:
+    """The normally trained model has no perturbation to watch: an ``adv_`` monitor becomes its clean figure."""
+    monitor = params.get("monitor")
+    return {"monitor": monitor[len("adv_"):]} if isinstance(monitor, str) and monitor.startswith("adv_") else {}
+
+
 def cross_validate(
     manifest: Any,
     *,
@@ -252,7 +258,9 @@ def cross_validate(
     progress : bool
         Progress messages and bars.
     **classifier_params
-        Passed to both :class:`~ser_rs.EmotionClassifier` (e.g. ``epochs=30``). With
+        Passed to both :class:`~ser_rs.EmotionClassifier` (e.g. ``epochs=30``); the normally
+        trained model watches ``monitor='uar'`` where the adversarial one watches ``'adv_uar'``
+        (likewise ``'loss'`` for ``'adv_loss'``). With
         ``speaker_norm=True`` every speaker, test speakers included, is standardised by their
         own statistics, computed without labels (test speakers' from their test files).
 
@@ -331,7 +339,7 @@ def cross_validate(
                  for snr in snr_db}
         fit_ids = fit_speakers if by_speaker else None
         for model in MODELS:
-            extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None}
+            extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
             clf = EmotionClassifier(**{**params, **extra})
             t0 = time.perf_counter()
             if len(val_idx):
