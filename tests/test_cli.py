@@ -124,10 +124,11 @@ def test_a_speaker_normalised_model_predicts_each_folder_as_one_speaker(tiny_cor
     plain = tmp_path / "plain"
     assert main(["train", str(tiny_corpus), "-o", str(plain), "--no-speaker-norm", "--ema-decay", "0.9", "--class-weight", "none",
                  "--monitor", "uar"] + TINY) == 0
-    assert ser_rs.EmotionClassifier.load(plain).speaker_norm is False
-    assert ser_rs.EmotionClassifier.load(plain).ema_decay == 0.9
-    assert ser_rs.EmotionClassifier.load(plain).class_weight is None
-    assert ser_rs.EmotionClassifier.load(plain).monitor == "uar" and clf.monitor == "loss"
+    saved = ser_rs.EmotionClassifier.load(plain)
+    assert saved.speaker_norm is False
+    assert saved.ema_decay == 0.9
+    assert saved.class_weight is None
+    assert saved.monitor == "uar" and clf.monitor == "loss"
     capsys.readouterr()
     assert main(["predict", str(plain), str(folders[0])]) == 0
     assert "normalises by speaker" not in capsys.readouterr().err

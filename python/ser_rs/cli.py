@@ -180,7 +180,9 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,
-                  lr=args.lr, ema_decay=args.ema_decay, class_weight=None if args.class_weight == "none" else args.class_weight, monitor=args.monitor, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta, features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
+                  lr=args.lr, ema_decay=args.ema_decay, class_weight=None if args.class_weight == "none" else args.class_weight,
+                  monitor=args.monitor, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta,
+                  features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
     return params
 
 
