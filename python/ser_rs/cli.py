@@ -122,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="cross-validation: augmented copies (pitch, tempo, light noise) of every training-speaker file added to each "
                          "fold's training set; each copy counts as a speaker of its own, and training takes 1 + N times as long "
                          "(default: %(default)s)")
+    ev.add_argument("--early-stopping", choices=["both", "standard", "adversarial", "none"], default="both",
+                    help="cross-validation: which models stop early on held-out training speakers; the others train for the full "
+                         "--epochs on every training speaker (default: %(default)s)")
     _training_arguments(ev)
     _common_arguments(ev)
 
@@ -277,12 +280,12 @@ def _score_saved_model(args: argparse.Namespace, manifest) -> int:
     return 0
 
 
-def _run_experiment(args: argparse.Namespace, manifest, splitter, augment_copies: int = 0) -> dict:
+def _run_experiment(args: argparse.Namespace, manifest, splitter, **experiment_options) -> dict:
     import ser_rs
 
     result = ser_rs.experiment.cross_validate(
         manifest, splitter=splitter, adversarial=_adversarial(args) or "noise", epsilon=args.epsilon, n_jobs=args.n_jobs,
-        augment_copies=augment_copies,
+        **experiment_options,
         progress=not args.no_progress, **{k: v for k, v in _classifier_params(args).items() if k != "progress"},
     )
     paths = ser_rs.experiment.write_report(result, args.output)
@@ -298,7 +301,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.model_dir is not None:
         return _score_saved_model(args, manifest)
     splitter = SpeakerKFold(args.folds, seed=args.seed) if args.folds else None
-    _run_experiment(args, manifest, splitter, args.augment_copies)
+    early_stopping = {"both": ("standard", "adversarial"), "none": ()}.get(args.early_stopping, (args.early_stopping,))
+    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping)
     return 0
 
 

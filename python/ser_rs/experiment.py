@@ -201,6 +201,17 @@ def _validation_speakers(train_speakers: np.ndarray, fraction: float, rng: np.ra
     return set(rng.choice(unique, size=n, replace=False).tolist()) if n else set()
 
 
+def _check_early_stopping(models: Any) -> tuple:
+    chosen = (models,) if isinstance(models, str) else models
+    try:
+        chosen = tuple(chosen)
+    except TypeError:
+        chosen = None
+    if chosen is None or any(m not in MODELS for m in chosen):
+        raise ParameterError(f"early_stopping={models!r} must name models among {list(MODELS)} (an empty tuple for none)")
+    return chosen
+
+
 def _clean_monitor(params: dict) -> dict:
     """The normally trained model has no perturbation to watch: an ``adv_`` monitor becomes its clean figure."""
     monitor = params.get("monitor")
@@ -217,6 +228,7 @@ def cross_validate(
     epsilons: Sequence[float] = DEFAULT_EPSILONS,
     snr_db: Sequence[float] = DEFAULT_SNR_DB,
     validation_speakers: float = 0.15,
+    early_stopping: Sequence[str] = MODELS,
     augment_copies: int = 0,
     augment: Any = None,
     n_jobs: Optional[int] = None,
@@ -244,6 +256,9 @@ def cross_validate(
         White-noise levels of the waveform robustness test (features re-extracted).
     validation_speakers : float
         Share of each fold's training speakers held out for early stopping.
+    early_stopping : sequence of {'standard', 'adversarial'}
+        The models that stop early on the held-out speakers. The others train for the full
+        ``epochs`` on every training speaker, the held-out ones included.
     augment_copies : int
         Augmented copies of every file of the training speakers (not the validation or test
         ones) added to each fold's training set; each copy of a speaker is standardised as a
@@ -290,6 +305,7 @@ def cross_validate(
     if adversarial not in _TRAINING_PERTURBATIONS:
         raise ParameterError(f"adversarial={adversarial!r} must be one of {list(_TRAINING_PERTURBATIONS)}")
     _check_augmentation(augment_copies, augment)
+    early_stopping = _check_early_stopping(early_stopping)
     augment = default_augmentation() if augment_copies and augment is None else augment
     log = _log(progress)
     features = dict(DEFAULT_FEATURES if features is None else features)
@@ -329,23 +345,33 @@ def cross_validate(
         test_speakers = sorted(set(speakers[test]))
         log(f"Fold {k}/{len(splits)}: test speakers {', '.join(test_speakers)} ({len(test)} files), validation {sorted(val_set)}")
         fold_of[test] = k
-        fit_X, fit_y, fit_speakers = [seqs[i] for i in fit_idx], y[fit_idx], speakers[fit_idx]
-        if augment_copies:
-            fit_X, fit_y, fit_speakers = _with_augmented_copies(data["path"].iloc[fit_idx], fit_X, fit_y, fit_speakers, features, augment_copies,
-                                                                pipeline=augment, seed=seed + k, n_jobs=n_jobs)
-            log(f"  + {len(fit_X) - len(fit_idx)} augmented copies of the training speakers' files")
+        training_sets = {}
+
+        def training_set(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+            """The files of ``rows`` with their augmented copies, built once per fold."""
+            if rows.tobytes() not in training_sets:
+                X_rows, y_rows, spk_rows = [seqs[i] for i in rows], y[rows], speakers[rows]
+                if augment_copies:
+                    X_rows, y_rows, spk_rows = _with_augmented_copies(data["path"].iloc[rows], X_rows, y_rows, spk_rows, features, augment_copies,
+                                                                      pipeline=augment, seed=seed + k, n_jobs=n_jobs)
+                    log(f"  + {len(X_rows) - len(rows)} augmented copies of the training speakers' files")
+                training_sets[rows.tobytes()] = X_rows, y_rows, spk_rows
+            return training_sets[rows.tobytes()]
+
         test_signals = _load_signals(data["path"].iloc[test], features)
         noisy = {snr: extract_sequences([], features, signals=[add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)], n_jobs=n_jobs)
                  for snr in snr_db}
-        fit_ids = fit_speakers if by_speaker else None
         for model in MODELS:
             extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
             clf = EmotionClassifier(**{**params, **extra})
             t0 = time.perf_counter()
-            if len(val_idx):
-                clf.fit(fit_X, fit_y, X_val=[seqs[i] for i in val_idx], y_val=y[val_idx], speakers=fit_ids, speakers_val=ids(val_idx))
-            else:  # too few speakers to hold any out: no early stopping rather than a same-speaker check
-                clf.set_params(patience=None).fit(fit_X, fit_y, speakers=fit_ids)
+            if model in early_stopping and len(val_idx):
+                fit_X, fit_y, fit_speakers = training_set(fit_idx)
+                clf.fit(fit_X, fit_y, X_val=[seqs[i] for i in val_idx], y_val=y[val_idx], speakers=fit_speakers if by_speaker else None,
+                        speakers_val=ids(val_idx))
+            else:  # no early stopping (asked for, or too few speakers to hold any out): the full epochs on every training speaker
+                fit_X, fit_y, fit_speakers = training_set(train)
+                clf.set_params(patience=None).fit(fit_X, fit_y, speakers=fit_speakers if by_speaker else None)
             seconds = time.perf_counter() - t0
             X_test = [seqs[i] for i in test]
             pred[model][test] = clf.predict(X_test, speakers=ids(test))
@@ -372,7 +398,7 @@ def cross_validate(
                                 **{f"pred_{m}": pred[m] for m in MODELS}})[tested].reset_index(drop=True)
     settings = {"features": features, "classifier": {k: v for k, v in params.items() if k != "progress"}, "adversarial": adversarial,
                 "epsilon": epsilon, "epsilons": list(epsilons), "snr_db": list(snr_db), "splitter": repr(splitter),
-                "validation_speakers": validation_speakers, "augment_copies": augment_copies,
+                "validation_speakers": validation_speakers, "early_stopping": list(early_stopping), "augment_copies": augment_copies,
                 "augment": repr(augment) if augment_copies else None, "seconds": round(time.perf_counter() - started, 1)}
     return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), pd.concat(histories, ignore_index=True), settings, list(errors))
 
