@@ -143,11 +143,17 @@ def test_predict_with_a_model_fitted_on_arrays_is_refused_clearly(tmp_path, caps
     assert "trained on feature arrays" in capsys.readouterr().err
 
 
-def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path):
+def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path, capsys):
+    """--early-stopping reaches the cross-validation (tests/test_experiment.py shows what it does)."""
     out = tmp_path / "cv"
-    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3"] + TINY) == 0
-    folds = json.loads((out / "report.json").read_text())["folds"]
+    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--early-stopping", "standard"] + TINY) == 0
+    report = json.loads((out / "report.json").read_text())
+    folds = report["folds"]
     assert len(folds) == 6 and all(len(f["test_speakers"].split()) == 1 for f in folds)
+    assert report["settings"]["early_stopping"] == ["standard"]
+    with pytest.raises(SystemExit):
+        main(["evaluate", str(tiny_corpus), "--early-stopping", "never"] + TINY)
+    assert "--early-stopping" in capsys.readouterr().err
 
 
 def test_predict_with_a_corrupt_model_fails_clearly(tmp_path, capsys):

@@ -164,6 +164,39 @@ def test_copy_speaker_names_are_never_truncated_to_the_source_speaker(tmp_path):
     assert len(X) == 2 and y.tolist() == ["sad", "sad"] and speakers.tolist() == ["A", "A~copy1"]
 
 
+def test_a_model_without_early_stopping_trains_on_every_training_speaker(tmp_path, monkeypatch):
+    """early_stopping=('standard',): the normal model holds a speaker out for validation, the
+    adversarial one trains on all the fold's training speakers, with no validation set."""
+    from ser_rs.datasets import SpeakerKFold, make_demo_corpus
+    from ser_rs.experiment import cross_validate
+    from ser_rs.model import EmotionClassifier
+
+    manifest = make_demo_corpus(tmp_path, n_speakers=6, n_per_emotion=1, emotions=["angry", "sad"], seed=1)
+    fitted = []
+    fit = EmotionClassifier.fit
+
+    def spy(self, X, y, X_val=None, **kw):
+        fitted.append((self.adversarial, len(X), None if X_val is None else len(X_val), self.patience))
+        return fit(self, X, y, X_val=X_val, **kw)
+
+    monkeypatch.setattr(EmotionClassifier, "fit", spy)
+    result = cross_validate(manifest, splitter=SpeakerKFold(3, seed=0), early_stopping=("standard",), epochs=2, hidden_size=4, pgd_steps=1,
+                            features=MFCC, snr_db=(), epsilons=(0.1,), progress=False)
+    # 4 training speakers of 2 files per fold: one speaker held out for the normal model only
+    assert fitted == [(None, 6, 2, 10), ("pgd", 8, None, None)] * 3
+    assert result.settings["early_stopping"] == ["standard"]
+
+
+@pytest.mark.parametrize("models", [("robust",), 5, ["standard", None]])
+def test_early_stopping_must_name_models(models):
+    from ser_rs import ParameterError
+    from ser_rs.experiment import cross_validate
+
+    manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
+    with pytest.raises(ParameterError, match="early_stopping"):
+        cross_validate(manifest, early_stopping=models, progress=False)
+
+
 def test_the_normally_trained_model_watches_the_clean_figure_of_an_adversarial_monitor(tmp_path, monkeypatch):
     """monitor='adv_uar' needs a perturbation: the adversarial model watches it, the normal model
     watches clean UAR instead of failing."""
