@@ -187,14 +187,15 @@ def test_a_model_without_early_stopping_trains_on_every_training_speaker(tmp_pat
     assert result.settings["early_stopping"] == ["standard"]
 
 
-@pytest.mark.parametrize("models", [("robust",), 5, ["standard", None]])
-def test_early_stopping_must_name_models(models):
+@pytest.mark.parametrize("option, value", [("early_stopping", ("robust",)), ("early_stopping", 5), ("early_stopping", ["standard", None]),
+                                           ("validation_speakers", 0), ("validation_speakers", 1.5), ("validation_speakers", "2")])
+def test_absurd_early_stopping_settings_are_refused(option, value):
     from ser_rs import ParameterError
     from ser_rs.experiment import cross_validate
 
     manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
-    with pytest.raises(ParameterError, match="early_stopping"):
-        cross_validate(manifest, early_stopping=models, progress=False)
+    with pytest.raises(ParameterError, match=option):
+        cross_validate(manifest, progress=False, **{option: value})
 
 
 def test_the_normally_trained_model_watches_the_clean_figure_of_an_adversarial_monitor(tmp_path, monkeypatch):

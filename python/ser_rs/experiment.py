@@ -306,6 +306,9 @@ def cross_validate(
         raise ParameterError(f"adversarial={adversarial!r} must be one of {list(_TRAINING_PERTURBATIONS)}")
     _check_augmentation(augment_copies, augment)
     early_stopping = _check_early_stopping(early_stopping)
+    if isinstance(validation_speakers, bool) or not isinstance(validation_speakers, (int, float)) or not 0 < validation_speakers < 1:
+        raise ParameterError(f"validation_speakers={validation_speakers!r} must be a share in (0, 1); "
+                             "to train without early stopping pass early_stopping=()")
     augment = default_augmentation() if augment_copies and augment is None else augment
     log = _log(progress)
     features = dict(DEFAULT_FEATURES if features is None else features)
