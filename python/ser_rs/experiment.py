@@ -350,16 +350,17 @@ def cross_validate(
         fold_of[test] = k
         training_sets = {}
 
-        def training_set(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
-            """The files of ``rows`` with their augmented copies, built once per fold."""
-            if rows.tobytes() not in training_sets:
+        def training_set(every_speaker: bool) -> tuple[list, np.ndarray, np.ndarray]:
+            """The fold's training files (the held-out speakers' too with ``every_speaker``) and their augmented copies, built once per fold."""
+            if every_speaker not in training_sets:
+                rows = train if every_speaker else fit_idx
                 X_rows, y_rows, spk_rows = [seqs[i] for i in rows], y[rows], speakers[rows]
                 if augment_copies:
                     X_rows, y_rows, spk_rows = _with_augmented_copies(data["path"].iloc[rows], X_rows, y_rows, spk_rows, features, augment_copies,
                                                                       pipeline=augment, seed=seed + k, n_jobs=n_jobs)
                     log(f"  + {len(X_rows) - len(rows)} augmented copies of the training speakers' files")
-                training_sets[rows.tobytes()] = X_rows, y_rows, spk_rows
-            return training_sets[rows.tobytes()]
+                training_sets[every_speaker] = X_rows, y_rows, spk_rows
+            return training_sets[every_speaker]
 
         test_signals = _load_signals(data["path"].iloc[test], features)
         noisy = {snr: extract_sequences([], features, signals=[add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)], n_jobs=n_jobs)
@@ -368,13 +369,13 @@ def cross_validate(
             extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
             clf = EmotionClassifier(**{**params, **extra})
             t0 = time.perf_counter()
-            if model in early_stopping and len(val_idx):
-                fit_X, fit_y, fit_speakers = training_set(fit_idx)
-                clf.fit(fit_X, fit_y, X_val=[seqs[i] for i in val_idx], y_val=y[val_idx], speakers=fit_speakers if by_speaker else None,
-                        speakers_val=ids(val_idx))
+            stops_early = model in early_stopping and len(val_idx) > 0
+            fit_X, fit_y, fit_speakers = training_set(every_speaker=not stops_early)
+            fit_ids = fit_speakers if by_speaker else None
+            if stops_early:
+                clf.fit(fit_X, fit_y, X_val=[seqs[i] for i in val_idx], y_val=y[val_idx], speakers=fit_ids, speakers_val=ids(val_idx))
             else:  # no early stopping (asked for, or too few speakers to hold any out): the full epochs on every training speaker
-                fit_X, fit_y, fit_speakers = training_set(train)
-                clf.set_params(patience=None).fit(fit_X, fit_y, speakers=fit_speakers if by_speaker else None)
+                clf.set_params(patience=None).fit(fit_X, fit_y, speakers=fit_ids)
             seconds = time.perf_counter() - t0
             X_test = [seqs[i] for i in test]
             pred[model][test] = clf.predict(X_test, speakers=ids(test))
