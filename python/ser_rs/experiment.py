@@ -260,8 +260,8 @@ def cross_validate(
         The models that stop early on the held-out speakers. The others train for the full
         ``epochs`` on every training speaker, the held-out ones included.
     augment_copies : int
-        Augmented copies of every file of the training speakers (not the validation or test
-        ones) added to each fold's training set; each copy of a speaker is standardised as a
+        Augmented copies of every file a model trains on (never of the test speakers, nor of
+        the held-out ones for a model that stops early) added to its training set; each copy of a speaker is standardised as a
         speaker of its own under ``speaker_norm``. Training takes ``1 + augment_copies`` times
         as long.
     augment : ser_rs.effects.Compose, optional
