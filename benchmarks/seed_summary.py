@@ -12,6 +12,7 @@ different settings, since that mean would describe no configuration.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def read_report(folder: Path) -> dict:
 
 
 def settings_without_seed(report: dict) -> dict:
-    settings = json.loads(json.dumps(report["settings"]))
+    settings = copy.deepcopy(report["settings"])
     settings["classifier"].pop("seed", None)
     settings.pop("seconds", None)
     for key, value in DEFAULTS_OF_LATER_OPTIONS.items():
