@@ -11,7 +11,10 @@ from the parser, so they cannot drift apart): ravdess-16k, the published actor f
 validation actors for the same seed. Fold 1 trained in 640 s (1158 s with one augmented copy)
 on one core while another evaluation ran.
 
-    .venv/bin/python benchmarks/bench_ravdess_robust_gap.py --folds 1 [--augment-copies 1] [--ema-decay 0.99]
+    .venv/bin/python benchmarks/bench_ravdess_robust_gap.py --folds 1 [--augment-copies 1] [-- EVALUATE_OPTION ...]
+
+Options after ``--`` are ``ser-rs evaluate``'s own (``-- --hidden-size 128``, ``-- --ema-decay
+0.99``), so a trial of another setting trains exactly what that command would.
 """
 
 from __future__ import annotations
@@ -49,12 +52,12 @@ def main() -> None:
     ap.add_argument("--folds", default="1", help="comma-separated actor folds to run (1-5)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--augment-copies", type=int, default=0, help="as in ser-rs evaluate")
-    ap.add_argument("--ema-decay", type=float, default=None, help="as in ser-rs evaluate")
+    ap.add_argument("evaluate_options", nargs="*", help="after --: options of ser-rs evaluate, e.g. -- --hidden-size 128")
     a = ap.parse_args()
     if not a.data.is_dir():
         raise SystemExit(f"{a.data} is missing: see ../shared/data/README")
     wanted = {int(k) for k in a.folds.split(",")}
-    params, training = evaluate_defaults(a.seed, [] if a.ema_decay is None else ["--ema-decay", str(a.ema_decay)])
+    params, training = evaluate_defaults(a.seed, a.evaluate_options)
     features, copies = params["features"], a.augment_copies
 
     manifest = ser_rs.datasets.read_corpus(a.data)
