@@ -54,6 +54,9 @@ def main() -> None:
     ap.add_argument("--augment-copies", type=int, default=0, help="as in ser-rs evaluate")
     ap.add_argument("evaluate_options", nargs="*", help="after --: options of ser-rs evaluate, e.g. -- --hidden-size 128")
     a = ap.parse_args()
+    clashing = [o for o in a.evaluate_options if o.split("=")[0] in ("--seed", "--augment-copies")]
+    if clashing:
+        raise SystemExit(f"give {', '.join(clashing)} before --, as this script's own option: it also draws the validation actors and copies")
     if not a.data.is_dir():
         raise SystemExit(f"{a.data} is missing: see ../shared/data/README")
     wanted = {int(k) for k in a.folds.split(",")}

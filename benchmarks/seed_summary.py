@@ -25,11 +25,16 @@ CLASSIFIER_DEFAULTS_OF_LATER_OPTIONS = {"monitor": "loss"}
 TARGETS = {"adversarial UAR": (0.60, ">="), "kept share": (0.80, ">="), "clean cost (points)": (3.0, "<=")}
 
 
-def read_report(folder: Path) -> dict:
+def read_report(folder: Path) -> tuple[dict, dict]:
+    """The report's row of the table and its settings without the seed."""
     path = folder / "report.json"
     if not path.is_file():
         raise SystemExit(f"no report.json in {folder}: give folders written by ser-rs evaluate")
-    return json.loads(path.read_text())
+    try:
+        report = json.loads(path.read_text())
+        return row_of(report), settings_without_seed(report)
+    except (json.JSONDecodeError, KeyError, TypeError) as err:
+        raise SystemExit(f"{path} is not a complete report of ser-rs evaluate ({err!r}): run the evaluation again") from None
 
 
 def settings_without_seed(report: dict) -> dict:
@@ -73,13 +78,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("reports", type=Path, nargs="+", help="folders written by ser-rs evaluate")
     a = ap.parse_args()
-    reports = [read_report(folder) for folder in a.reports]
-    reference = settings_without_seed(reports[0])
-    for folder, report in zip(a.reports, reports):
-        if settings_without_seed(report) != reference:
+    rows, settings = zip(*(read_report(folder) for folder in a.reports))
+    for folder, these in zip(a.reports, settings):
+        if these != settings[0]:
             raise SystemExit(f"{folder} was run with other settings than {a.reports[0]}: average runs that differ in --seed only")
 
-    rows = [row_of(report) for report in reports]
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

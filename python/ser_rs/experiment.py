@@ -261,9 +261,9 @@ def cross_validate(
         ``epochs`` on every training speaker, the held-out ones included.
     augment_copies : int
         Augmented copies of every file a model trains on (never of the test speakers, nor of
-        the held-out ones for a model that stops early) added to its training set; each copy of a speaker is standardised as a
-        speaker of its own under ``speaker_norm``. Training takes ``1 + augment_copies`` times
-        as long.
+        the held-out ones for a model that stops early) added to its training set; each copy
+        of a speaker is standardised as a speaker of its own under ``speaker_norm``. Training
+        takes ``1 + augment_copies`` times as long.
     augment : ser_rs.effects.Compose, optional
         The augmentation; default :func:`default_augmentation`.
     n_jobs : int, optional
