@@ -1,15 +1,9 @@
-//! Lets binaries and the extension find libtorch at run time without LD_LIBRARY_PATH.
-use std::path::PathBuf;
-
+//! The trainer module finds libtorch at run time without LD_LIBRARY_PATH, through a path relative
+//! to itself only: the built module carries no path of the build machine.
 fn main() {
-    println!("cargo:rerun-if-env-changed=LIBTORCH");
-    // Installed wheel: site-packages/ser_rs/_native.so -> site-packages/torch/lib.
-    println!("cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/../torch/lib");
-    // Test binaries and examples run from target/: point them at the build-time libtorch.
-    if let Ok(libtorch) = std::env::var("LIBTORCH") {
-        let lib = PathBuf::from(libtorch).join("lib");
-        if let Ok(abs) = lib.canonicalize() {
-            println!("cargo:rustc-link-arg=-Wl,-rpath,{}", abs.display());
-        }
+    // Installed wheel: site-packages/ser_rs_train/_trainer.so -> site-packages/torch/lib. In a
+    // development install (maturin develop) `import torch` has loaded libtorch before the module.
+    if std::env::var_os("CARGO_FEATURE_TRAIN").is_some() {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/../torch/lib");
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates the project venv (.venv) with torch==2.13.0 and the dev tools, then builds the Rust
-# extension into it (release). Idempotent: a second run only rebuilds what changed.
+# Creates the project venv (.venv) with torch==2.13.0 and the dev tools, then builds both native
+# modules into it (release): ser_rs._native (features; no libtorch) and the trainer's
+# ser_rs_train._trainer (train/pyproject.toml). Idempotent: a second run only rebuilds what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +19,10 @@ if [ ! -x .venv/bin/python ]; then
   "$(python_311)" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -r requirements-dev.txt
-# The extension links the libtorch inside the torch wheel (see .cargo/config.toml).
+# The trainer's dependencies (with the exact torch it links) are those its wheel declares.
+trainer_deps=$(.venv/bin/python scripts/trainer_requirements.py)
+.venv/bin/python -m pip install --quiet -r requirements-dev.txt $trainer_deps
+# The trainer links the libtorch inside the torch wheel (see .cargo/config.toml).
 export LIBTORCH="$PWD/.venv/lib/python3.11/site-packages/torch"
-.venv/bin/python -c 'import torch, sys; sys.exit(0 if torch.__version__.startswith("2.13.0") else f"torch {torch.__version__} found, tch 0.26 needs 2.13.0")'
 PATH="$PWD/.venv/bin:$PATH" .venv/bin/maturin develop --release --quiet
+(cd train && PATH="$PWD/../.venv/bin:$PATH" ../.venv/bin/maturin develop --release --quiet)

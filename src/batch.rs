@@ -175,7 +175,7 @@ mod tests {
         let progress = Progress::default();
         let out = extract(&items, &cfg, &opts(2), &progress).unwrap();
         assert!(out[0].is_ok() && out[3].is_ok());
-        assert_eq!(out[1].as_ref().unwrap_err().type_name(), "FileNotFoundError");
+        assert_eq!(out[1].as_ref().unwrap_err().type_name(), "MissingFileError");
         assert_eq!(out[2].as_ref().unwrap_err().type_name(), "ParameterError");
         assert_eq!(out[0], out[3]);
         assert_eq!(progress.done.load(Ordering::Relaxed), 4);

@@ -1,36 +1,41 @@
-//! One error type for every stage. The bindings map each variant to a typed Python exception,
-//! so messages here are written for the user: say what is wrong and what to do.
+//! One error type for every stage. Each variant names the class of `ser_rs.exceptions` it becomes
+//! in Python ([`SerError::type_name`], the only table of that mapping); messages are written for
+//! the user: say what is wrong and what to do.
 
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SerError {
-    /// The path does not exist (Python: FileNotFoundError).
+    /// The path does not exist (Python: MissingFileError, a FileNotFoundError).
     FileNotFound(String),
-    /// Any other operating-system failure while reading (Python: OSError).
+    /// Any other operating-system failure while reading or writing (Python: FileAccessError, an OSError).
     Io(String),
     /// The bytes are not decodable audio: unknown format, corrupt or truncated (Python: AudioDecodeError).
     Decode(String),
     /// An argument or the audio itself is unusable: absurd parameters, empty or non-finite
     /// signals (Python: ParameterError, a ValueError).
     Parameter(String),
-    /// A failure inside libtorch (Python: RuntimeError).
+    /// An argument of the wrong type (Python: InputTypeError, a TypeError).
+    Type(String),
+    /// A failure inside libtorch (Python: TorchError, a RuntimeError).
     Torch(String),
-    /// A bug in ser_rs caught before it could abort the process (Python: RuntimeError).
+    /// A bug in ser_rs caught before it could abort the process (Python: InternalError, a RuntimeError).
     Internal(String),
 }
 
 pub type Result<T> = std::result::Result<T, SerError>;
 
 impl SerError {
-    /// The Python exception class name this error becomes; batch error lists report it.
+    /// The class of `ser_rs.exceptions` this error becomes; batch error lists report it.
     pub fn type_name(&self) -> &'static str {
         match self {
-            SerError::FileNotFound(_) => "FileNotFoundError",
-            SerError::Io(_) => "OSError",
+            SerError::FileNotFound(_) => "MissingFileError",
+            SerError::Io(_) => "FileAccessError",
             SerError::Decode(_) => "AudioDecodeError",
             SerError::Parameter(_) => "ParameterError",
-            SerError::Torch(_) | SerError::Internal(_) => "RuntimeError",
+            SerError::Type(_) => "InputTypeError",
+            SerError::Torch(_) => "TorchError",
+            SerError::Internal(_) => "InternalError",
         }
     }
 
@@ -40,6 +45,7 @@ impl SerError {
             | SerError::Io(m)
             | SerError::Decode(m)
             | SerError::Parameter(m)
+            | SerError::Type(m)
             | SerError::Torch(m)
             | SerError::Internal(m) => m,
         }
@@ -101,7 +107,7 @@ mod tests {
     #[test]
     fn panics_become_errors_of_the_right_kind() {
         let bug = contain_bug(|| -> Result<()> { panic!("boom") }).unwrap_err();
-        assert_eq!(bug.type_name(), "RuntimeError");
+        assert_eq!(bug.type_name(), "InternalError");
         assert!(bug.message().contains("please report") && bug.message().contains("boom"));
         let bad_file = catch_panic("decoding x.wav", || -> Result<()> { panic!("bad header") }).unwrap_err();
         assert_eq!(bad_file.type_name(), "AudioDecodeError");

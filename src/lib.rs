@@ -13,6 +13,7 @@ pub mod effects;
 pub mod error;
 pub mod feature;
 pub mod metrics;
+#[cfg(feature = "train")]
 pub mod model;
 pub mod prosody;
 pub mod synth;

@@ -45,7 +45,7 @@ def test_a_bad_file_loses_only_itself(tmp_path):
     seqs, errors = _extract(paths, HYBRID, n_jobs=2, progress=False)
     assert [s is not None for s in seqs] == [True, False, False, True]
     assert [e[0] for e in errors] == paths[1:3], "each bad file is reported once, not once per feature"
-    assert errors[0][1] == "FileNotFoundError"
+    assert errors[0][1] == "MissingFileError"
     with pytest.raises(FileNotFoundError, match="missing.wav"):
         extract_sequences([good[0], paths[1]], HYBRID)
 

@@ -8,8 +8,10 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.prosody`: pitch (yin, pyin, like librosa) and voice quality as Praat measures it (jitter, shimmer, HNR, ...).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage: :class:`EmotionClassifier` (RNN, CNN, CRNN, MLP;
-  adversarial training, robustness, safetensors checkpoints).
-- :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports.
+  adversarial training, robustness, safetensors checkpoints). It needs the trainer:
+  ``pip install "ser_rs[train]"``; without it, using them raises :class:`TrainerNotInstalledError`.
+- :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports
+  (with the trainer too).
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
 - :mod:`ser_rs.datasets`: corpus readers (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, your folders),
   speaker-independent splits, ``download_ravdess`` and a synthetic demo corpus.
@@ -22,27 +24,54 @@ Examples
 >>> table = ser_rs.extract(paths, "ser162").to_dataframe()  # doctest: +SKIP
 """
 
+from typing import Any
+
+from ser_rs.exceptions import (
+    AudioDecodeError,
+    InputTypeError,
+    MissingFileError,
+    ParameterError,
+    SerError,
+    TrainerNotInstalledError,
+)
+
 try:
     from ser_rs import _native
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(
-        f"ser_rs could not load its native extension ({exc}). It links libtorch from the "
-        "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
+        f"ser_rs could not load its native extension ({exc}): reinstall it with `pip install --force-reinstall ser_rs`"
     ) from exc
 
-from ser_rs import datasets, effects, experiment, feature, metrics, prosody
+from ser_rs import datasets, effects, feature, metrics, prosody
 from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
-from ser_rs.exceptions import AudioDecodeError, ParameterError
 from ser_rs.feature import amplitude_to_db, power_to_db, stft
-from ser_rs.model import EmotionClassifier
 from ser_rs.prosody import pyin, yin
 
 __version__: str = _native.__version__
 
+#: Names served on first use, from the optional trainer (``pip install "ser_rs[train]"``), so that
+#: ``import ser_rs`` needs no torch.
+_TRAINER_NAMES = {"EmotionClassifier": "ser_rs.model", "model": "ser_rs", "experiment": "ser_rs"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _TRAINER_NAMES:
+        raise AttributeError(f"module 'ser_rs' has no attribute {name!r}")
+    import importlib
+
+    owner = _TRAINER_NAMES[name]
+    value = importlib.import_module(f"ser_rs.{name}") if owner == "ser_rs" else getattr(importlib.import_module(owner), name)
+    globals()[name] = value
+    return value
+
 __all__ = [
     "AudioDecodeError",
     "EmotionClassifier",
+    "InputTypeError",
+    "MissingFileError",
+    "SerError",
+    "TrainerNotInstalledError",
     "ExtractionResult",
     "FEATURES",
     "ItemError",

@@ -7,9 +7,6 @@ import numpy.typing as npt
 
 __version__: str
 
-class ParameterError(ValueError): ...
-class AudioDecodeError(ValueError): ...
-
 def load(
     path: Optional[str],
     data: Optional[bytes],
@@ -112,8 +109,6 @@ def extract(
     augment: Optional[tuple[list[list[StepSpec]], int]] = None,
     progress: Optional[Callable[[int], Any]] = None,
 ) -> tuple[list[int], Union[npt.NDArray[np.float32], list[npt.NDArray[np.float32]]], list[tuple[int, str, str]]]: ...
-def backend_info() -> dict[str, Any]: ...
-def column_stats(x: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...
 def voice_intensity(
     y: npt.NDArray[np.float32], sr: float, min_pitch: float, time_step: Optional[float], subtract_mean: bool
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
@@ -144,40 +139,6 @@ def accuracy_score(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, balan
 def precision_recall_fscore(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, labels: np.ndarray, beta: float, zero_division: float, average: Optional[str] = None
 ) -> Any: ...
-
-# -- the trainer ---------------------------------------------------------------------------------
-
-class NativeClassifier:
-    """A trained network (Rust); build one with fit_classifier or load_classifier."""
-
-    n_features: int
-    n_classes: int
-    config: str
-    def predict_proba(self, x: Sequence[npt.NDArray[np.float32]], batch_size: int) -> npt.NDArray[np.float32]: ...
-    def robustness(
-        self,
-        x: Sequence[npt.NDArray[np.float32]],
-        y: Sequence[int],
-        attacks: Sequence[str],
-        epsilons: Sequence[float],
-        steps: int,
-        step_size: Optional[float],
-        batch_size: int,
-        seed: int,
-        n_threads: Optional[int] = None,
-    ) -> list[tuple[str, float, float, float]]: ...
-    def save(self, path: str, meta: str) -> None: ...
-
-def fit_classifier(
-    config: str,
-    x: Sequence[npt.NDArray[np.float32]],
-    y: Sequence[int],
-    x_val: Optional[Sequence[npt.NDArray[np.float32]]] = None,
-    y_val: Optional[Sequence[int]] = None,
-    progress: Optional[Callable[[int], Any]] = None,
-) -> tuple[NativeClassifier, dict[str, list[Any]], int]: ...
-def fit_steps(config: str, n_samples: int) -> int: ...
-def load_classifier(path: str, device: str = "cpu") -> tuple[NativeClassifier, str]: ...
 
 # Synthetic emotional speech (the demo corpus)
 def synth_emotions() -> list[str]: ...

@@ -240,7 +240,7 @@ def extract(
     >>> signals = [rng.standard_normal(n).astype(np.float32) for n in (22050, 33075)]
     >>> r = ser_rs.extract(signals + ["missing.wav"], "mfcc", n_mfcc=13, pad=True)
     >>> r.features.shape, r.lengths.tolist(), r.errors[0].error_type
-    ((2, 13, 65), [44, 65], 'FileNotFoundError')
+    ((2, 13, 65), [44, 65], 'MissingFileError')
     """
     if feature not in FEATURES:
         raise ParameterError(f"unknown feature '{feature}'; choose one of {list(FEATURES)}")

@@ -16,6 +16,9 @@ import warnings
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from ser_rs._backend import trainer
+from ser_rs.exceptions import TrainerNotInstalledError, UsageError
+
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
 
 #: Frame-level inputs of the command's models, 16 kHz, 64 ms windows, 16 ms hop. Log-mel is the
@@ -27,10 +30,6 @@ FRAME_FEATURES = {
     "mel+functionals": {"feature": "melspectrogram", "sr": 16000, "n_mels": 64, "n_fft": 1024, "hop_length": 256,
                         "utterance": ["egemaps_like", "ser162"]},
 }
-
-
-class UsageError(Exception):
-    """A problem with the command line itself (exit code 2)."""
 
 
 def find_audio(folder: Path) -> list[Path]:
@@ -376,13 +375,17 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "demo": _demo}
+#: The commands built on the optional trainer (``pip install "ser_rs[train]"``).
+TRAINER_COMMANDS = ("train", "evaluate", "predict", "demo")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command in TRAINER_COMMANDS:
+            trainer()
         return COMMANDS[args.command](args)
-    except UsageError as exc:
+    except (UsageError, TrainerNotInstalledError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError, TypeError, RuntimeError) as exc:

@@ -1,30 +1,123 @@
 """Exceptions raised by ser_rs.
 
-Every error is a standard Python exception, so ``except ValueError`` keeps working:
+Every error ser_rs raises is a :class:`SerError`, and also the standard exception a Python user
+would expect, so both ``except ser_rs.SerError`` and ``except ValueError`` work:
 
-- ``FileNotFoundError``: the audio file does not exist.
-- ``OSError``: the file exists but cannot be read (a directory, no permission).
-- :class:`AudioDecodeError` (a ``ValueError``): the bytes are not decodable audio (unknown
-  format, corrupt or truncated file).
-- :class:`ParameterError` (a ``ValueError``): an argument or the audio itself is unusable
-  (absurd parameters, empty or non-finite signal, a signal shorter than one frame).
-- ``TypeError``: an argument has the wrong type or dtype.
+=============================  ==========================  =========================================
+class                          also a                      raised when
+=============================  ==========================  =========================================
+:class:`ParameterError`        ``ValueError``              an argument or the audio itself is
+                                                           unusable (absurd parameters, empty or
+                                                           non-finite signal, too short)
+:class:`AudioDecodeError`      ``ValueError``              the bytes are not decodable audio
+                                                           (unknown format, corrupt, truncated)
+:class:`MissingFileError`      ``FileNotFoundError``       a file or folder does not exist
+:class:`FileAccessError`       ``OSError``                 it exists but cannot be read or written
+:class:`InputTypeError`        ``TypeError``               an argument has the wrong type or dtype
+:class:`NotFittedError`        ``ValueError``,             a model is used before ``fit``
+                               ``AttributeError``
+:class:`TorchError`            ``RuntimeError``            libtorch failed inside the trainer
+:class:`InternalError`         ``RuntimeError``            a bug in ser_rs (please report it)
+:class:`TrainerNotInstalledError` ``ImportError``          the trainer is used without
+                                                           ``pip install "ser_rs[train]"``
+:class:`DownloadError`         ``OSError``                 a data set could not be fetched
+:class:`ChecksumError`         ``OSError``                 a fetched archive has the wrong checksum
+:class:`UsageError`            ``ValueError``              the ``ser-rs`` command line is wrong
+=============================  ==========================  =========================================
+
+This module imports without the native extension. The Rust side raises these classes by the name
+that its error type gives each kind (``SerError::type_name`` in ``src/error.rs``); batch error
+lists report the same name as ``error_type``.
+
+Examples
+--------
+>>> import ser_rs
+>>> try:
+...     ser_rs.feature.mfcc(y=[], sr=22050)
+... except ser_rs.SerError as exc:
+...     print(type(exc).__name__, isinstance(exc, ValueError))
+ParameterError True
 """
 
-from ser_rs._native import AudioDecodeError, ParameterError
+from __future__ import annotations
 
-__all__ = ["AudioDecodeError", "ParameterError", "exception_class"]
+__all__ = [
+    "AudioDecodeError",
+    "ChecksumError",
+    "DownloadError",
+    "FileAccessError",
+    "InputTypeError",
+    "InternalError",
+    "MissingFileError",
+    "NotFittedError",
+    "ParameterError",
+    "SerError",
+    "TorchError",
+    "TrainerNotInstalledError",
+    "UsageError",
+    "exception_class",
+]
 
-_BY_NAME = {
-    "FileNotFoundError": FileNotFoundError,
-    "OSError": OSError,
-    "AudioDecodeError": AudioDecodeError,
-    "ParameterError": ParameterError,
-    "TypeError": TypeError,
-    "RuntimeError": RuntimeError,
-}
+
+class SerError(Exception):
+    """The base of every error ser_rs raises."""
 
 
-def exception_class(name: str) -> type[Exception]:
-    """The exception class a batch error's ``error_type`` names."""
-    return _BY_NAME.get(name, RuntimeError)
+class ParameterError(SerError, ValueError):
+    """An argument or the audio itself is unusable (absurd parameters, empty or non-finite signal)."""
+
+
+class AudioDecodeError(SerError, ValueError):
+    """The bytes are not decodable audio: unknown format, corrupt or truncated."""
+
+
+class MissingFileError(SerError, FileNotFoundError):
+    """A file or folder that was named does not exist."""
+
+
+class FileAccessError(SerError, OSError):
+    """A file exists but cannot be read or written (a directory, no permission, disk full)."""
+
+
+class InputTypeError(SerError, TypeError):
+    """An argument has the wrong type or dtype; the message says what to pass."""
+
+
+class NotFittedError(SerError, ValueError, AttributeError):
+    """A model was used before it was fitted (scikit-learn's convention: a ValueError and an AttributeError)."""
+
+
+class TorchError(SerError, RuntimeError):
+    """libtorch failed inside the trainer."""
+
+
+class InternalError(SerError, RuntimeError):
+    """A bug in ser_rs, caught before it could crash the process: please report it."""
+
+
+class TrainerNotInstalledError(SerError, ImportError):
+    """The tch trainer is used but not installed: ``pip install "ser_rs[train]"``."""
+
+
+class DownloadError(SerError, OSError):
+    """An archive could not be fetched (HTTP error, network failure, transfer cut short)."""
+
+
+class ChecksumError(DownloadError):
+    """A fetched archive's checksum is not the expected one."""
+
+
+class UsageError(SerError, ValueError):
+    """A problem with the ``ser-rs`` command line itself (exit code 2)."""
+
+
+def exception_class(name: str) -> type[SerError]:
+    """The class of this module that a batch error's ``error_type`` names (InternalError if none).
+
+    Examples
+    --------
+    >>> exception_class("ParameterError").__name__
+    'ParameterError'
+    """
+    found = globals().get(name)
+    return found if isinstance(found, type) and issubclass(found, SerError) else InternalError

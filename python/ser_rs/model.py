@@ -26,8 +26,9 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ser_rs import _native
+from ser_rs._backend import trainer
 from ser_rs._validate import as_spectrogram
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "as_sequences", "backend_info", "column_stats", "extract_sequences", "standardize_by_speaker"]
 
@@ -40,6 +41,10 @@ _ATTACKS = ("fgsm", "pgd", "noise")
 _TRAINING_PERTURBATIONS = _ATTACKS + ("trades",)
 
 
+# Importing the model stage without the trainer fails here, with the install command.
+trainer()
+
+
 def backend_info() -> dict:
     """Facts about the linked libtorch: ``cuda_available``, ``cuda_devices``, ``threads``.
 
@@ -49,7 +54,7 @@ def backend_info() -> dict:
     >>> sorted(ser_rs.model.backend_info())
     ['cuda_available', 'cuda_devices', 'threads']
     """
-    return _native.backend_info()
+    return trainer().backend_info()
 
 
 def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +67,7 @@ def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> mean.tolist(), std.tolist()
     ([2.0, 2.0], [1.0, 0.0])
     """
-    return _native.column_stats(as_spectrogram(X, "X"))
+    return trainer().column_stats(as_spectrogram(X, "X"))
 
 
 # -- argument checks (types here; values in Rust, once) ------------------------------------------
@@ -546,7 +551,7 @@ class EmotionClassifier:
 
     # -- configuration -------------------------------------------------------------------------
 
-    def _config(self, n_classes: int) -> str:
+    def _config(self, n_classes: int) -> dict:
         """The FitConfig JSON the Rust trainer reads."""
         model = _choice(self.model, "model", _MODELS)
         schedule = _choice(self.schedule, "schedule", ("cosine", "step", None))
@@ -599,7 +604,7 @@ class EmotionClassifier:
                 "beta": _float(self.trades_beta, "trades_beta"),
             },
         }
-        return json.dumps(config)
+        return config
 
     def _class_weight(self, n_classes: int) -> dict:
         cw = self.class_weight
@@ -716,13 +721,13 @@ class EmotionClassifier:
 
         from tqdm.auto import tqdm
 
-        total = _native.fit_steps(config, len(seqs))
+        total = trainer().fit_steps(config, len(seqs))
         with tqdm(total=total, disable=not self.progress, unit="step", desc="training") as bar:
 
             def report(done: int) -> None:
                 bar.update(done - bar.n)
 
-            native, history, best = _native.fit_classifier(config, seqs, codes.tolist(), val_seqs, None if val_codes is None else val_codes.tolist(), report)
+            native, history, best = trainer().fit_classifier(config, seqs, codes.tolist(), val_seqs, None if val_codes is None else val_codes.tolist(), report)
         self._native = native
         self.history_ = _history_frame(history)
         self.best_epoch_ = best
@@ -936,11 +941,11 @@ class EmotionClassifier:
             "history": _history_lists(getattr(self, "history_", None)),
             "ser_rs_version": _native.__version__,
         }
-        try:
-            text = json.dumps(meta, allow_nan=False)
+        try:  # model.json holds plain JSON: refuse what would not read back the same
+            json.dumps(meta, allow_nan=False)
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"the labels and parameters must be JSON-serialisable (str, int, float) to be saved: {exc}") from exc
-        self._native.save(os.fspath(path), text)
+            raise InputTypeError(f"the labels and parameters must be JSON-serialisable (str, int, float) to be saved: {exc}") from exc
+        self._native.save(os.fspath(path), meta)
 
     @classmethod
     def load(cls, path: Any, *, device: str = "cpu") -> "EmotionClassifier":
@@ -957,8 +962,7 @@ class EmotionClassifier:
         """
         import pandas as pd
 
-        native, meta_text = _native.load_classifier(os.fspath(path), _choice_device(device))
-        meta = json.loads(meta_text)
+        native, meta = trainer().load_classifier(os.fspath(path), _choice_device(device))
         if not isinstance(meta, dict) or "labels" not in meta or "params" not in meta:
             raise ParameterError(f"{os.fspath(path)} is not a usable ser_rs checkpoint: model.json lacks the classifier's labels or parameters")
         params = {k: v for k, v in meta["params"].items() if k in cls._param_names()}

@@ -224,7 +224,7 @@ mod tests {
         fs::write(other.join(MANIFEST_FILE), v.to_string()).unwrap();
         assert!(err(&other).contains("lacks the variables"));
 
-        assert_eq!(load(&scratch("absent"), Device::Cpu).err().unwrap().type_name(), "FileNotFoundError");
+        assert_eq!(load(&scratch("absent"), Device::Cpu).err().unwrap().type_name(), "MissingFileError");
         fs::remove_dir_all(&dir).unwrap();
         fs::remove_dir_all(&other).unwrap();
     }

@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import ChecksumError, DownloadError, ParameterError
 
 __all__ = ["ChecksumError", "DownloadError", "RAVDESS_SPEECH_MD5", "RAVDESS_SPEECH_SIZE", "RAVDESS_SPEECH_URL", "download_ravdess"]
 
@@ -38,14 +38,6 @@ RAVDESS_SPEECH_SIZE = 208_468_073
 _CHUNK = 1 << 16
 _BACKOFF = 1.0  # seconds before the first retry, doubling after each
 _COMPLETE = ".ser_rs_complete"  # marker written last into a fully unpacked folder
-
-
-class DownloadError(OSError):
-    """The archive could not be fetched (HTTP error, network failure, transfer cut short)."""
-
-
-class ChecksumError(DownloadError):
-    """The fetched archive's checksum is not the expected one."""
 
 
 def _parse_checksum(checksum: Optional[str]) -> Optional[tuple[str, str]]:
