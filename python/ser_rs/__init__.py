@@ -9,6 +9,8 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
 - :mod:`ser_rs.model`: the tch (libtorch) stage: :class:`EmotionClassifier` (RNN, CNN, CRNN, MLP;
   adversarial training, robustness, safetensors checkpoints).
+- :mod:`ser_rs.inference`: :func:`load_model` and :class:`~ser_rs.inference.Recognizer`, emotion
+  from files, uploaded bytes or signals with the model's own feature pipeline (``ser-rs predict``).
 - :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports.
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
 - :mod:`ser_rs.datasets`: corpus readers (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, your folders),
@@ -30,11 +32,12 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "torch==2.13.0 wheel: install it with `pip install torch==2.13.0`."
     ) from exc
 
-from ser_rs import datasets, effects, experiment, feature, metrics, prosody
+from ser_rs import datasets, effects, experiment, feature, inference, metrics, prosody
 from ser_rs.audio import load, resample
 from ser_rs.batch import FEATURES, ExtractionResult, ItemError, extract
 from ser_rs.exceptions import AudioDecodeError, ParameterError
 from ser_rs.feature import amplitude_to_db, power_to_db, stft
+from ser_rs.inference import load_model
 from ser_rs.model import EmotionClassifier
 from ser_rs.prosody import pyin, yin
 
@@ -53,7 +56,9 @@ __all__ = [
     "experiment",
     "extract",
     "feature",
+    "inference",
     "load",
+    "load_model",
     "metrics",
     "power_to_db",
     "prosody",

@@ -307,40 +307,30 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    import numpy as np
+    from ser_rs.inference import load_model
 
-    import ser_rs
-    from ser_rs.experiment import _extract
-
-    clf = ser_rs.EmotionClassifier.load(args.model_dir)
-    if clf.features_ is None:
-        print(f"error: {args.model_dir} was trained on feature arrays, not audio: predict with EmotionClassifier in Python", file=sys.stderr)
-        return 1
+    recognizer = load_model(args.model_dir)
     files: list[Path] = []
     for f in args.files:
         files.extend(find_audio(f) if f.is_dir() else [f])
     if not files:
         raise UsageError("no audio files given")
-    seqs, errors = _extract([str(f) for f in files], clf.features_, args.n_jobs, progress=False)
-    for path, kind, message in errors:  # a bad file is reported; the good ones are still predicted
-        print(f"skipped {path}: {kind}: {message}", file=sys.stderr)
-    good = [(f, s) for f, s in zip(files, seqs) if s is not None]
-    if not good:
+    speakers = [f.parent.name for f in files] if recognizer.speaker_norm else None
+    batch = recognizer.predict_files([str(f) for f in files], speakers=speakers, n_jobs=args.n_jobs)
+    for err in batch.errors:  # a bad file is reported; the good ones are still predicted
+        print(f"skipped {err.path}: {err.error_type}: {err.message}", file=sys.stderr)
+    if not batch.predictions:
         print("error: no file could be read", file=sys.stderr)
         return 1
-    speakers = None
-    if clf.speaker_norm:
-        speakers = [f.parent.name for f, _ in good]
-        small = sorted({s for s in speakers if speakers.count(s) < 10})
+    if speakers is not None:
+        read = [speakers[p.index] for p in batch.predictions]
+        small = sorted({s for s in read if read.count(s) < 10})
         if small:
             print(f"note: this model normalises by speaker and takes each folder as one speaker; folder(s) {small} hold fewer than "
                   "10 files, so their statistics are rough", file=sys.stderr)
-    proba = clf.predict_proba([s for _, s in good], speakers=speakers)
-    for (f, _), p in zip(good, proba):
-        k = int(np.argmax(p))
-        row = {"path": str(f), "emotion": str(clf.classes_[k]), "probability": float(p[k]),
-               "probabilities": {str(c): float(q) for c, q in zip(clf.classes_, p)}}
-        print(json.dumps(row) if args.json else f"{row['emotion']:>10s}  {row['probability']:.2f}  {row['path']}")
+    for prediction in batch.predictions:
+        row = prediction.to_dict()
+        print(json.dumps(row) if args.json else f"{row['emotion']!s:>10}  {row['probability']:.2f}  {row['path']}")
     return 0
 
 

@@ -29,7 +29,8 @@ from ser_rs import _native
 from ser_rs._validate import as_spectrogram
 from ser_rs.exceptions import ParameterError
 
-__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "as_sequences", "backend_info", "column_stats", "extract_sequences", "standardize_by_speaker"]
+__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
+           "column_stats", "extract_sequences", "run_feature_pipeline", "standardize_by_speaker"]
 
 #: The feature pipeline used when ``X`` are file paths and ``features`` is None: 40 MFCCs at
 #: 16 kHz with 64 ms windows and a 16 ms hop (about 60 frames a second), a common SER front end.
@@ -37,7 +38,8 @@ DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft":
 
 _MODELS = ("rnn", "mlp", "cnn1d", "cnn2d", "crnn")
 _ATTACKS = ("fgsm", "pgd", "noise")
-_TRAINING_PERTURBATIONS = _ATTACKS + ("trades",)
+#: What ``EmotionClassifier(adversarial=...)`` can train against: the attacks, and TRADES.
+TRAINING_PERTURBATIONS: tuple = _ATTACKS + ("trades",)
 
 
 def backend_info() -> dict:
@@ -202,14 +204,49 @@ def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, 
     [(32, 175)]
     """
     items = list(signals) if signals is not None else list(paths)
-    seqs, _ = _run_pipeline(items, features, strict=True, n_jobs=n_jobs)
+    seqs, _ = run_feature_pipeline(items, features, strict=True, n_jobs=n_jobs)
     return seqs
 
 
-def _run_pipeline(items: list, features: Optional[dict], *, strict: bool, n_jobs: Optional[int] = None, progress: bool = False) -> tuple[list, list]:
-    """Each item's sequence (None where it failed) and the failures' :class:`~ser_rs.ItemError`.
+def run_feature_pipeline(items: Sequence[Any], features: Optional[dict] = None, *, strict: bool = False, n_jobs: Optional[int] = None,
+                         progress: bool = False) -> tuple[list, list]:
+    """Run a feature pipeline (as :func:`extract_sequences`) on a batch that may hold bad items:
+    each item's sequence, None where it failed, and the failures.
 
     An item fails if any of the pipeline's features fails on it; the others are kept.
+
+    Parameters
+    ----------
+    items : sequence of str, os.PathLike or np.ndarray
+        Audio files, or 1-D float signals at the pipeline's rate ``features['sr']``.
+    features : dict, optional
+        The pipeline (see :func:`extract_sequences`); default :data:`DEFAULT_FEATURES`.
+    strict : bool
+        Raise the first bad item's error instead of collecting it.
+    n_jobs : int, optional
+        Worker threads (default every core).
+    progress : bool
+        Show progress bars.
+
+    Returns
+    -------
+    seqs : list
+        One ``(frames, features)`` float32 array per item, None for the failed ones.
+    errors : list of ser_rs.ItemError
+        One per failed item, in input order.
+
+    Raises
+    ------
+    ParameterError
+        An unusable pipeline; with ``strict``, a bad item's own exception.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> seqs, errors = ser_rs.model.run_feature_pipeline([tone, "missing.wav"])
+    >>> seqs[0].shape, seqs[1], errors[0].error_type
+    ((63, 40), None, 'FileNotFoundError')
     """
     from ser_rs.batch import extract
 
@@ -556,7 +593,7 @@ class EmotionClassifier:
         channels = self.channels
         if isinstance(channels, (numbers.Integral, str)) or not isinstance(channels, Sequence):
             raise TypeError(f"channels must be a sequence of integers, e.g. (64, 64), got {type(channels).__name__}")
-        adversarial = _choice(self.adversarial, "adversarial", (None,) + _TRAINING_PERTURBATIONS)
+        adversarial = _choice(self.adversarial, "adversarial", (None,) + TRAINING_PERTURBATIONS)
         config = {
             "model": {
                 "arch": model,
