@@ -20,6 +20,7 @@ import numpy as np
 
 from ser_rs import _native, feature as _feature
 from ser_rs._validate import as_batch_item, as_n_jobs, as_number, as_rate, as_seed
+from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import ItemError, ParameterError
 
 __all__ = ["extract", "ExtractionResult", "ItemError", "FEATURES"]
@@ -124,7 +125,7 @@ def extract(
     inputs: Sequence[Any],
     feature: str = "ser162",
     *,
-    sr: Optional[float] = 22050,
+    sr: Optional[float] = LIBROSA_SR,
     sr_in: Optional[float] = None,
     mono: bool = True,
     offset: float = 0.0,

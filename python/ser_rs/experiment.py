@@ -28,7 +28,7 @@ import numpy as np
 
 from ser_rs import metrics
 from ser_rs.exceptions import ParameterError
-from ser_rs.model import run_feature_pipeline
+from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 
 __all__ = ["DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "augmented_copies", "cross_validate", "default_augmentation",
            "robustness_targets", "write_report"]
@@ -158,7 +158,7 @@ def augmented_copies(
     """
     _check_augmentation(copies, pipeline)
     pipeline = default_augmentation() if pipeline is None else pipeline
-    sr = features.get("sr", 16000)
+    sr = features.get("sr", MODEL_SR)
     seqs: list = []
     source, copy_no = [], []
     for c in range(1, copies + 1):
@@ -180,7 +180,7 @@ def _load_signals(paths: Sequence[Any], features: dict) -> list:
     """The files at ``paths`` decoded at the pipeline's analysis rate."""
     from ser_rs.audio import load
 
-    return [load(p, sr=features.get("sr", 16000))[0] for p in paths]
+    return [load(p, sr=features.get("sr", MODEL_SR))[0] for p in paths]
 
 
 def _with_augmented_copies(paths: Sequence[Any], X: list, y: np.ndarray, speakers: np.ndarray, features: dict, copies: int, *,
@@ -221,7 +221,7 @@ def cross_validate(
     features: Optional[dict] = None,
     splitter: Any = None,
     adversarial: str = "pgd",
-    epsilon: float = 0.2,
+    epsilon: float = CLASSIFIER_DEFAULTS["epsilon"],
     epsilons: Sequence[float] = DEFAULT_EPSILONS,
     snr_db: Sequence[float] = DEFAULT_SNR_DB,
     validation_speakers: float = 0.15,
@@ -246,7 +246,8 @@ def cross_validate(
         A speaker-grouped splitter with ``split(X, y, groups)``; default RAVDESS's actor folds
         for RAVDESS and 5 speaker folds otherwise.
     adversarial : {'pgd', 'fgsm', 'trades', 'noise'}
-        How the second model is trained; ``epsilon`` is its radius.
+        How the second model is trained; ``epsilon`` is its radius, by default the classifier's
+        (:data:`ser_rs.model.CLASSIFIER_DEFAULTS`, the radius of the README's results).
     epsilons : sequence of float
         Attack radii of the robustness table.
     snr_db : sequence of float

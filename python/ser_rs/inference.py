@@ -30,7 +30,7 @@ import numpy as np
 from ser_rs._validate import as_audio, as_rate
 from ser_rs.audio import load, resample
 from ser_rs.exceptions import ItemError, ParameterError, exception_class
-from ser_rs.model import EmotionClassifier, run_feature_pipeline
+from ser_rs.model import MODEL_SR, EmotionClassifier, run_feature_pipeline
 
 __all__ = ["Prediction", "PredictionBatch", "Recognizer", "load_model"]
 
@@ -138,7 +138,7 @@ class Recognizer:
         self._classifier = classifier
         self._classes = tuple(_plain(c) for c in classifier.classes_)
         self._features = dict(classifier.features_)
-        self._rate = as_rate(self._features.get("sr", 16000), "the model's features['sr']")
+        self._rate = as_rate(self._features.get("sr", MODEL_SR), "the model's features['sr']")
 
     @property
     def classes(self) -> tuple:

@@ -21,7 +21,8 @@ import json
 import math
 import numbers
 import os
-from typing import Any, Optional, Sequence
+from types import MappingProxyType
+from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -29,12 +30,20 @@ from ser_rs import _native
 from ser_rs._validate import as_spectrogram
 from ser_rs.exceptions import ParameterError
 
-__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
+__all__ = ["EmotionClassifier", "CLASSIFIER_DEFAULTS", "DEFAULT_FEATURES", "MODEL_SR", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
            "column_stats", "extract_sequences", "run_feature_pipeline", "standardize_by_speaker"]
+
+#: The sampling rate (Hz) the classifier's feature pipelines analyse at, unless a pipeline names
+#: its own ``sr``. Not :data:`ser_rs.audio.LIBROSA_SR` (22050 Hz), which the librosa-mirroring
+#: functions keep so that they give librosa's numbers: speech corpora are recorded or shared at
+#: 16 kHz (RAVDESS's speech copy here, CREMA-D, EmoDB), the cues of emotion in speech (pitch,
+#: formants, energy) lie well below its 8 kHz Nyquist limit, and upsampling to 22050 Hz would add
+#: 38% more samples to analyse and no information.
+MODEL_SR: int = 16000
 
 #: The feature pipeline used when ``X`` are file paths and ``features`` is None: 40 MFCCs at
 #: 16 kHz with 64 ms windows and a 16 ms hop (about 60 frames a second), a common SER front end.
-DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256}
+DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": MODEL_SR, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256}
 
 _MODELS = ("rnn", "mlp", "cnn1d", "cnn2d", "crnn")
 _ATTACKS = ("fgsm", "pgd", "noise")
@@ -289,7 +298,7 @@ def _feature_call(features: Optional[dict]) -> tuple:
     if not isinstance(cfg.get("feature"), str):
         raise ParameterError("features must name its 'feature', e.g. {'feature': 'mfcc', 'sr': 16000, 'n_mfcc': 40}")
     name = cfg.pop("feature")
-    sr = cfg.pop("sr", 16000)
+    sr = cfg.pop("sr", MODEL_SR)
     db = cfg.pop("db", name == "melspectrogram")
     cfg.pop("utterance", None)
     return name, sr, db, cfg
@@ -477,7 +486,7 @@ class EmotionClassifier:
         ema_decay: Optional[float] = None,
         validation_fraction: float = 0.1,
         adversarial: Optional[str] = None,
-        epsilon: float = 0.1,
+        epsilon: float = 0.2,
         pgd_steps: int = 5,
         pgd_step_size: Optional[float] = None,
         random_start: bool = True,
@@ -926,7 +935,7 @@ class EmotionClassifier:
         if not isinstance(paths, (list, tuple)) or not all(_is_path(p) for p in paths):
             raise TypeError("paths must be a list of audio file paths")
         codes = self._encode(y, len(paths))
-        sr = self.features_.get("sr", 16000)
+        sr = self.features_.get("sr", MODEL_SR)
         signals = [load(p, sr=sr)[0] for p in paths]
         rows = []
         for snr in [np.inf] + [_float(s, "snr_db") for s in snr_db]:
@@ -1012,6 +1021,14 @@ class EmotionClassifier:
         est.history_ = None if meta.get("history") is None else pd.DataFrame(meta["history"])
         est.n_features_in_ = native.n_features
         return est
+
+
+#: EmotionClassifier's default parameters by name, read from its signature, where each is written
+#: once. :func:`ser_rs.experiment.cross_validate` and the ``ser-rs`` command take theirs from here
+#: (the command's deliberate differences are ``ser_rs.cli.COMMAND_DEFAULTS``).
+CLASSIFIER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {p.name: p.default for p in inspect.signature(EmotionClassifier.__init__).parameters.values() if p.name != "self"}
+)
 
 
 def _choice_device(device: Any) -> str:
