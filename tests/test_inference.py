@@ -82,6 +82,17 @@ def test_a_batch_keeps_its_good_files(recognizer, corpus, tmp_path):
     assert replace(batch.predictions[1], index=0) == recognizer.predict_file(good[1])
 
 
+def test_a_batch_records_a_non_path_and_refuses_a_bad_thread_count(recognizer, corpus, tmp_path):
+    path = corpus["path"].iloc[0]
+    batch = recognizer.predict_files([42, tmp_path / "missing.wav", path])
+    assert [p.index for p in batch.predictions] == [2]
+    assert [(e.index, e.path, e.error_type) for e in batch.errors] == [(0, None, "TypeError"), (1, str(tmp_path / "missing.wav"), "FileNotFoundError")]
+    with pytest.raises(TypeError, match="n_jobs"):
+        recognizer.predict_files([path], n_jobs="2")
+    with pytest.raises(ParameterError, match="n_jobs=0"):
+        recognizer.predict_files([path], n_jobs=0)
+
+
 def test_a_speaker_normalised_model_takes_speakers(corpus, tmp_path):
     folder = tmp_path / "model"
     paths, speakers = corpus["path"].tolist(), corpus["speaker"].astype(str).to_numpy()

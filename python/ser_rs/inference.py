@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from ser_rs._validate import as_audio, as_rate
+from ser_rs._validate import as_audio, as_n_jobs, as_rate
 from ser_rs.audio import load, resample
 from ser_rs.exceptions import ItemError, ParameterError, exception_class
 from ser_rs.model import MODEL_SR, EmotionClassifier, run_feature_pipeline
@@ -255,15 +256,12 @@ class Recognizer:
             raise TypeError("paths must be a sequence of audio file paths; wrap a single path in a list")
         if speakers is not None and len(speakers) != len(paths):
             raise ParameterError(f"paths has {len(paths)} files but speakers has {len(speakers)} ids: pass one speaker id per file")
-        decoded: list = []
-        errors = []
-        for i, path in enumerate(paths):
-            try:
-                if not isinstance(path, (str, os.PathLike)):
-                    raise TypeError(f"each path must be a str or os.PathLike, got {type(path).__name__}")
-                decoded.append((i, os.fspath(path), self._decode_file(os.fspath(path))))
-            except (OSError, ValueError, TypeError, RuntimeError) as exc:  # a bad file is that file's error, never the batch's
-                errors.append(ItemError(i, path if isinstance(path, str) else None, type(exc).__name__, str(exc)))
+        workers = as_n_jobs(n_jobs) or os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # decoding releases the GIL
+            outcomes = list(pool.map(self._try_decode_file, paths))
+        decoded = [(i, os.fspath(path), out) for i, (path, out) in enumerate(zip(paths, outcomes)) if not isinstance(out, Exception)]
+        errors = [ItemError(i, os.fspath(path) if isinstance(path, (str, os.PathLike)) else None, type(out).__name__, str(out))
+                  for i, (path, out) in enumerate(zip(paths, outcomes)) if isinstance(out, Exception)]
         groups = None if speakers is None else [speakers[i] for i, _, _ in decoded]
         predictions, failed = self._predict([d for _, _, d in decoded], groups, n_jobs)
         for e in failed:
@@ -273,6 +271,15 @@ class Recognizer:
         return PredictionBatch(out, sorted(errors, key=lambda e: e.index))
 
     # -- the shared steps ----------------------------------------------------------------------
+
+    def _try_decode_file(self, path: Any) -> Any:
+        """The decoded file, or the exception it raised: a bad file is its own error, never the batch's."""
+        try:
+            if not isinstance(path, (str, os.PathLike)):
+                raise TypeError(f"each path must be a str or os.PathLike, got {type(path).__name__}")
+            return self._decode_file(os.fspath(path))
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            return exc
 
     def _decode_file(self, path: str) -> tuple[np.ndarray, float]:
         y, rate = load(path, sr=self._rate)
