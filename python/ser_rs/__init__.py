@@ -10,6 +10,8 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.model`: the tch (libtorch) stage: :class:`EmotionClassifier` (RNN, CNN, CRNN, MLP;
   adversarial training, robustness, safetensors checkpoints). It needs the trainer:
   ``pip install "ser_rs[train]"``; without it, using them raises :class:`TrainerNotInstalledError`.
+- :mod:`ser_rs.inference`: :func:`load_model` and :class:`~ser_rs.inference.Recognizer`, emotion
+  from files, uploaded bytes or signals with the model's own feature pipeline (``ser-rs predict``).
 - :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports
   (with the trainer too).
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
@@ -50,9 +52,15 @@ from ser_rs.prosody import pyin, yin
 
 __version__: str = _native.__version__
 
-#: Names served on first use, from the optional trainer (``pip install "ser_rs[train]"``), so that
-#: ``import ser_rs`` needs no torch.
-_TRAINER_NAMES = {"EmotionClassifier": "ser_rs.model", "model": "ser_rs", "experiment": "ser_rs"}
+#: The trainer's names (``pip install "ser_rs[train]"``), imported on first use so that
+#: ``import ser_rs`` stays light.
+_TRAINER_NAMES = {
+    "EmotionClassifier": "ser_rs.model",
+    "load_model": "ser_rs.inference",
+    "model": "ser_rs",
+    "inference": "ser_rs",
+    "experiment": "ser_rs",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -82,7 +90,9 @@ __all__ = [
     "experiment",
     "extract",
     "feature",
+    "inference",
     "load",
+    "load_model",
     "metrics",
     "power_to_db",
     "prosody",

@@ -5,7 +5,8 @@ Rust, once, for single calls and batches alike."""
 from __future__ import annotations
 
 import numbers
-from typing import Any
+import os
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -67,3 +68,62 @@ def as_window(window: Any) -> Any:
     raise TypeError(
         f"window must be a name ('hann', 'hamming', 'blackman', 'boxcar') or a 1-D array, got {type(window).__name__}"
     )
+
+
+def as_seed(seed: Any) -> int:
+    """A random seed: an integer in ``[0, 2**64)``, as the native generators take it.
+
+    Examples
+    --------
+    >>> from ser_rs._validate import as_seed
+    >>> as_seed(7)
+    7
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    if not 0 <= seed < 2**64:
+        raise ParameterError(f"seed={seed} must be between 0 and 2**64 - 1")
+    return int(seed)
+
+
+def as_n_jobs(n_jobs: Any) -> Optional[int]:
+    """Worker threads: a count >= 1, or None (also for -1) for every core.
+
+    Examples
+    --------
+    >>> from ser_rs._validate import as_n_jobs
+    >>> as_n_jobs(2), as_n_jobs(-1)
+    (2, None)
+    """
+    if n_jobs is None or n_jobs == -1:
+        return None
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
+    if n_jobs < 1:
+        raise ParameterError(f"n_jobs={n_jobs} must be >= 1, or -1/None for all cores")
+    return int(n_jobs)
+
+
+def as_batch_item(item: Any) -> Union[str, np.ndarray, Exception]:
+    """One item of a batch as the native layer takes it: a path string or a float32 1-D array.
+    Anything else is returned (not raised) as that item's exception, so that a batch keeps its
+    good items.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs._validate import as_batch_item
+    >>> as_batch_item(np.zeros(3)).dtype, type(as_batch_item(np.zeros((2, 3)))).__name__
+    (dtype('float32'), 'ParameterError')
+    """
+    if isinstance(item, (str, os.PathLike)):
+        return os.fspath(item)
+    if isinstance(item, bytes):
+        return os.fsdecode(item)
+    if isinstance(item, np.ndarray):
+        if not np.issubdtype(item.dtype, np.floating):
+            return TypeError(f"arrays must be floating-point audio, got dtype {item.dtype}")
+        if item.ndim != 1:
+            return ParameterError(f"arrays must be 1-D mono signals, got shape {item.shape}")
+        return np.ascontiguousarray(item, dtype=np.float32)
+    return TypeError(f"items must be paths or 1-D float arrays, got {type(item).__name__}")

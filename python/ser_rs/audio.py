@@ -10,7 +10,13 @@ import numpy as np
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number, as_rate
 
-__all__ = ["load", "resample"]
+__all__ = ["LIBROSA_SR", "load", "resample"]
+
+#: librosa's default sampling rate (Hz), the default ``sr`` of every function that mirrors
+#: librosa (:func:`load`, :mod:`ser_rs.feature`, :mod:`ser_rs.prosody`, :func:`ser_rs.extract`),
+#: so that the same call gives the same numbers. The classifier's feature pipeline analyses at
+#: :data:`ser_rs.model.MODEL_SR` instead (the reason is given there).
+LIBROSA_SR: int = 22050
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -18,7 +24,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 def load(
     path: Union[PathLike, BinaryIO],
     *,
-    sr: Optional[float] = 22050,
+    sr: Optional[float] = LIBROSA_SR,
     mono: bool = True,
     offset: float = 0.0,
     duration: Optional[float] = None,

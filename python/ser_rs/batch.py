@@ -14,13 +14,14 @@ from __future__ import annotations
 import inspect
 import os
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
 from ser_rs import _native, feature as _feature
-from ser_rs._validate import as_number, as_rate
-from ser_rs.exceptions import ParameterError, exception_class
+from ser_rs._validate import as_batch_item, as_n_jobs, as_number, as_rate, as_seed
+from ser_rs.audio import LIBROSA_SR
+from ser_rs.exceptions import ItemError, ParameterError
 
 __all__ = ["extract", "ExtractionResult", "ItemError", "FEATURES"]
 
@@ -28,25 +29,6 @@ __all__ = ["extract", "ExtractionResult", "ItemError", "FEATURES"]
 FEATURES: tuple[str, ...] = tuple(_native.feature_names())
 
 _INPUTS = {"y", "S", "sr"}
-
-
-class ItemError(NamedTuple):
-    """Why one item of a batch produced no features."""
-
-    index: int
-    """Position of the item in the inputs."""
-    path: Optional[str]
-    """The item's path (None for in-memory arrays)."""
-    error_type: str
-    """Name of the exception it would raise on its own, e.g. 'AudioDecodeError'."""
-    message: str
-    copy: int = 0
-    """0 for the item itself, k for its k-th augmented copy (see ``augment``)."""
-
-    def exception(self) -> Exception:
-        """The exception this error stands for, ready to raise."""
-        where = f"{self.path}: " if self.path else f"item {self.index}: "
-        return exception_class(self.error_type)(where + self.message)
 
 
 @dataclass
@@ -116,31 +98,6 @@ def _feature_params(name: str, params: dict) -> dict:
     return full
 
 
-def _prepare(item: Any) -> Union[str, np.ndarray, Exception]:
-    """A path string or a float32 1-D array; anything else becomes that item's error."""
-    if isinstance(item, (str, os.PathLike)):
-        return os.fspath(item)
-    if isinstance(item, bytes):
-        return os.fsdecode(item)
-    if isinstance(item, np.ndarray):
-        if not np.issubdtype(item.dtype, np.floating):
-            return TypeError(f"arrays must be floating-point audio, got dtype {item.dtype}")
-        if item.ndim != 1:
-            return ParameterError(f"arrays must be 1-D mono signals, got shape {item.shape}")
-        return np.ascontiguousarray(item, dtype=np.float32)
-    return TypeError(f"items must be paths or 1-D float arrays, got {type(item).__name__}")
-
-
-def _n_jobs(n_jobs: Optional[int]) -> Optional[int]:
-    if n_jobs is None or n_jobs == -1:
-        return None
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)):
-        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
-    if n_jobs < 1:
-        raise ParameterError(f"n_jobs={n_jobs} must be >= 1, or -1/None for all cores")
-    return int(n_jobs)
-
-
 def _augmentation(augment: Optional[Sequence[Any]], seed: Any) -> Optional[tuple]:
     """``augment`` as the native layer takes it: (one step list per copy, seed)."""
     if augment is None:
@@ -152,15 +109,7 @@ def _augmentation(augment: Optional[Sequence[Any]], seed: Any) -> Optional[tuple
     for a in augment:
         if not isinstance(a, Compose):
             raise TypeError(f"each augmented copy must be a ser_rs.effects.Compose, got {type(a).__name__}")
-    return [a._steps() for a in augment], _seed(seed)
-
-
-def _seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
-    if not 0 <= seed < 2**64:
-        raise ParameterError(f"seed={seed} must be between 0 and 2**64 - 1")
-    return int(seed)
+    return [a.native_steps() for a in augment], as_seed(seed)
 
 
 def _pad(frames: list) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +125,7 @@ def extract(
     inputs: Sequence[Any],
     feature: str = "ser162",
     *,
-    sr: Optional[float] = 22050,
+    sr: Optional[float] = LIBROSA_SR,
     sr_in: Optional[float] = None,
     mono: bool = True,
     offset: float = 0.0,
@@ -249,14 +198,14 @@ def extract(
     feature_params = _feature_params(feature, params)
     rate = None if sr is None else as_rate(sr)
     rate_in = rate if sr_in is None else as_rate(sr_in, "sr_in")
-    jobs = _n_jobs(n_jobs)
+    jobs = as_n_jobs(n_jobs)
     offset = as_number(offset, "offset")
     duration = None if duration is None else as_number(duration, "duration")
 
     copies = _augmentation(augment, seed)
     per_item = 1 + (len(copies[0]) if copies else 0)
 
-    prepared = [_prepare(item) for item in inputs]
+    prepared = [as_batch_item(item) for item in inputs]
     runnable = [i for i, p in enumerate(prepared) if not isinstance(p, Exception)]
     early = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
     if strict and early:

@@ -14,22 +14,44 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Optional, Sequence
 
 from ser_rs._backend import trainer
 from ser_rs.exceptions import TrainerNotInstalledError, UsageError
+from ser_rs.audio import LIBROSA_SR
+from ser_rs.model import CLASSIFIER_DEFAULTS, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
 
-#: Frame-level inputs of the command's models, 16 kHz, 64 ms windows, 16 ms hop. Log-mel is the
-#: default: it keeps the harmonic structure (hence pitch) that 40 MFCCs smooth away, and the demo
-#: corpus's emotions are largely prosodic.
+#: Frame-level inputs of the command's models, framed as the classifier's default pipeline
+#: (:data:`ser_rs.model.MODEL_SR`, 64 ms windows, 16 ms hop). Log-mel is the default: it keeps the
+#: harmonic structure (hence pitch) that 40 MFCCs smooth away, and the demo corpus's emotions are
+#: largely prosodic.
+_FRAMING = {k: DEFAULT_FEATURES[k] for k in ("sr", "n_fft", "hop_length")}
 FRAME_FEATURES = {
-    "mel": {"feature": "melspectrogram", "sr": 16000, "n_mels": 64, "n_fft": 1024, "hop_length": 256},
-    "mfcc": {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256},
-    "mel+functionals": {"feature": "melspectrogram", "sr": 16000, "n_mels": 64, "n_fft": 1024, "hop_length": 256,
-                        "utterance": ["egemaps_like", "ser162"]},
+    "mel": {"feature": "melspectrogram", **_FRAMING, "n_mels": 64},
+    "mfcc": DEFAULT_FEATURES,
+    "mel+functionals": {"feature": "melspectrogram", **_FRAMING, "n_mels": 64, "utterance": ["egemaps_like", "ser162"]},
 }
+
+#: Where the command's training recipe departs, deliberately, from EmotionClassifier's own
+#: defaults (:data:`ser_rs.model.CLASSIFIER_DEFAULTS`, which give every other option's default).
+#: The command is sized so that the demo runs in minutes on 2 cores and does well on unseen
+#: speakers (README, "The ser-rs command"): one biLSTM layer of 64 units, mean pooling, dropout
+#: 0.5, a peak learning rate of 2e-3 for 30 epochs, each emotion's loss weighted by its rarity,
+#: PGD-3 adversarial training and each speaker standardised by their own statistics. The
+#: classifier keeps a larger generic recipe, without speaker normalisation (which needs speaker
+#: ids at every call) or adversarial training, which a user opts into.
+COMMAND_DEFAULTS = MappingProxyType({
+    "hidden_size": 64, "num_layers": 1, "pooling": "mean", "dropout": 0.5, "lr": 2e-3, "epochs": 30, "class_weight": "balanced",
+    "adversarial": "pgd", "pgd_steps": 3, "speaker_norm": True,
+})
+
+
+def _default(name: str) -> Any:
+    """The command's default for the classifier parameter ``name``."""
+    return COMMAND_DEFAULTS.get(name, CLASSIFIER_DEFAULTS[name])
 
 
 def find_audio(folder: Path) -> list[Path]:
@@ -49,32 +71,32 @@ def _data_arguments(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 def _training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp"), help="network (default: %(default)s)")
-    p.add_argument("--adversarial", default="pgd", choices=("pgd", "fgsm", "trades", "noise", "none"),
+    p.add_argument("--adversarial", default=_default("adversarial"), choices=TRAINING_PERTURBATIONS + ("none",),
                    help="robust training method (default: %(default)s)")
-    p.add_argument("--trades-beta", type=float, default=6.0, help="weight of TRADES's divergence term (default: %(default)s)")
-    p.add_argument("--epsilon", type=float, default=0.2, help="adversarial radius in standardised-feature stds (default: %(default)s)")
+    p.add_argument("--trades-beta", type=float, default=_default("trades_beta"), help="weight of TRADES's divergence term (default: %(default)s)")
+    p.add_argument("--epsilon", type=float, default=_default("epsilon"), help="adversarial radius in standardised-feature stds (default: %(default)s)")
     p.add_argument("--features", default="mel+functionals", choices=sorted(FRAME_FEATURES),
                    help="frame features: 64 log-mel bands, 40 MFCCs, or the log-mel bands with each utterance's egemaps_like and "
                         "ser162 functionals appended to every frame (default: %(default)s)")
-    p.add_argument("--epochs", type=int, default=30, help="training epochs; early stopping may end sooner (default: %(default)s)")
-    p.add_argument("--hidden-size", type=int, default=64, help="recurrent units per direction (default: %(default)s)")
-    p.add_argument("--layers", type=int, default=1, help="recurrent layers (default: %(default)s)")
-    p.add_argument("--pooling", default="mean", choices=("mean", "attention", "stats"), help="how frames become one vector (default: %(default)s)")
-    p.add_argument("--dropout", type=float, default=0.5, help="dropout between layers and before the output layer (default: %(default)s)")
-    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of AdamW (default: %(default)s)")
-    p.add_argument("--ema-decay", type=float, default=None,
+    p.add_argument("--epochs", type=int, default=_default("epochs"), help="training epochs; early stopping may end sooner (default: %(default)s)")
+    p.add_argument("--hidden-size", type=int, default=_default("hidden_size"), help="recurrent units per direction (default: %(default)s)")
+    p.add_argument("--layers", type=int, default=_default("num_layers"), help="recurrent layers (default: %(default)s)")
+    p.add_argument("--pooling", default=_default("pooling"), choices=("mean", "attention", "stats"), help="how frames become one vector (default: %(default)s)")
+    p.add_argument("--dropout", type=float, default=_default("dropout"), help="dropout between layers and before the output layer (default: %(default)s)")
+    p.add_argument("--lr", type=float, default=_default("lr"), help="peak learning rate of AdamW (default: %(default)s)")
+    p.add_argument("--ema-decay", type=float, default=_default("ema_decay"),
                    help="average the weights with this per-step decay, e.g. 0.99, and keep the average (default: the last weights)")
-    p.add_argument("--class-weight", default="balanced", choices=("balanced", "none"),
+    p.add_argument("--class-weight", default=_default("class_weight") or "none", choices=("balanced", "none"),
                    help="'balanced' weights each emotion's training loss by n_files / (n_emotions * its files), as scikit-learn does, "
                         "so that rare emotions count as much as common ones and UAR gains; 'none' weighs every file alike "
                         "(default: %(default)s)")
-    p.add_argument("--monitor", default="loss", choices=("loss", "uar", "adv_loss", "adv_uar"),
+    p.add_argument("--monitor", default=_default("monitor"), choices=("loss", "uar", "adv_loss", "adv_uar"),
                    help="the validation figure early stopping watches: loss or UAR, clean or (adv_) under the training perturbation; "
                         "in evaluate the normally trained model watches the clean one (default: %(default)s)")
-    p.add_argument("--pgd-steps", type=int, default=3, help="PGD steps in training and in the attack table (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="seed for training and splits (default: %(default)s)")
-    p.add_argument("--n-threads", type=int, default=None, help="libtorch threads (default: 1, see EmotionClassifier)")
-    p.add_argument("--speaker-norm", action=argparse.BooleanOptionalAction, default=True,
+    p.add_argument("--pgd-steps", type=int, default=_default("pgd_steps"), help="PGD steps in training and in the attack table (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=_default("seed"), help="seed for training and splits (default: %(default)s)")
+    p.add_argument("--n-threads", type=int, default=None, help=f"libtorch threads (default: {_default('n_threads')}, see EmotionClassifier)")
+    p.add_argument("--speaker-norm", action=argparse.BooleanOptionalAction, default=_default("speaker_norm"),
                    help="standardise each speaker's features by that speaker's own statistics, the largest single gain on unseen "
                         "speakers; a saved model then predicts a folder's files as one speaker (default: on)")
 
@@ -95,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     feat.add_argument("folder", nargs="?", type=Path, help="folder searched recursively for audio (default: a generated demo corpus)")
     feat.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/features.csv"), help="CSV to write (default: %(default)s)")
     feat.add_argument("--feature", default="ser162", choices=("ser162", "egemaps_like"), help="the utterance feature set (default: %(default)s)")
-    feat.add_argument("--sr", type=int, default=22050, help="analysis sampling rate in Hz (default: %(default)s)")
+    feat.add_argument("--sr", type=int, default=LIBROSA_SR, help="analysis sampling rate in Hz (default: %(default)s)")
     feat.add_argument("--strict", action="store_true", help="stop at the first unreadable file")
     _common_arguments(feat)
 
@@ -306,40 +328,30 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    import numpy as np
+    from ser_rs.inference import load_model
 
-    import ser_rs
-    from ser_rs.experiment import _extract
-
-    clf = ser_rs.EmotionClassifier.load(args.model_dir)
-    if clf.features_ is None:
-        print(f"error: {args.model_dir} was trained on feature arrays, not audio: predict with EmotionClassifier in Python", file=sys.stderr)
-        return 1
+    recognizer = load_model(args.model_dir)
     files: list[Path] = []
     for f in args.files:
         files.extend(find_audio(f) if f.is_dir() else [f])
     if not files:
         raise UsageError("no audio files given")
-    seqs, errors = _extract([str(f) for f in files], clf.features_, args.n_jobs, progress=False)
-    for path, kind, message in errors:  # a bad file is reported; the good ones are still predicted
-        print(f"skipped {path}: {kind}: {message}", file=sys.stderr)
-    good = [(f, s) for f, s in zip(files, seqs) if s is not None]
-    if not good:
+    speakers = [f.parent.name for f in files] if recognizer.speaker_norm else None
+    batch = recognizer.predict_files([str(f) for f in files], speakers=speakers, n_jobs=args.n_jobs)
+    for err in batch.errors:  # a bad file is reported; the good ones are still predicted
+        print(f"skipped {err.path}: {err.error_type}: {err.message}", file=sys.stderr)
+    if not batch.predictions:
         print("error: no file could be read", file=sys.stderr)
         return 1
-    speakers = None
-    if clf.speaker_norm:
-        speakers = [f.parent.name for f, _ in good]
-        small = sorted({s for s in speakers if speakers.count(s) < 10})
+    if speakers is not None:
+        read = [speakers[p.index] for p in batch.predictions]
+        small = sorted({s for s in read if read.count(s) < 10})
         if small:
             print(f"note: this model normalises by speaker and takes each folder as one speaker; folder(s) {small} hold fewer than "
                   "10 files, so their statistics are rough", file=sys.stderr)
-    proba = clf.predict_proba([s for _, s in good], speakers=speakers)
-    for (f, _), p in zip(good, proba):
-        k = int(np.argmax(p))
-        row = {"path": str(f), "emotion": str(clf.classes_[k]), "probability": float(p[k]),
-               "probabilities": {str(c): float(q) for c, q in zip(clf.classes_, p)}}
-        print(json.dumps(row) if args.json else f"{row['emotion']:>10s}  {row['probability']:.2f}  {row['path']}")
+    for prediction in batch.predictions:
+        row = prediction.to_dict()
+        print(json.dumps(row) if args.json else f"{row['emotion']!s:>10}  {row['probability']:.2f}  {row['path']}")
     return 0
 
 

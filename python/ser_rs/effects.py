@@ -32,8 +32,8 @@ from typing import Any, NamedTuple, Optional, Sequence, Union
 import numpy as np
 
 from ser_rs import _native
-from ser_rs._validate import as_audio, as_number
-from ser_rs.exceptions import ParameterError
+from ser_rs._validate import as_audio, as_batch_item, as_n_jobs, as_number, as_seed
+from ser_rs.exceptions import ItemError, ParameterError, exception_class
 
 __all__ = [
     "time_stretch",
@@ -571,7 +571,16 @@ class Compose:
                 raise TypeError(f"each step must be a ser_rs.effects transform (e.g. TimeStretch()), got {type(t).__name__}")
         self.transforms = list(transforms)
 
-    def _steps(self) -> list:
+    def native_steps(self) -> list:
+        """The pipeline as the native augmenter (and :func:`ser_rs.extract`'s ``augment``) takes
+        it: one ``(name, [(parameter, value), ...], p)`` per transform, in order.
+
+        Examples
+        --------
+        >>> from ser_rs.effects import Compose, Gain
+        >>> Compose([Gain(-6, 6, p=0.5)]).native_steps()
+        [('gain', [('min_gain_db', -6.0), ('max_gain_db', 6.0)], 0.5)]
+        """
         return [t._step() for t in self.transforms]
 
     def __repr__(self) -> str:
@@ -580,12 +589,9 @@ class Compose:
     def __call__(self, samples: np.ndarray, sample_rate: float, *, seed: int = 0, index: int = 0) -> np.ndarray:
         """Augment one signal, with the randomness of item ``index`` of a batch under ``seed``
         (so ``pipeline(y, sr, seed=s, index=i)`` equals ``apply_batch(...)`` 's item ``i``)."""
-        from ser_rs.batch import _seed
-        from ser_rs.exceptions import exception_class
-
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < 2**64:
             raise ParameterError(f"index={index!r} must be a non-negative integer")
-        (out,) = _native.augment([as_audio(samples, "samples")], [int(index)], as_number(sample_rate, "sample_rate"), self._steps(), _seed(seed), None)
+        (out,) = _native.augment([as_audio(samples, "samples")], [int(index)], as_number(sample_rate, "sample_rate"), self.native_steps(), as_seed(seed), None)
         if isinstance(out, tuple):
             raise exception_class(out[0])(out[1])
         return out
@@ -617,11 +623,9 @@ class Compose:
         """
         from tqdm.auto import tqdm
 
-        from ser_rs.batch import ItemError, _n_jobs, _prepare, _seed
-
         if isinstance(signals, np.ndarray) and signals.ndim == 1:
             raise TypeError("signals must be a sequence of arrays; for one signal call the pipeline directly")
-        prepared = [_prepare(s) for s in signals]
+        prepared = [as_batch_item(s) for s in signals]
         path_given = TypeError("apply_batch takes arrays, not paths; load them first (ser_rs.load)")
         prepared = [path_given if isinstance(p, str) else p for p in prepared]
         errors = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
@@ -634,7 +638,7 @@ class Compose:
 
             # Each signal draws from its input position, so a bad item never shifts another's randomness.
             outs = _native.augment(
-                [prepared[i] for i in good], good, as_number(sample_rate, "sample_rate"), self._steps(), _seed(seed), _n_jobs(n_jobs), report
+                [prepared[i] for i in good], good, as_number(sample_rate, "sample_rate"), self.native_steps(), as_seed(seed), as_n_jobs(n_jobs), report
             )
         for i, out in zip(good, outs):
             if isinstance(out, tuple):

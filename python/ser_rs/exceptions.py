@@ -29,17 +29,22 @@ This module imports without the native extension. The Rust side raises these cla
 that its error type gives each kind (``SerError::type_name`` in ``src/error.rs``); batch error
 lists report the same name as ``error_type``.
 
+A batch (:func:`ser_rs.extract`, :meth:`ser_rs.effects.Compose.apply_batch`, ...) does not raise
+for a bad item: it records an :class:`ItemError` and keeps the good items.
+
 Examples
 --------
->>> import ser_rs
+>>> import numpy as np, ser_rs
 >>> try:
-...     ser_rs.feature.mfcc(y=[], sr=22050)
+...     ser_rs.feature.mfcc(y=np.zeros(0, np.float32), sr=22050)
 ... except ser_rs.SerError as exc:
 ...     print(type(exc).__name__, isinstance(exc, ValueError))
 ParameterError True
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple, Optional
 
 __all__ = [
     "AudioDecodeError",
@@ -48,6 +53,7 @@ __all__ = [
     "FileAccessError",
     "InputTypeError",
     "InternalError",
+    "ItemError",
     "MissingFileError",
     "NotFittedError",
     "ParameterError",
@@ -121,3 +127,30 @@ def exception_class(name: str) -> type[SerError]:
     """
     found = globals().get(name)
     return found if isinstance(found, type) and issubclass(found, SerError) else InternalError
+
+
+class ItemError(NamedTuple):
+    """Why one item of a batch produced no result.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import ItemError
+    >>> error = ItemError(3, "a.wav", "AudioDecodeError", "not audio")
+    >>> error.exception()
+    AudioDecodeError('a.wav: not audio')
+    """
+
+    index: int
+    """Position of the item in the inputs."""
+    path: Optional[str]
+    """The item's path (None for in-memory arrays)."""
+    error_type: str
+    """Name of the exception it would raise on its own, e.g. 'AudioDecodeError'."""
+    message: str
+    copy: int = 0
+    """0 for the item itself, k for its k-th augmented copy (see ``augment``)."""
+
+    def exception(self) -> Exception:
+        """The exception this error stands for, ready to raise."""
+        where = f"{self.path}: " if self.path else f"item {self.index}: "
+        return exception_class(self.error_type)(where + self.message)

@@ -28,6 +28,7 @@ import numpy as np
 
 from ser_rs import metrics
 from ser_rs.exceptions import ParameterError
+from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 
 __all__ = ["DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "augmented_copies", "cross_validate", "default_augmentation",
            "robustness_targets", "write_report"]
@@ -104,9 +105,7 @@ def _speaker_splitter(manifest: Any, splitter: Any):
 
 def _extract(paths: list, features: dict, n_jobs: Optional[int], progress: bool) -> tuple[list, list]:
     """Each file's sequence (None where it could not be read) and the errors."""
-    from ser_rs.model import _run_pipeline
-
-    seqs, errors = _run_pipeline(paths, features, strict=False, n_jobs=n_jobs, progress=progress)
+    seqs, errors = run_feature_pipeline(paths, features, strict=False, n_jobs=n_jobs, progress=progress)
     return seqs, [(e.path, e.error_type, e.message) for e in errors]
 
 
@@ -157,17 +156,15 @@ def augmented_copies(
     >>> source.tolist(), copy.tolist()
     ([0, 1, 0, 1], [1, 1, 2, 2])
     """
-    from ser_rs.model import _run_pipeline
-
     _check_augmentation(copies, pipeline)
     pipeline = default_augmentation() if pipeline is None else pipeline
-    sr = features.get("sr", 16000)
+    sr = features.get("sr", MODEL_SR)
     seqs: list = []
     source, copy_no = [], []
     for c in range(1, copies + 1):
         batch = pipeline.apply_batch(list(signals), sr, seed=seed * 1009 + c)
         kept = [i for i, s in enumerate(batch.signals) if s is not None]
-        out, errors = _run_pipeline([batch.signals[i] for i in kept], features, strict=False, n_jobs=n_jobs)
+        out, errors = run_feature_pipeline([batch.signals[i] for i in kept], features, strict=False, n_jobs=n_jobs)
         failed = [(e.index, e) for e in batch.errors] + [(kept[e.index], e) for e in errors]
         for i, e in failed:
             warnings.warn(f"augmented copy {c} of signal {i} was dropped: {e.error_type}: {e.message}", stacklevel=2)
@@ -183,7 +180,7 @@ def _load_signals(paths: Sequence[Any], features: dict) -> list:
     """The files at ``paths`` decoded at the pipeline's analysis rate."""
     from ser_rs.audio import load
 
-    return [load(p, sr=features.get("sr", 16000))[0] for p in paths]
+    return [load(p, sr=features.get("sr", MODEL_SR))[0] for p in paths]
 
 
 def _with_augmented_copies(paths: Sequence[Any], X: list, y: np.ndarray, speakers: np.ndarray, features: dict, copies: int, *,
@@ -224,7 +221,7 @@ def cross_validate(
     features: Optional[dict] = None,
     splitter: Any = None,
     adversarial: str = "pgd",
-    epsilon: float = 0.2,
+    epsilon: float = CLASSIFIER_DEFAULTS["epsilon"],
     epsilons: Sequence[float] = DEFAULT_EPSILONS,
     snr_db: Sequence[float] = DEFAULT_SNR_DB,
     validation_speakers: float = 0.15,
@@ -249,7 +246,8 @@ def cross_validate(
         A speaker-grouped splitter with ``split(X, y, groups)``; default RAVDESS's actor folds
         for RAVDESS and 5 speaker folds otherwise.
     adversarial : {'pgd', 'fgsm', 'trades', 'noise'}
-        How the second model is trained; ``epsilon`` is its radius.
+        How the second model is trained; ``epsilon`` is its radius, by default the classifier's
+        (:data:`ser_rs.model.CLASSIFIER_DEFAULTS`, the radius of the README's results).
     epsilons : sequence of float
         Attack radii of the robustness table.
     snr_db : sequence of float
@@ -293,7 +291,7 @@ def cross_validate(
     import pandas as pd
 
     from ser_rs.effects import add_noise_snr
-    from ser_rs.model import _TRAINING_PERTURBATIONS, DEFAULT_FEATURES, EmotionClassifier, extract_sequences
+    from ser_rs.model import DEFAULT_FEATURES, TRAINING_PERTURBATIONS, EmotionClassifier, extract_sequences
 
     missing = [c for c in ("path", "emotion", "speaker") if c not in getattr(manifest, "columns", ())]
     if missing:
@@ -302,8 +300,8 @@ def cross_validate(
         raise ParameterError("the manifest is empty: no audio files to evaluate")
     if manifest["emotion"].nunique() < 2:
         raise ParameterError(f"the corpus has one emotion only ({manifest['emotion'].iloc[0]!r}): a classifier needs at least two")
-    if adversarial not in _TRAINING_PERTURBATIONS:
-        raise ParameterError(f"adversarial={adversarial!r} must be one of {list(_TRAINING_PERTURBATIONS)}")
+    if adversarial not in TRAINING_PERTURBATIONS:
+        raise ParameterError(f"adversarial={adversarial!r} must be one of {list(TRAINING_PERTURBATIONS)}")
     _check_augmentation(augment_copies, augment)
     early_stopping = _check_early_stopping(early_stopping)
     if isinstance(validation_speakers, bool) or not isinstance(validation_speakers, (int, float)) or not 0 < validation_speakers < 1:
@@ -510,7 +508,8 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) 
         except ImportError as exc:
             warnings.warn(f"no plots written ({exc}): install matplotlib and seaborn (pip install 'ser_rs[plots]')", stacklevel=2)
         else:
-            paths.update(plotting.experiment_plots(result, summary, out))
+            paths.update(plotting.experiment_plots(out, histories=result.histories, robustness=robustness_table(result.robustness),
+                                                   confusion=summary["models"]["adversarial"]["confusion_matrix"], labels=summary["labels"]))
     return {k: str(v) for k, v in paths.items()}
 
 

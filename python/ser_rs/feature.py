@@ -25,6 +25,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number, as_spectrogram, as_window
+from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import ParameterError
 
 __all__ = [
@@ -170,7 +171,7 @@ def amplitude_to_db(S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-5, 
 def melspectrogram(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     n_fft: int = 2048,
     hop_length: int = 512,
@@ -228,7 +229,7 @@ def melspectrogram(
 def mfcc(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     n_mfcc: int = 20,
     dct_type: int = 2,
@@ -337,7 +338,7 @@ def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, m
 def chroma_stft(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     norm: Optional[float] = np.inf,
     n_fft: int = 2048,
@@ -405,7 +406,7 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
     >>> round(float(ser_rs.feature.zero_crossing_rate(y)[0, 10]), 2)
     0.04
     """
-    return _compute("zero_crossing_rate", y, None, 22050, frame_length=frame_length, hop_length=hop_length, center=center)
+    return _compute("zero_crossing_rate", y, None, LIBROSA_SR, frame_length=frame_length, hop_length=hop_length, center=center)
 
 
 def rms(
@@ -433,13 +434,13 @@ def rms(
     >>> round(float(ser_rs.feature.rms(y=y)[0, 10]), 3)
     0.354
     """
-    return _compute("rms", y, S, 22050, frame_length=frame_length, hop_length=hop_length, center=center, pad_mode=pad_mode)
+    return _compute("rms", y, S, LIBROSA_SR, frame_length=frame_length, hop_length=hop_length, center=center, pad_mode=pad_mode)
 
 
 def spectral_centroid(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     n_fft: int = 2048,
     hop_length: int = 512,
@@ -473,7 +474,7 @@ def spectral_centroid(
 def spectral_bandwidth(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     n_fft: int = 2048,
     hop_length: int = 512,
@@ -508,7 +509,7 @@ def spectral_bandwidth(
 def spectral_rolloff(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     n_fft: int = 2048,
     hop_length: int = 512,
@@ -542,7 +543,7 @@ def spectral_rolloff(
 def spectral_contrast(
     *,
     y: Optional[np.ndarray] = None,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     S: Optional[np.ndarray] = None,
     n_fft: int = 2048,
     hop_length: int = 512,
@@ -602,12 +603,12 @@ def spectral_flatness(
     1.0
     """
     return _compute(
-        "spectral_flatness", y, S, 22050, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+        "spectral_flatness", y, S, LIBROSA_SR, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
         center=center, pad_mode=pad_mode, amin=amin, power=power,
     )
 
 
-def ser162(y: np.ndarray, *, sr: float = 22050) -> np.ndarray:
+def ser162(y: np.ndarray, *, sr: float = LIBROSA_SR) -> np.ndarray:
     """The common 162-value SER utterance vector.
 
     Per-utterance means of zero-crossing rate (1), ``chroma_stft`` of the STFT magnitude (12),

@@ -21,7 +21,8 @@ import json
 import math
 import numbers
 import os
-from typing import Any, Optional, Sequence
+from types import MappingProxyType
+from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -30,19 +31,26 @@ from ser_rs._backend import trainer
 from ser_rs._validate import as_spectrogram
 from ser_rs.exceptions import InputTypeError, ParameterError
 
-__all__ = ["EmotionClassifier", "DEFAULT_FEATURES", "as_sequences", "backend_info", "column_stats", "extract_sequences", "standardize_by_speaker"]
+__all__ = ["EmotionClassifier", "CLASSIFIER_DEFAULTS", "DEFAULT_FEATURES", "MODEL_SR", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
+           "column_stats", "extract_sequences", "run_feature_pipeline", "standardize_by_speaker"]
+
+#: The sampling rate (Hz) the classifier's feature pipelines analyse at, unless a pipeline names
+#: its own ``sr``. Not :data:`ser_rs.audio.LIBROSA_SR` (22050 Hz), which the librosa-mirroring
+#: functions keep so that they give librosa's numbers: speech corpora are recorded or shared at
+#: 16 kHz (RAVDESS's speech copy here, CREMA-D, EmoDB), the cues of emotion in speech (pitch,
+#: formants, energy) lie well below its 8 kHz Nyquist limit, and upsampling to 22050 Hz would add
+#: 38% more samples to analyse and no information.
+MODEL_SR: int = 16000
 
 #: The feature pipeline used when ``X`` are file paths and ``features`` is None: 40 MFCCs at
 #: 16 kHz with 64 ms windows and a 16 ms hop (about 60 frames a second), a common SER front end.
-DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": 16000, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256}
+DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": MODEL_SR, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256}
 
 _MODELS = ("rnn", "mlp", "cnn1d", "cnn2d", "crnn")
 _ATTACKS = ("fgsm", "pgd", "noise")
-_TRAINING_PERTURBATIONS = _ATTACKS + ("trades",)
+#: What ``EmotionClassifier(adversarial=...)`` can train against: the attacks, and TRADES.
+TRAINING_PERTURBATIONS: tuple = _ATTACKS + ("trades",)
 
-
-# Importing the model stage without the trainer fails here, with the install command.
-trainer()
 
 
 def backend_info() -> dict:
@@ -207,14 +215,49 @@ def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, 
     [(32, 175)]
     """
     items = list(signals) if signals is not None else list(paths)
-    seqs, _ = _run_pipeline(items, features, strict=True, n_jobs=n_jobs)
+    seqs, _ = run_feature_pipeline(items, features, strict=True, n_jobs=n_jobs)
     return seqs
 
 
-def _run_pipeline(items: list, features: Optional[dict], *, strict: bool, n_jobs: Optional[int] = None, progress: bool = False) -> tuple[list, list]:
-    """Each item's sequence (None where it failed) and the failures' :class:`~ser_rs.ItemError`.
+def run_feature_pipeline(items: Sequence[Any], features: Optional[dict] = None, *, strict: bool = False, n_jobs: Optional[int] = None,
+                         progress: bool = False) -> tuple[list, list]:
+    """Run a feature pipeline (as :func:`extract_sequences`) on a batch that may hold bad items:
+    each item's sequence, None where it failed, and the failures.
 
     An item fails if any of the pipeline's features fails on it; the others are kept.
+
+    Parameters
+    ----------
+    items : sequence of str, os.PathLike or np.ndarray
+        Audio files, or 1-D float signals at the pipeline's rate ``features['sr']``.
+    features : dict, optional
+        The pipeline (see :func:`extract_sequences`); default :data:`DEFAULT_FEATURES`.
+    strict : bool
+        Raise the first bad item's error instead of collecting it.
+    n_jobs : int, optional
+        Worker threads (default every core).
+    progress : bool
+        Show progress bars.
+
+    Returns
+    -------
+    seqs : list
+        One ``(frames, features)`` float32 array per item, None for the failed ones.
+    errors : list of ser_rs.ItemError
+        One per failed item, in input order.
+
+    Raises
+    ------
+    ParameterError
+        An unusable pipeline; with ``strict``, a bad item's own exception.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+    >>> seqs, errors = ser_rs.model.run_feature_pipeline([tone, "missing.wav"])
+    >>> seqs[0].shape, seqs[1], errors[0].error_type
+    ((63, 40), None, 'FileNotFoundError')
     """
     from ser_rs.batch import extract
 
@@ -257,7 +300,7 @@ def _feature_call(features: Optional[dict]) -> tuple:
     if not isinstance(cfg.get("feature"), str):
         raise ParameterError("features must name its 'feature', e.g. {'feature': 'mfcc', 'sr': 16000, 'n_mfcc': 40}")
     name = cfg.pop("feature")
-    sr = cfg.pop("sr", 16000)
+    sr = cfg.pop("sr", MODEL_SR)
     db = cfg.pop("db", name == "melspectrogram")
     cfg.pop("utterance", None)
     return name, sr, db, cfg
@@ -445,7 +488,7 @@ class EmotionClassifier:
         ema_decay: Optional[float] = None,
         validation_fraction: float = 0.1,
         adversarial: Optional[str] = None,
-        epsilon: float = 0.1,
+        epsilon: float = 0.2,
         pgd_steps: int = 5,
         pgd_step_size: Optional[float] = None,
         random_start: bool = True,
@@ -561,7 +604,7 @@ class EmotionClassifier:
         channels = self.channels
         if isinstance(channels, (numbers.Integral, str)) or not isinstance(channels, Sequence):
             raise TypeError(f"channels must be a sequence of integers, e.g. (64, 64), got {type(channels).__name__}")
-        adversarial = _choice(self.adversarial, "adversarial", (None,) + _TRAINING_PERTURBATIONS)
+        adversarial = _choice(self.adversarial, "adversarial", (None,) + TRAINING_PERTURBATIONS)
         config = {
             "model": {
                 "arch": model,
@@ -894,7 +937,7 @@ class EmotionClassifier:
         if not isinstance(paths, (list, tuple)) or not all(_is_path(p) for p in paths):
             raise TypeError("paths must be a list of audio file paths")
         codes = self._encode(y, len(paths))
-        sr = self.features_.get("sr", 16000)
+        sr = self.features_.get("sr", MODEL_SR)
         signals = [load(p, sr=sr)[0] for p in paths]
         rows = []
         for snr in [np.inf] + [_float(s, "snr_db") for s in snr_db]:
@@ -979,6 +1022,14 @@ class EmotionClassifier:
         est.history_ = None if meta.get("history") is None else pd.DataFrame(meta["history"])
         est.n_features_in_ = native.n_features
         return est
+
+
+#: EmotionClassifier's default parameters by name, read from its signature, where each is written
+#: once. :func:`ser_rs.experiment.cross_validate` and the ``ser-rs`` command take theirs from here
+#: (the command's deliberate differences are ``ser_rs.cli.COMMAND_DEFAULTS``).
+CLASSIFIER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {p.name: p.default for p in inspect.signature(EmotionClassifier.__init__).parameters.values() if p.name != "self"}
+)
 
 
 def _choice_device(device: Any) -> str:

@@ -102,17 +102,51 @@ def robustness_curves(table: Any):
     return fig
 
 
-def experiment_plots(result: Any, summary: dict, out_dir: Any) -> dict:
-    """Write the three plots of an :class:`~ser_rs.experiment.ExperimentResult`; return their paths."""
-    from ser_rs.experiment import robustness_table
+def experiment_plots(out_dir: Any, *, histories: Any, robustness: Any, confusion: Any, labels: Sequence[str],
+                     confusion_title: str = "adversarially trained model (rows: true, normalised)") -> dict:
+    """Write the plots of an evaluation as PNG files into ``out_dir``: ``training_curves.png``
+    (:func:`training_curves` of ``histories`` by model), ``confusion_matrix.png`` and
+    ``robustness.png`` (:func:`robustness_curves`).
 
+    The data comes in as frames and arrays, so that this module depends on no other part of
+    ser_rs (:func:`ser_rs.experiment.write_report` passes its result's).
+
+    Parameters
+    ----------
+    out_dir : str or os.PathLike
+        An existing folder.
+    histories : pandas.DataFrame
+        Training histories stacked with a ``model`` column.
+    robustness : pandas.DataFrame
+        A robustness table as :func:`robustness_curves` takes it.
+    confusion : array-like of shape (n_labels, n_labels)
+        Counts, rows true and columns predicted labels.
+    labels : sequence of str
+        The labels of the confusion matrix's rows and columns.
+    confusion_title : str
+        The confusion matrix's title.
+
+    Returns
+    -------
+    dict
+        The path written, by plot name.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd, ser_rs.plots
+    >>> history = pd.DataFrame({"model": "standard", "epoch": [1, 2], "train_loss": [1.0, 0.5], "val_uar": [0.4, 0.6]})
+    >>> table = pd.DataFrame({"model": ["standard"] * 2, "condition": ["clean", "pgd-3"], "level": [0.0, 0.1], "accuracy": [0.6, 0.3]})
+    >>> paths = ser_rs.plots.experiment_plots(tempfile.mkdtemp(), histories=history, robustness=table,
+    ...                                       confusion=[[3, 1], [0, 4]], labels=["angry", "sad"])
+    >>> sorted(p.name for p in paths.values())
+    ['confusion_matrix.png', 'robustness.png', 'training_curves.png']
+    """
     out = Path(out_dir)
     paths = {}
     figures = {
-        "training_curves": training_curves(result.histories, hue="model"),
-        "confusion_matrix": confusion_matrix(summary["models"]["adversarial"]["confusion_matrix"], summary["labels"],
-                                             title="adversarially trained model (rows: true, normalised)"),
-        "robustness": robustness_curves(robustness_table(result.robustness)),
+        "training_curves": training_curves(histories, hue="model"),
+        "confusion_matrix": confusion_matrix(confusion, labels, title=confusion_title),
+        "robustness": robustness_curves(robustness),
     }
     for name, fig in figures.items():
         paths[name] = out / f"{name}.png"

@@ -56,6 +56,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number
+from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import ParameterError
 
 __all__ = ["yin", "pyin", "intensity", "harmonicity", "pitch_ac", "glottal_pulses", "voice_quality"]
@@ -128,7 +129,7 @@ def yin(
     *,
     fmin: float,
     fmax: float,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     frame_length: int = 2048,
     win_length: Optional[int] = None,
     hop_length: Optional[int] = None,
@@ -201,7 +202,7 @@ def pyin(
     *,
     fmin: float,
     fmax: float,
-    sr: float = 22050,
+    sr: float = LIBROSA_SR,
     frame_length: int = 2048,
     win_length: Optional[int] = None,
     hop_length: Optional[int] = None,

@@ -51,7 +51,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 import numpy as np
 
 from ser_rs import _native
-from ser_rs._validate import as_number, as_rate
+from ser_rs._validate import as_n_jobs, as_number, as_rate, as_seed
 from ser_rs.exceptions import ParameterError
 
 __all__ = ["EMOTIONS", "make_demo_audio", "make_demo_corpus", "speaker_voice", "synthesize", "write_wav"]
@@ -92,14 +92,6 @@ def _int(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
-def _seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
-    if not 0 <= seed < 2**64:
-        raise ParameterError(f"seed={seed} must be between 0 and 2**64 - 1")
-    return int(seed)
-
-
 def _emotion(emotion: Any) -> str:
     if not isinstance(emotion, str):
         raise TypeError(f"emotion must be a string, one of {list(EMOTIONS)}; got {type(emotion).__name__}")
@@ -108,16 +100,6 @@ def _emotion(emotion: Any) -> str:
 
 def _strength(strength: Any) -> Optional[float]:
     return None if strength is None else as_number(strength, "strength")
-
-
-def _n_jobs(n_jobs: Any) -> Optional[int]:
-    if n_jobs is None or n_jobs == -1:
-        return None
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
-    if n_jobs < 1:
-        raise ParameterError(f"n_jobs={n_jobs} must be >= 1, or -1/None for all cores")
-    return int(n_jobs)
 
 
 def speaker_voice(speaker: int) -> dict:
@@ -200,7 +182,7 @@ def synthesize(
     True
     """
     item = (_emotion(emotion), _int(speaker, "speaker", 1), _int(repetition, "repetition", 1) - 1, _strength(strength))
-    ((y, _),) = _native.synth_utterances([item], sr=as_rate(sr), seed=_seed(seed))
+    ((y, _),) = _native.synth_utterances([item], sr=as_rate(sr), seed=as_seed(seed))
     return y
 
 
@@ -320,7 +302,7 @@ def make_demo_corpus(
             f"n_speakers={n_speakers} x {len(chosen)} emotions x n_per_emotion={n_per_emotion} is {total} files, "
             f"more than {_MAX_UTTERANCES}; ask for fewer"
         )
-    rate, seed, jobs = as_rate(sr), _seed(seed), _n_jobs(n_jobs)
+    rate, seed, jobs = as_rate(sr), as_seed(seed), as_n_jobs(n_jobs)
     _native.synth_utterances([], sr=rate, seed=seed)  # checks sr before anything is written
     folder = _writable_folder(dest)
     voices = {s: _native.synth_voice(s) for s in range(1, n_speakers + 1)}
@@ -368,7 +350,7 @@ def make_demo_audio(dest: Union[str, os.PathLike], *, n_per_style: int = 2, sr: 
     items = [(emotion, speaker, k, None) for speaker in (1, 2, 3) for _, emotion in styles for k in range(n_per_style)]
     names = [f"spk{speaker}_{style}_{k + 1:02d}.wav" for speaker in (1, 2, 3) for style, _ in styles for k in range(n_per_style)]
     paths = []
-    for name, (y, _) in zip(names, _native.synth_utterances(items, sr=rate, seed=_seed(seed))):
+    for name, (y, _) in zip(names, _native.synth_utterances(items, sr=rate, seed=as_seed(seed))):
         write_wav(folder / name, y, rate)
         paths.append(folder / name)
     return paths

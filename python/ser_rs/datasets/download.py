@@ -67,7 +67,7 @@ def _digest(path: Path, algorithm: str) -> str:
 
 def _user_agent() -> str:
     try:
-        from ser_rs import __version__
+        from ser_rs._native import __version__
     except ImportError:  # pragma: no cover
         __version__ = "?"
     return f"ser_rs/{__version__} (python urllib)"

@@ -1,0 +1,362 @@
+"""Emotion recognition with a trained model: load it once, then predict from audio files, from
+the bytes of an uploaded file, or from signals in memory, with the feature pipeline the model
+was trained with.
+
+A :class:`Recognizer` is made for a server or a stream: it is immutable once loaded, and its
+predict methods may be called from many threads at once (decoding, features and the network run
+in Rust with the GIL released; the network sits behind a lock). ``ser-rs predict`` is a loop
+over :meth:`Recognizer.predict_files`.
+
+Examples
+--------
+>>> import ser_rs.inference
+>>> recognizer = ser_rs.inference.load_model("ser_rs_output/model")    # doctest: +SKIP
+>>> recognizer.predict_file("speech.wav").emotion                      # doctest: +SKIP
+'happy'
+>>> recognizer.predict_bytes(request_body).to_dict()                   # doctest: +SKIP
+{'path': None, 'emotion': 'happy', 'probability': 0.71, 'probabilities': {...}, 'duration': 3.2}
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple, Optional, Sequence
+
+import numpy as np
+
+from ser_rs._validate import as_audio, as_n_jobs, as_rate
+from ser_rs.audio import load, resample
+from ser_rs.exceptions import ItemError, ParameterError, exception_class
+from ser_rs.model import MODEL_SR, EmotionClassifier, run_feature_pipeline
+
+__all__ = ["Prediction", "PredictionBatch", "Recognizer", "load_model"]
+
+#: The files a model folder holds (written by :meth:`EmotionClassifier.save`).
+_CHECKPOINT_FILES = ("model.json", "weights.safetensors")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The emotion recognised in one recording.
+
+    Attributes
+    ----------
+    emotion
+        The most probable label.
+    probabilities : dict
+        Each label's probability, in the model's label order; they sum to 1.
+    duration : float
+        Seconds of audio analysed.
+    path : str or None
+        The file it came from (None for bytes and arrays).
+    index : int
+        Its position in the inputs of a batch (0 for a single prediction).
+    """
+
+    emotion: Any
+    probabilities: dict
+    duration: float
+    path: Optional[str] = None
+    index: int = 0
+
+    @property
+    def probability(self) -> float:
+        """The probability of :attr:`emotion`."""
+        return self.probabilities[self.emotion]
+
+    def to_dict(self) -> dict:
+        """The prediction as JSON-ready values: the lines of ``ser-rs predict --json``.
+
+        Examples
+        --------
+        >>> from ser_rs.inference import Prediction
+        >>> Prediction("sad", {"angry": 0.25, "sad": 0.75}, 2.5).to_dict()
+        {'path': None, 'emotion': 'sad', 'probability': 0.75, 'probabilities': {'angry': 0.25, 'sad': 0.75}, 'duration': 2.5}
+        """
+        return {"path": self.path, "emotion": _plain(self.emotion), "probability": float(self.probability),
+                "probabilities": {str(k): float(v) for k, v in self.probabilities.items()}, "duration": float(self.duration)}
+
+
+class PredictionBatch(NamedTuple):
+    """What :meth:`Recognizer.predict_files` returns: a prediction per good input, in input
+    order, and an error per input that could not be read."""
+
+    predictions: list
+    errors: list
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar label as the Python value JSON can hold."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class Recognizer:
+    """A trained emotion classifier ready to predict from audio.
+
+    Every input goes through the feature pipeline recorded in the model (its ``features_``):
+    decoded, resampled to the pipeline's rate and analysed exactly as the training files were.
+
+    A model trained with ``speaker_norm`` standardises each speaker's features by that speaker's
+    own statistics. :meth:`predict_files` takes ``speakers`` for that (all files are one
+    speaker's when it is None); a single prediction is standardised by its own statistics,
+    which is rough: give a speaker-normalised model several utterances of each speaker.
+
+    Parameters
+    ----------
+    classifier : EmotionClassifier
+        A fitted classifier that was trained on audio files (so it knows its feature pipeline).
+
+    Raises
+    ------
+    TypeError
+        ``classifier`` is not an EmotionClassifier.
+    ParameterError
+        It is not fitted, or was fitted on feature arrays rather than audio.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> recognizer = ser_rs.inference.Recognizer(ser_rs.EmotionClassifier())
+    Traceback (most recent call last):
+    ...
+    ser_rs.ParameterError: this EmotionClassifier is not fitted: fit it on audio files, or load a saved model with ser_rs.inference.load_model
+    """
+
+    __slots__ = ("_classifier", "_classes", "_features", "_rate")
+
+    def __init__(self, classifier: EmotionClassifier) -> None:
+        if not isinstance(classifier, EmotionClassifier):
+            raise TypeError(f"classifier must be a fitted ser_rs.EmotionClassifier, got {type(classifier).__name__}")
+        if getattr(classifier, "classes_", None) is None:
+            raise ParameterError("this EmotionClassifier is not fitted: fit it on audio files, or load a saved model with ser_rs.inference.load_model")
+        if getattr(classifier, "features_", None) is None:
+            raise ParameterError("this model was trained on feature arrays, not audio, so it cannot predict from audio: "
+                                 "predict with EmotionClassifier.predict on the same kind of features")
+        self._classifier = classifier
+        self._classes = tuple(_plain(c) for c in classifier.classes_)
+        self._features = dict(classifier.features_)
+        self._rate = as_rate(self._features.get("sr", MODEL_SR), "the model's features['sr']")
+
+    @property
+    def classes(self) -> tuple:
+        """The labels the model can predict, in its output order."""
+        return self._classes
+
+    @property
+    def sample_rate(self) -> int:
+        """The rate (Hz) the model's features are computed at; inputs are resampled to it."""
+        return self._rate
+
+    @property
+    def features(self) -> dict:
+        """A copy of the model's feature pipeline (see :func:`ser_rs.model.extract_sequences`)."""
+        return dict(self._features)
+
+    @property
+    def speaker_norm(self) -> bool:
+        """Whether the model standardises each speaker's features by that speaker's statistics."""
+        return bool(self._classifier.speaker_norm)
+
+    def __repr__(self) -> str:
+        return f"Recognizer(classes={list(self._classes)}, features={self._features})"
+
+    # -- single inputs -------------------------------------------------------------------------
+
+    def predict_file(self, path: Any) -> Prediction:
+        """The emotion in one audio file (WAV, FLAC, MP3, OGG).
+
+        Raises
+        ------
+        TypeError
+            ``path`` is not a str or os.PathLike.
+        FileNotFoundError, AudioDecodeError, ParameterError
+            The file is missing, not decodable audio (corrupt, truncated) or unusable (too short).
+
+        Examples
+        --------
+        >>> recognizer.predict_file("speech.wav").emotion     # doctest: +SKIP
+        'calm'
+        """
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}; for file contents use predict_bytes")
+        return self._single(self._decode_file(os.fspath(path)), path=os.fspath(path))
+
+    def predict_bytes(self, data: Any) -> Prediction:
+        """The emotion in the bytes of an audio file (WAV, FLAC, MP3, OGG), e.g. an upload.
+
+        Raises
+        ------
+        TypeError
+            ``data`` is not bytes, bytearray or memoryview.
+        ParameterError
+            ``data`` is empty, or its audio is unusable (too short).
+        AudioDecodeError
+            The bytes are not decodable audio, or a truncated file.
+
+        Examples
+        --------
+        >>> recognizer.predict_bytes(open("speech.wav", "rb").read()).probability   # doctest: +SKIP
+        0.83
+        """
+        return self._single(self._decode_bytes(data))
+
+    def predict_array(self, y: Any, sr: Any) -> Prediction:
+        """The emotion in a mono signal ``y`` sampled at ``sr`` Hz (resampled to
+        :attr:`sample_rate` when it differs).
+
+        Raises
+        ------
+        TypeError
+            ``y`` is not a floating-point numpy array, or ``sr`` is not a number.
+        ParameterError
+            ``y`` is not 1-D, empty, too short or holds NaN or infinity; ``sr`` is not a positive
+            whole number.
+
+        Examples
+        --------
+        >>> recognizer.predict_array(y, sr=48000).duration   # doctest: +SKIP
+        3.5
+        """
+        signal = self._at_model_rate(y, sr)
+        return self._single((signal, len(signal) / self._rate if len(signal) else 0.0))
+
+    # -- batches -------------------------------------------------------------------------------
+
+    def predict_files(self, paths: Sequence[Any], *, speakers: Optional[Sequence[Any]] = None, n_jobs: Optional[int] = None) -> PredictionBatch:
+        """The emotion in each of many audio files. A file that cannot be read (missing,
+        corrupt, truncated, too short) becomes an error; the others are still predicted.
+
+        Parameters
+        ----------
+        paths : sequence of str or os.PathLike
+        speakers : sequence, optional
+            One speaker id per file, for a model trained with ``speaker_norm``: each speaker's
+            files are standardised by their own statistics (ten or more files a speaker give
+            stable ones). None: all files are one speaker's. Unused by other models.
+        n_jobs : int, optional
+            Feature-extraction threads (default every core).
+
+        Returns
+        -------
+        PredictionBatch
+            ``predictions`` for the good files in input order (``Prediction.index`` is the
+            input position) and ``errors`` (:class:`ser_rs.ItemError`) for the others.
+
+        Examples
+        --------
+        >>> batch = recognizer.predict_files(["a.wav", "b.wav", "missing.wav"])   # doctest: +SKIP
+        >>> [p.path for p in batch.predictions], batch.errors[0].error_type       # doctest: +SKIP
+        (['a.wav', 'b.wav'], 'FileNotFoundError')
+        """
+        if isinstance(paths, (str, os.PathLike)) or not isinstance(paths, Sequence):
+            raise TypeError("paths must be a sequence of audio file paths; wrap a single path in a list")
+        if speakers is not None and len(speakers) != len(paths):
+            raise ParameterError(f"paths has {len(paths)} files but speakers has {len(speakers)} ids: pass one speaker id per file")
+        workers = as_n_jobs(n_jobs) or os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # decoding releases the GIL
+            outcomes = list(pool.map(self._try_decode_file, paths))
+        decoded = [(i, os.fspath(path), out) for i, (path, out) in enumerate(zip(paths, outcomes)) if not isinstance(out, Exception)]
+        errors = [ItemError(i, os.fspath(path) if isinstance(path, (str, os.PathLike)) else None, type(out).__name__, str(out))
+                  for i, (path, out) in enumerate(zip(paths, outcomes)) if isinstance(out, Exception)]
+        groups = None if speakers is None else [speakers[i] for i, _, _ in decoded]
+        predictions, failed = self._predict([d for _, _, d in decoded], groups, n_jobs)
+        for e in failed:
+            i, path, _ = decoded[e.index]
+            errors.append(e._replace(index=i, path=path))
+        out = [replace(p, index=i, path=path) for (i, path, _), p in zip(decoded, predictions) if p is not None]
+        return PredictionBatch(out, sorted(errors, key=lambda e: e.index))
+
+    # -- the shared steps ----------------------------------------------------------------------
+
+    def _try_decode_file(self, path: Any) -> Any:
+        """The decoded file, or the exception it raised: a bad file is its own error, never the batch's."""
+        try:
+            if not isinstance(path, (str, os.PathLike)):
+                raise TypeError(f"each path must be a str or os.PathLike, got {type(path).__name__}")
+            return self._decode_file(os.fspath(path))
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            return exc
+
+    def _decode_file(self, path: str) -> tuple[np.ndarray, float]:
+        y, rate = load(path, sr=self._rate)
+        return y, len(y) / rate
+
+    def _decode_bytes(self, data: Any) -> tuple[np.ndarray, float]:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be the bytes of an audio file, got {type(data).__name__}; for a path use predict_file")
+        if len(data) == 0:
+            raise ParameterError("data is empty (0 bytes): pass the contents of an audio file (WAV, FLAC, MP3 or OGG)")
+        y, rate = load(io.BytesIO(bytes(data)), sr=self._rate)
+        return y, len(y) / rate
+
+    def _at_model_rate(self, y: Any, sr: Any) -> np.ndarray:
+        signal = as_audio(y, "y")
+        rate = as_rate(sr, "sr")
+        return signal if rate == self._rate else resample(signal, orig_sr=rate, target_sr=self._rate)
+
+    def _single(self, decoded: tuple[np.ndarray, float], path: Optional[str] = None) -> Prediction:
+        (prediction,), errors = self._predict([decoded], None, n_jobs=1)
+        if errors:
+            e = errors[0]
+            raise exception_class(e.error_type)(f"{path}: {e.message}" if path else e.message)
+        return replace(prediction, path=path)
+
+    def _predict(self, decoded: list, speakers: Optional[list], n_jobs: Optional[int]) -> tuple[list, list]:
+        """A Prediction (None where the features failed) per decoded signal, and the errors."""
+        seqs, errors = run_feature_pipeline([y for y, _ in decoded], self._features, n_jobs=n_jobs)
+        good = [i for i, s in enumerate(seqs) if s is not None]
+        out: list = [None] * len(decoded)
+        if not good:
+            return out, errors
+        groups = None
+        if self.speaker_norm:
+            groups = [0] * len(good) if speakers is None else [speakers[i] for i in good]
+        proba = self._classifier.predict_proba([seqs[i] for i in good], speakers=groups)
+        for i, p in zip(good, proba):
+            k = int(np.argmax(p))
+            out[i] = Prediction(self._classes[k], dict(zip(self._classes, map(float, p))), decoded[i][1])
+        return out, errors
+
+
+def load_model(path: Any, *, device: str = "cpu") -> Recognizer:
+    """Load a model saved by ``ser-rs train`` or :meth:`EmotionClassifier.save`, ready to predict.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The model folder, or its ``model.json`` or ``weights.safetensors``.
+    device : str
+        ``'cpu'``, or ``'cuda'``/``'cuda:N'``.
+
+    Returns
+    -------
+    Recognizer
+
+    Raises
+    ------
+    TypeError
+        ``path`` is not a str or os.PathLike.
+    FileNotFoundError
+        The folder or one of its files is missing.
+    ParameterError
+        A corrupt, truncated or mismatched checkpoint, or a model trained on feature arrays
+        rather than audio.
+
+    Examples
+    --------
+    >>> import ser_rs.inference
+    >>> ser_rs.inference.load_model("no/such/model")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no/such/model/model.json: no such file or directory
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a model folder as a str or os.PathLike, got {type(path).__name__}")
+    folder = Path(path)
+    if folder.name in _CHECKPOINT_FILES and folder.is_file():
+        folder = folder.parent
+    return Recognizer(EmotionClassifier.load(folder, device=device))
