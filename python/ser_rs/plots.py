@@ -108,12 +108,14 @@ def experiment_plots(result: Any, summary: dict, out_dir: Any) -> dict:
 
     out = Path(out_dir)
     paths = {}
+    shown = "adversarial" if "adversarial" in summary["models"] else next(iter(summary["models"]))  # e.g. the SVM baseline alone
+    title = "adversarially trained model" if shown == "adversarial" else f"{shown} model"
     figures = {
-        "training_curves": training_curves(result.histories, hue="model"),
-        "confusion_matrix": confusion_matrix(summary["models"]["adversarial"]["confusion_matrix"], summary["labels"],
-                                             title="adversarially trained model (rows: true, normalised)"),
+        "confusion_matrix": confusion_matrix(summary["models"][shown]["confusion_matrix"], summary["labels"], title=f"{title} (rows: true, normalised)"),
         "robustness": robustness_curves(robustness_table(result.robustness)),
     }
+    if len(result.histories):  # baselines have no training history
+        figures["training_curves"] = training_curves(result.histories, hue="model")
     for name, fig in figures.items():
         paths[name] = out / f"{name}.png"
         fig.savefig(paths[name], dpi=120)
