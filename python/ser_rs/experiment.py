@@ -388,6 +388,7 @@ def cross_validate(
 
     started = time.perf_counter()
     paths = manifest["path"].astype(str).tolist()
+    rate = features.get("sr", 16000)  # the rate _run_pipeline analyses at
     ok = np.ones(len(paths), dtype=bool)
     errors: list = []
     if networks:
@@ -396,7 +397,7 @@ def cross_validate(
         ok &= np.array([s is not None for s in seqs])
     if baselines:
         log(f"Extracting the baseline's {', '.join(baseline_features)} features from {len(manifest)} files ...")
-        vectors, failed = _baseline_vectors(paths, baseline_features, features.get("sr", 16000), n_jobs)
+        vectors, failed = _baseline_vectors(paths, baseline_features, rate, n_jobs)
         errors += [(e.path, e.error_type, e.message) for e in failed if ok[e.index]]  # one error per file
         ok[[e.index for e in failed]] = False
         vectors = vectors[ok]
@@ -469,7 +470,7 @@ def cross_validate(
             if networks:
                 noisy[snr] = extract_sequences([], features, signals=signals, n_jobs=n_jobs)
             if baselines:
-                X_noisy, failed = _baseline_vectors(signals, baseline_features, features.get("sr", 16000), n_jobs)
+                X_noisy, failed = _baseline_vectors(signals, baseline_features, rate, n_jobs)
                 if failed:
                     raise failed[0].exception()
                 noisy_vectors[snr] = by_speaker_if_asked(X_noisy, test)

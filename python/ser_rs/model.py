@@ -406,6 +406,12 @@ class EmotionClassifier:
 
     Notes
     -----
+    A fitted classifier pickles and deep-copies (the network travels as the bytes of its
+    checkpoint; predictions after a round trip are identical), so joblib and scikit-learn's
+    ``n_jobs`` can send it to worker processes. Used before ``fit``, it raises
+    :class:`ser_rs.exceptions.NotFittedError`. ``X`` as nested Python lists or a sparse matrix is
+    refused with a message saying what to pass.
+
     The defaults are a common, conservative SER recipe, meant as a starting point to tune: a
     2-layer bidirectional LSTM of 128 units per direction with attention pooling (attention
     lets emotionally salient frames dominate the utterance vector), dropout 0.3; AdamW at

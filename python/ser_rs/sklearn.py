@@ -41,6 +41,7 @@ from ser_rs import _native
 from ser_rs.batch import FEATURES, _feature_params, _n_jobs, _pad, extract
 from ser_rs.exceptions import ParameterError
 from ser_rs.feature import DEFAULT_STATS, functional_names, functionals, power_to_db
+from ser_rs.model import DEFAULT_FEATURES
 
 __all__ = ["FeatureExtractor", "ON_ERROR", "feature_columns", "feature_matrix", "svm_baseline"]
 
@@ -83,7 +84,7 @@ def _call(feature: str, sr: Any, feature_params: Optional[dict]) -> tuple[int, b
     return rate, db, params
 
 
-def feature_columns(feature: str = "ser162", *, sr: int = 16000, stats: Sequence[str] = DEFAULT_STATS, feature_params: Optional[dict] = None) -> list:
+def feature_columns(feature: str, *, sr: int = DEFAULT_FEATURES["sr"], stats: Sequence[str] = DEFAULT_STATS, feature_params: Optional[dict] = None) -> list:
     """Names of the values :func:`feature_matrix` gives per item.
 
     Fixed-length sets keep their own names; a frame-level feature's rows (``mfcc_1``, ...; the
@@ -112,9 +113,9 @@ def feature_columns(feature: str = "ser162", *, sr: int = 16000, stats: Sequence
 
 def feature_matrix(
     items: Sequence[Any],
-    feature: str = "ser162",
+    feature: str,
     *,
-    sr: int = 16000,
+    sr: int = DEFAULT_FEATURES["sr"],
     stats: Sequence[str] = DEFAULT_STATS,
     feature_params: Optional[dict] = None,
     n_jobs: Optional[int] = None,
@@ -249,7 +250,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     feature : str
         A name in :data:`ser_rs.FEATURES`.
     sr : int
-        Analysis rate: files are resampled to it, and signals must already be at it.
+        Analysis rate: files are resampled to it, and signals must already be at it. Default
+        16 kHz, as :data:`ser_rs.model.DEFAULT_FEATURES`.
     stats : sequence of str
         Statistics of a frame-level feature (:func:`ser_rs.feature.functionals`).
     feature_params : dict, optional
@@ -285,7 +287,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self,
         feature: str = "ser162",
         *,
-        sr: int = 16000,
+        sr: int = DEFAULT_FEATURES["sr"],
         stats: Sequence[str] = DEFAULT_STATS,
         feature_params: Optional[dict] = None,
         n_jobs: Optional[int] = None,
