@@ -41,7 +41,7 @@ from ser_rs import _native
 from ser_rs.batch import FEATURES, _feature_params, _n_jobs, _pad, extract
 from ser_rs.exceptions import ParameterError
 from ser_rs.feature import DEFAULT_STATS, functional_names, functionals, power_to_db
-from ser_rs.model import DEFAULT_FEATURES
+from ser_rs.model import DEFAULT_FEATURES, _is_sparse
 
 __all__ = ["FeatureExtractor", "ON_ERROR", "feature_columns", "feature_matrix", "svm_baseline"]
 
@@ -168,10 +168,6 @@ def feature_matrix(
             padded, lengths = _pad(frames)
             values[result.index] = functionals(padded, stats=stats, lengths=lengths)
     return values, list(result.errors)
-
-
-def _is_sparse(X: Any) -> bool:
-    return type(X).__module__.startswith("scipy.sparse")
 
 
 def _item_kind(item: Any, i: int) -> str:
