@@ -7,6 +7,7 @@ import json
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import ser_rs
@@ -284,6 +285,89 @@ def test_sklearn_parameter_protocol():
     assert scores.shape == (3,) and scores.mean() > 0.5
     search = GridSearchCV(EmotionClassifier(**SMALL), {"hidden_size": [4, 8]}, cv=GroupKFold(2)).fit(X, y, groups=speakers)
     assert search.best_params_["hidden_size"] in (4, 8)
+
+
+def test_pickle_and_deepcopy_keep_the_fitted_model(fitted):
+    """A fitted classifier travels through pickle and copy.deepcopy with identical predictions."""
+    import copy
+    import pickle
+
+    X, _ = toy(n=12, seed=7)
+    for twin in (pickle.loads(pickle.dumps(fitted)), copy.deepcopy(fitted)):
+        assert twin is not fitted and twin._native is not fitted._native
+        np.testing.assert_array_equal(twin.predict_proba(X), fitted.predict_proba(X))
+        assert twin.classes_.tolist() == fitted.classes_.tolist() and twin.get_params() == fitted.get_params()
+        assert twin.history_.equals(fitted.history_) and twin.best_epoch_ == fitted.best_epoch_
+    unfitted = pickle.loads(pickle.dumps(EmotionClassifier(hidden_size=4)))
+    assert unfitted.hidden_size == 4 and not hasattr(unfitted, "_native")
+
+
+def test_a_fitted_pipeline_is_scored_in_worker_processes():
+    """cross_val_score(..., n_jobs=2) pickles the fitted estimator it is given to send it to the workers."""
+    pytest.importorskip("sklearn")
+    from sklearn.model_selection import GroupKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    y = np.arange(24) % 2
+    X = rng.normal(size=(24, 3)) + y[:, None]
+    pipeline = make_pipeline(StandardScaler(), EmotionClassifier("mlp", **{**SMALL, "epochs": 3})).fit(X, y)
+    scores = cross_val_score(pipeline, X, y, groups=np.arange(24) // 4, cv=GroupKFold(2), n_jobs=2)
+    assert scores.shape == (2,) and np.all((0 <= scores) & (scores <= 1))
+
+
+def test_use_before_fit_is_not_fitted_error():
+    """ser_rs's NotFittedError is a ParameterError (a ValueError) and an AttributeError, and
+    scikit-learn's NotFittedError where scikit-learn is installed."""
+    from ser_rs.exceptions import NotFittedError
+
+    X, y = toy(n=6)
+    for use in (lambda c: c.predict(X), lambda c: c.predict_proba(X), lambda c: c.score(X, y), lambda c: c.robustness(X, y), lambda c: c.save("x")):
+        with pytest.raises(NotFittedError, match="not fitted yet: call fit"):
+            use(EmotionClassifier())
+    assert issubclass(NotFittedError, ParameterError) and issubclass(NotFittedError, AttributeError)
+    sklearn_exceptions = pytest.importorskip("sklearn.exceptions")
+    from sklearn.utils.validation import check_is_fitted
+
+    assert issubclass(NotFittedError, sklearn_exceptions.NotFittedError)
+    with pytest.raises(sklearn_exceptions.NotFittedError):
+        check_is_fitted(EmotionClassifier())
+
+
+def test_nested_lists_sparse_matrices_and_frames_are_answered():
+    X = np.array([[0.0, 1.0], [1.0, 0.0]] * 6)
+    y = [0, 1] * 6
+    clf = EmotionClassifier("mlp", **{**SMALL, "epochs": 1})
+    with pytest.raises(TypeError, match=r"X is a list of lists: pass np.asarray\(X, dtype=np.float32\)"):
+        clf.fit(X.tolist(), y)
+    sparse = pytest.importorskip("scipy.sparse")
+    for matrix in (sparse.csr_matrix(X), sparse.csr_array(X)):
+        with pytest.raises(TypeError, match=r"sparse input is not supported: pass dense features, X.toarray\(\)"):
+            clf.fit(matrix, y)
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    np.testing.assert_array_equal(clf.fit(frame, y).predict_proba(frame), clf.predict_proba(X))
+
+
+#: Every scikit-learn estimator check EmotionClassifier cannot pass, by name, with the reason.
+CLASSIFIER_EXPECTED_FAILURES = {
+    "check_classifiers_train": "a list of lists is refused with a TypeError saying to pass np.asarray(X) or a list of (frames, features) arrays",
+}
+
+
+def _sklearn_checks(test):
+    """The estimator checks on a tiny, fast MLP, when scikit-learn is installed."""
+    try:
+        from sklearn.utils.estimator_checks import parametrize_with_checks
+    except ImportError:
+        return pytest.mark.skip(reason="scikit-learn is not installed")(test)
+    tiny = EmotionClassifier("mlp", hidden_size=8, num_layers=1, epochs=3, lr=0.05, patience=None, n_threads=1)
+    return parametrize_with_checks([tiny], expected_failed_checks=lambda est: CLASSIFIER_EXPECTED_FAILURES)(test)
+
+
+@_sklearn_checks
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
 
 
 def test_progress_bar_runs():

@@ -144,13 +144,32 @@ def test_predict_with_a_model_fitted_on_arrays_is_refused_clearly(tmp_path, caps
 
 
 def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path, capsys):
-    """--early-stopping reaches the cross-validation (tests/test_experiment.py shows what it does)."""
+    """--early-stopping reaches the cross-validation (tests/test_experiment.py shows what it does);
+    --baseline svm scores the SVM on the networks' folds, in the same report."""
     out = tmp_path / "cv"
-    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--early-stopping", "standard"] + TINY) == 0
+    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--early-stopping", "standard", "--baseline", "svm"] + TINY) == 0
     report = json.loads((out / "report.json").read_text())
     folds = report["folds"]
-    assert len(folds) == 6 and all(len(f["test_speakers"].split()) == 1 for f in folds)
+    assert len(folds) == 9 and all(len(f["test_speakers"].split()) == 1 for f in folds)
     assert report["settings"]["early_stopping"] == ["standard"]
+    assert set(report["models"]) == {"standard", "adversarial", "svm"} and report["settings"]["models"] == ["standard", "adversarial", "svm"]
+    for k in (1, 2, 3):
+        assert len({(f["test_speakers"], f["files"]) for f in folds if f["fold"] == k}) == 1
+    assert "svm model: accuracy" in capsys.readouterr().out
+
+
+def test_evaluate_the_svm_baseline_alone(tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "svm"
+    assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--model", "svm", "--no-progress"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["models"]) == {"svm"} and len(report["folds"]) == 3 and report["settings"]["classifier"]["speaker_norm"] is True
+    assert 0 <= report["models"]["svm"]["uar"] <= 1 and {r["condition"] for r in report["robustness"]} == {"clean", "noise"}
+    assert (out / "confusion_matrix.png").stat().st_size > 0 and not (out / "training_curves.png").exists()
+    text = capsys.readouterr().out
+    assert "svm model: accuracy" in text and "standard model" not in text
+    with pytest.raises(SystemExit):  # a saved model is a network
+        main(["train", str(tiny_corpus), "--model", "svm"] + TINY)
+    assert "invalid choice: 'svm'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["evaluate", str(tiny_corpus), "--early-stopping", "never"] + TINY)
     assert "--early-stopping" in capsys.readouterr().err

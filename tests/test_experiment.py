@@ -218,3 +218,76 @@ def test_the_normally_trained_model_watches_the_clean_figure_of_an_adversarial_m
                             features=MFCC, snr_db=(), epsilons=(0.1,), progress=False)
     assert watched == [(None, "uar"), ("pgd", "adv_uar")] * 3
     assert result.settings["classifier"]["monitor"] == "adv_uar"
+
+
+# -- the SVM baseline on the networks' folds ------------------------------------------------------
+
+
+def test_the_svm_baseline_is_scored_on_the_networks_folds_and_trained_on_the_other_speakers(tmp_path):
+    """Beside a network, 'svm' is tested on the same speakers and files in every fold, and its
+    predictions are those of svm_baseline fitted on every other speaker's files only; a file
+    neither can read is skipped for both."""
+    import numpy as np
+
+    pytest.importorskip("sklearn")
+    from ser_rs.datasets import SpeakerKFold, make_demo_corpus
+    from ser_rs.experiment import BASELINE_FEATURES, cross_validate
+    from ser_rs.sklearn import FeatureExtractor, svm_baseline
+
+    manifest = make_demo_corpus(tmp_path, n_speakers=4, n_per_emotion=2, emotions=["angry", "sad", "neutral"], seed=1)
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF....WAVEfmt nonsense")
+    with_broken = pd.concat([manifest, pd.DataFrame({"path": [str(broken)], "emotion": ["sad"], "speaker": [1]})], ignore_index=True)
+    result = cross_validate(with_broken, splitter=SpeakerKFold(2, seed=0), models=("standard", "svm"), epochs=1, hidden_size=4,
+                            early_stopping=(), features=MFCC, snr_db=(10,), epsilons=(0.1,), progress=False)
+    assert [p for p, _, _ in result.errors] == [str(broken)] and len(result.predictions) == len(manifest)
+    folds = result.folds
+    assert folds.model.tolist() == ["standard", "svm"] * 2 and pd.isna(folds.best_epoch.iloc[1])
+    for _, fold in folds.groupby("fold"):
+        assert fold.test_speakers.nunique() == 1 and fold.files.nunique() == 1
+    predictions = result.predictions
+    assert predictions.groupby("speaker")["fold"].nunique().eq(1).all() and predictions["fold"].nunique() == 2
+    assert set(result.summary()["models"]) == {"standard", "svm"} and result.histories.model.unique().tolist() == ["standard"]
+    svm_rows = result.robustness[result.robustness.model == "svm"]
+    assert svm_rows.attack.tolist() == ["clean", "noise"] * 2
+
+    X = np.nan_to_num(np.hstack([FeatureExtractor(name, sr=16000).fit_transform(manifest["path"].tolist()) for name in BASELINE_FEATURES]))
+    y, speakers = manifest["emotion"].to_numpy(), manifest["speaker"].astype(str).to_numpy()
+    rows = {p: i for i, p in enumerate(manifest["path"])}
+    for k, fold in predictions.groupby("fold"):
+        test = np.array([rows[p] for p in fold.path])
+        train = np.flatnonzero(~np.isin(speakers, fold.speaker.unique()))
+        assert len(train) + len(test) == len(manifest)
+        expected = svm_baseline().fit(X[train], y[train]).predict(X[test])
+        assert fold.pred_svm.tolist() == expected.tolist()
+
+
+def test_the_svm_baseline_alone_trains_no_network_and_reports(tmp_path, monkeypatch):
+    pytest.importorskip("sklearn")
+    from ser_rs.datasets import SpeakerKFold, make_demo_corpus
+    from ser_rs.experiment import cross_validate, write_report
+    from ser_rs.model import EmotionClassifier
+
+    def never(*args, **kwargs):
+        raise AssertionError("a network was trained")
+
+    monkeypatch.setattr(EmotionClassifier, "fit", never)
+    manifest = make_demo_corpus(tmp_path / "c", n_speakers=3, n_per_emotion=1, emotions=["angry", "sad"], seed=1)
+    result = cross_validate(manifest, splitter=SpeakerKFold(3, seed=0), models=["svm"], speaker_norm=True, snr_db=(), progress=False)
+    assert result.settings["models"] == ["svm"] and "SVC" in result.settings["svm"] and len(result.histories) == 0
+    assert result.summary()["targets"]["half_accuracy_epsilon"] is None
+    paths = write_report(result, tmp_path / "out", plots=False)
+    text = open(paths["text"]).read()
+    assert "svm model: accuracy" in text and "standard model" not in text
+
+
+@pytest.mark.parametrize("option, value", [("models", ("svm", "svm")), ("models", ("forest",)), ("models", ()), ("models", 3),
+                                           ("baseline_features", "ser162"), ("baseline_features", ())])
+def test_absurd_model_choices_are_refused(option, value):
+    from ser_rs import ParameterError
+    from ser_rs.experiment import cross_validate
+
+    manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
+    extra = {} if option == "models" else {"models": ("svm",)}
+    with pytest.raises(ParameterError, match=option):
+        cross_validate(manifest, progress=False, **{option: value}, **extra)

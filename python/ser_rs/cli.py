@@ -69,8 +69,10 @@ def _data_arguments(p: argparse.ArgumentParser, required: bool = True) -> None:
     p.add_argument("--four-classes", action="store_true", help="keep only neutral, happy, sad and angry (the 4-class benchmark)")
 
 
-def _training_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp"), help="network (default: %(default)s)")
+def _training_arguments(p: argparse.ArgumentParser, baselines: Sequence[str] = ()) -> None:
+    more = f"; or {', '.join(baselines)}: score only that scikit-learn baseline on utterance features, not the networks" if baselines else ""
+    p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp") + tuple(baselines),
+                   help=f"network (default: %(default)s){more}")
     p.add_argument("--adversarial", default=_default("adversarial"), choices=TRAINING_PERTURBATIONS + ("none",),
                    help="robust training method (default: %(default)s)")
     p.add_argument("--trades-beta", type=float, default=_default("trades_beta"), help="weight of TRADES's divergence term (default: %(default)s)")
@@ -107,6 +109,8 @@ def _common_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ser_rs.experiment import BASELINES
+
     parser = argparse.ArgumentParser(prog="ser-rs", description="Speech emotion recognition with the speed of Rust.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -133,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="speaker-independent evaluation, or score a saved model", description=(
         "Without --model-dir: speaker-independent cross-validation (folds of whole speakers; RAVDESS's published actor "
         "folds for RAVDESS) of a normally and an adversarially trained classifier, with robustness under FGSM/PGD and "
-        "white noise; writes report.json, report.txt and PNG plots to OUTPUT. With --model-dir: scores that saved model on "
+        "white noise; writes report.json, report.txt and PNG plots to OUTPUT. --baseline svm adds scikit-learn's SVC on utterance "
+        "features, scored on the same folds (--model svm scores it alone). With --model-dir: scores that saved model on "
         "DATA (accuracy, UAR, per-class report, confusion matrix, noise robustness)."))
     _data_arguments(ev)
     ev.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/evaluation"), help="report folder (default: %(default)s)")
@@ -146,7 +151,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--early-stopping", choices=["both", "standard", "adversarial", "none"], default="both",
                     help="cross-validation: which models stop early on held-out training speakers; the others train for the full "
                          "--epochs on every training speaker (default: %(default)s)")
-    _training_arguments(ev)
+    ev.add_argument("--baseline", choices=BASELINES, default=None,
+                    help="cross-validation: also score this baseline, scikit-learn's SVC on each file's egemaps_like and ser162 "
+                         "features (standardised by speaker with --speaker-norm), on the same folds and files, in the same report")
+    _training_arguments(ev, baselines=BASELINES)
     _common_arguments(ev)
 
     pred = sub.add_parser("predict", help="predict the emotion of audio files with a saved model", description=(
@@ -303,11 +311,14 @@ def _score_saved_model(args: argparse.Namespace, manifest) -> int:
 
 def _run_experiment(args: argparse.Namespace, manifest, splitter, **experiment_options) -> dict:
     import ser_rs
+    from ser_rs.experiment import BASELINES
 
+    params = {k: v for k, v in _classifier_params(args).items() if k != "progress"}
+    if args.model in BASELINES:  # no network is trained: keep what the baseline reads
+        params = {k: params[k] for k in ("features", "seed", "speaker_norm")}
     result = ser_rs.experiment.cross_validate(
         manifest, splitter=splitter, adversarial=_adversarial(args) or "noise", epsilon=args.epsilon, n_jobs=args.n_jobs,
-        **experiment_options,
-        progress=not args.no_progress, **{k: v for k, v in _classifier_params(args).items() if k != "progress"},
+        **experiment_options, progress=not args.no_progress, **params,
     )
     paths = ser_rs.experiment.write_report(result, args.output)
     print(Path(paths["text"]).read_text())
@@ -317,13 +328,18 @@ def _run_experiment(args: argparse.Namespace, manifest, splitter, **experiment_o
 
 def _evaluate(args: argparse.Namespace) -> int:
     from ser_rs.datasets import SpeakerKFold
+    from ser_rs.experiment import BASELINES, MODELS
 
     manifest = _read_manifest(args.data, args.corpus, args.four_classes)
     if args.model_dir is not None:
         return _score_saved_model(args, manifest)
     splitter = SpeakerKFold(args.folds, seed=args.seed) if args.folds else None
     early_stopping = {"both": ("standard", "adversarial"), "none": ()}.get(args.early_stopping, (args.early_stopping,))
-    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping)
+    if args.model in BASELINES:
+        models: tuple = (args.model,)
+    else:
+        models = MODELS + ((args.baseline,) if args.baseline else ())
+    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping, models=models)
     return 0
 
 

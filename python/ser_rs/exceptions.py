@@ -14,8 +14,9 @@ class                          also a                      raised when
 :class:`MissingFileError`      ``FileNotFoundError``       a file or folder does not exist
 :class:`FileAccessError`       ``OSError``                 it exists but cannot be read or written
 :class:`InputTypeError`        ``TypeError``               an argument has the wrong type or dtype
-:class:`NotFittedError`        ``ValueError``,             a model is used before ``fit``
-                               ``AttributeError``
+:class:`NotFittedError`        ``ParameterError``,         a model is used before ``fit``; also
+                               ``AttributeError``          scikit-learn's NotFittedError where
+                                                           scikit-learn is installed
 :class:`TorchError`            ``RuntimeError``            libtorch failed inside the trainer
 :class:`InternalError`         ``RuntimeError``            a bug in ser_rs (please report it)
 :class:`TrainerNotInstalledError` ``ImportError``          the trainer is used without
@@ -44,7 +45,7 @@ ParameterError True
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 __all__ = [
     "AudioDecodeError",
@@ -89,10 +90,6 @@ class InputTypeError(SerError, TypeError):
     """An argument has the wrong type or dtype; the message says what to pass."""
 
 
-class NotFittedError(SerError, ValueError, AttributeError):
-    """A model was used before it was fitted (scikit-learn's convention: a ValueError and an AttributeError)."""
-
-
 class TorchError(SerError, RuntimeError):
     """libtorch failed inside the trainer."""
 
@@ -115,6 +112,32 @@ class ChecksumError(DownloadError):
 
 class UsageError(SerError, ValueError):
     """A problem with the ``ser-rs`` command line itself (exit code 2)."""
+
+
+_not_fitted: Optional[type] = None
+
+
+def _not_fitted_error() -> type:
+    """The NotFittedError class, made on first use: importing scikit-learn takes seconds, so
+    ``import ser_rs`` must not do it just to find out whether this class can subclass sklearn's."""
+    global _not_fitted
+    if _not_fitted is None:
+        try:
+            from sklearn.exceptions import NotFittedError as sklearn_not_fitted
+
+            bases: tuple = (ParameterError, sklearn_not_fitted)
+        except ImportError:
+            bases = (ParameterError, AttributeError)  # sklearn's own bases: ValueError and AttributeError
+        doc = ("A model was used before it was fitted: call ``fit`` (or ``load``) first. A ParameterError, ValueError "
+               "and AttributeError, and scikit-learn's NotFittedError where scikit-learn is installed.")
+        _not_fitted = type("NotFittedError", bases, {"__module__": __name__, "__qualname__": "NotFittedError", "__doc__": doc})
+    return _not_fitted
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NotFittedError":
+        return _not_fitted_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def exception_class(name: str) -> type[SerError]:

@@ -4,7 +4,8 @@
 normally trained and an adversarially trained :class:`~ser_rs.EmotionClassifier` on the other
 speakers (with early stopping on held-out *training* speakers, never the test ones), and tests
 both: accuracy, UAR, per-class scores, confusion matrix, and robustness under FGSM and PGD in
-feature space and under white noise added to the waveform. :func:`write_report` turns the result
+feature space and under white noise added to the waveform. ``models=`` adds (or keeps only) the
+``'svm'`` baseline, scikit-learn's SVC on utterance features, scored on the same folds. :func:`write_report` turns the result
 into ``report.json``, ``report.txt`` and PNG plots.
 
 Examples
@@ -30,15 +31,23 @@ from ser_rs import metrics
 from ser_rs.exceptions import ParameterError
 from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 
-__all__ = ["DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "augmented_copies", "cross_validate", "default_augmentation",
-           "robustness_targets", "write_report"]
+__all__ = ["BASELINES", "BASELINE_FEATURES", "DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "MODELS", "augmented_copies",
+           "cross_validate", "default_augmentation", "robustness_targets", "write_report"]
 
 #: PGD/FGSM radii, in units of each standardised feature's training std.
 DEFAULT_EPSILONS: tuple = (0.025, 0.05, 0.075, 0.1, 0.2, 0.3)
 #: White-noise levels for the waveform robustness test (SNR in dB).
 DEFAULT_SNR_DB: tuple = (20, 10, 5, 0)
 
+#: The normally and the adversarially trained networks.
 MODELS = ("standard", "adversarial")
+#: Models :func:`cross_validate` can score beside (or instead of) the networks: scikit-learn
+#: estimators on one vector of utterance features per file (``'svm'``: :func:`ser_rs.sklearn.svm_baseline`).
+BASELINES = ("svm",)
+#: The feature sets the baselines read, side by side, at the feature pipeline's ``sr``: the
+#: eGeMAPS-style parameters and the 162 spectral means (the functionals ``'mel+functionals'``
+#: gives the networks).
+BASELINE_FEATURES = ("egemaps_like", "ser162")
 
 
 @dataclass
@@ -49,17 +58,17 @@ class ExperimentResult:
     ----------
     predictions : pandas.DataFrame
         One row per tested file: ``path``, ``speaker``, ``fold``, ``emotion`` and each model's
-        prediction (``pred_standard``, ``pred_adversarial``).
+        prediction (``pred_standard``, ``pred_adversarial``, ``pred_svm``).
     folds : pandas.DataFrame
         Per fold and model: test speakers, files, accuracy, UAR, best epoch, seconds.
     robustness : pandas.DataFrame
         Per fold, model and condition (``clean``, ``fgsm``, ``pgd-k`` at ``epsilon``, ``noise``
         at ``snr_db``): accuracy and UAR.
     histories : pandas.DataFrame
-        The training history of every fold and model (columns ``fold``, ``model`` + the
+        The training history of every fold and network (columns ``fold``, ``model`` + the
         classifier's ``history_``).
     settings : dict
-        Features, classifier parameters, splitter and the attack grid.
+        Models, features, classifier parameters, splitter and the attack grid.
     errors : list of (path, error type, message)
         Files that could not be read; the others were used.
     """
@@ -75,7 +84,7 @@ class ExperimentResult:
         """Pooled out-of-fold scores per model and the robustness table averaged over folds."""
         labels = sorted(self.predictions["emotion"].unique())
         out: dict = {"files": int(len(self.predictions)), "speakers": int(self.predictions["speaker"].nunique()), "labels": labels, "models": {}}
-        for model in MODELS:
+        for model in _result_models(self):
             y, p = self.predictions["emotion"].to_numpy(), self.predictions[f"pred_{model}"].to_numpy()
             out["models"][model] = {
                 "accuracy": metrics.accuracy_score(y, p),
@@ -87,6 +96,39 @@ class ExperimentResult:
         out["robustness"] = robustness_table(self.robustness).to_dict(orient="records")
         out["targets"] = robustness_targets(self)
         return out
+
+
+def _result_models(result: ExperimentResult) -> list:
+    """The models a result scored, in order (results made before ``models=`` existed scored the networks)."""
+    return list(result.settings.get("models", MODELS))
+
+
+def _check_models(models: Any) -> tuple:
+    chosen = (models,) if isinstance(models, str) else models
+    try:
+        chosen = tuple(chosen)
+    except TypeError:
+        chosen = None
+    if not chosen or any(m not in MODELS + BASELINES for m in chosen) or len(set(chosen)) < len(chosen):
+        raise ParameterError(f"models={models!r} must name one or more distinct models among {list(MODELS + BASELINES)}")
+    return chosen
+
+
+def _baseline_vectors(items: list, names: Sequence[str], sr: int, n_jobs: Optional[int]) -> tuple[np.ndarray, list]:
+    """The baselines' feature sets side by side, one row per item, and one error per failed item.
+
+    A value a clip cannot support (the pitch of an unvoiced clip) becomes 0, as in the
+    networks' utterance features, so speaker normalisation can run on every row.
+    """
+    from ser_rs.sklearn import feature_matrix
+
+    blocks, errors = [], {}
+    for name in names:
+        values, failed = feature_matrix(items, name, sr=sr, n_jobs=n_jobs)
+        blocks.append(values)
+        for e in failed:
+            errors.setdefault(e.index, e)
+    return np.nan_to_num(np.hstack(blocks), nan=0.0, posinf=0.0, neginf=0.0), [errors[i] for i in sorted(errors)]
 
 
 def _log(progress: bool) -> Callable[[str], None]:
@@ -228,12 +270,16 @@ def cross_validate(
     early_stopping: Sequence[str] = MODELS,
     augment_copies: int = 0,
     augment: Any = None,
+    models: Sequence[str] = MODELS,
+    baseline_features: Sequence[str] = BASELINE_FEATURES,
+    svm: Any = None,
     n_jobs: Optional[int] = None,
     seed: int = 0,
     progress: bool = True,
     **classifier_params: Any,
 ) -> ExperimentResult:
-    """Speaker-independent cross-validation of a normally and an adversarially trained classifier.
+    """Speaker-independent cross-validation of a normally and an adversarially trained classifier,
+    and of the SVM baseline on the same folds.
 
     Parameters
     ----------
@@ -264,6 +310,20 @@ def cross_validate(
         takes ``1 + augment_copies`` times as long.
     augment : ser_rs.effects.Compose, optional
         The augmentation; default :func:`default_augmentation`.
+    models : sequence of {'standard', 'adversarial', 'svm'}
+        The models to score, on the same folds and the same files (a file one model cannot
+        read is left out for all): the networks (:data:`MODELS`) and the baselines
+        (:data:`BASELINES`). ``'svm'`` fits ``svm`` on the fold's training speakers (all of
+        them: it has no early stopping, nor augmented copies) and is tested clean and under the
+        waveform noise (the feature-space attacks are the networks'). Needs scikit-learn.
+    baseline_features : sequence of str
+        The feature sets, in :data:`ser_rs.FEATURES`, the baselines read side by side at
+        ``features['sr']`` (a frame-level one is summarised by
+        :data:`ser_rs.feature.DEFAULT_STATS`). With ``speaker_norm=True`` they are standardised
+        by speaker like the networks' features.
+    svm : scikit-learn classifier, optional
+        The estimator ``'svm'`` clones in each fold; default
+        :func:`ser_rs.sklearn.svm_baseline`.
     n_jobs : int, optional
         Feature-extraction threads.
     seed : int
@@ -287,11 +347,13 @@ def cross_validate(
     >>> corpus = ser_rs.datasets.make_demo_corpus("demo/", n_speakers=4)     # doctest: +SKIP
     >>> result = ser_rs.experiment.cross_validate(corpus, epochs=10)         # doctest: +SKIP
     >>> result.summary()["models"]["adversarial"]["uar"]                     # doctest: +SKIP
+    >>> svm = ser_rs.experiment.cross_validate(corpus, models=["svm"])         # doctest: +SKIP
+    >>> svm.folds[["fold", "test_speakers", "accuracy", "uar"]]               # doctest: +SKIP
     """
     import pandas as pd
 
     from ser_rs.effects import add_noise_snr
-    from ser_rs.model import DEFAULT_FEATURES, TRAINING_PERTURBATIONS, EmotionClassifier, extract_sequences
+    from ser_rs.model import DEFAULT_FEATURES, TRAINING_PERTURBATIONS, EmotionClassifier, extract_sequences, standardize_by_speaker
 
     missing = [c for c in ("path", "emotion", "speaker") if c not in getattr(manifest, "columns", ())]
     if missing:
@@ -304,6 +366,16 @@ def cross_validate(
         raise ParameterError(f"adversarial={adversarial!r} must be one of {list(TRAINING_PERTURBATIONS)}")
     _check_augmentation(augment_copies, augment)
     early_stopping = _check_early_stopping(early_stopping)
+    models = _check_models(models)
+    networks, baselines = [m for m in models if m in MODELS], [m for m in models if m in BASELINES]
+    if baselines:
+        if isinstance(baseline_features, str) or not baseline_features:
+            raise ParameterError(f"baseline_features={baseline_features!r} must be a non-empty list of feature names such as {list(BASELINE_FEATURES)}")
+        from sklearn.base import clone
+
+        from ser_rs.sklearn import svm_baseline
+
+        svm = svm_baseline() if svm is None else svm
     if isinstance(validation_speakers, bool) or not isinstance(validation_speakers, (int, float)) or not 0 < validation_speakers < 1:
         raise ParameterError(f"validation_speakers={validation_speakers!r} must be a share in (0, 1); "
                              "to train without early stopping pass early_stopping=()")
@@ -313,22 +385,33 @@ def cross_validate(
     manifest = manifest.reset_index(drop=True)
 
     started = time.perf_counter()
-    log(f"Extracting {features['feature']} features from {len(manifest)} files ...")
-    seqs, errors = _extract(manifest["path"].astype(str).tolist(), features, n_jobs, progress)
-    ok = np.array([s is not None for s in seqs])
+    paths = manifest["path"].astype(str).tolist()
+    rate = features.get("sr", 16000)  # the rate _run_pipeline analyses at
+    ok = np.ones(len(paths), dtype=bool)
+    errors: list = []
+    if networks:
+        log(f"Extracting {features['feature']} features from {len(manifest)} files ...")
+        seqs, errors = _extract(paths, features, n_jobs, progress)
+        ok &= np.array([s is not None for s in seqs])
+    if baselines:
+        log(f"Extracting the baseline's {', '.join(baseline_features)} features from {len(manifest)} files ...")
+        vectors, failed = _baseline_vectors(paths, baseline_features, rate, n_jobs)
+        errors += [(e.path, e.error_type, e.message) for e in failed if ok[e.index]]  # one error per file
+        ok[[e.index for e in failed]] = False
+        vectors = vectors[ok]
     for path, kind, message in errors:
         log(f"  skipped {path}: {kind}: {message}")
     if not ok.any():
         raise ParameterError("no file could be read: check the paths in the manifest")
     data = manifest[ok].reset_index(drop=True)
-    seqs = [s for s in seqs if s is not None]
-    log(f"  {len(seqs)} files in {time.perf_counter() - started:.1f} s")
+    seqs = [s for s, good in zip(seqs, ok) if good] if networks else []
+    log(f"  {len(data)} files in {time.perf_counter() - started:.1f} s")
 
     y = data["emotion"].astype(str).to_numpy()
     speakers = data["speaker"].astype(str).to_numpy()
     splitter = _speaker_splitter(data, splitter)
     rng = np.random.default_rng(seed)
-    pred = {m: np.empty(len(data), dtype=object) for m in MODELS}
+    pred = {m: np.empty(len(data), dtype=object) for m in models}
     fold_of = np.full(len(data), -1)
     fold_rows, robust_rows, histories = [], [], []
     params = {"seed": seed, "progress": progress, **classifier_params, "features": features}
@@ -337,6 +420,24 @@ def cross_validate(
     def ids(rows: np.ndarray) -> Optional[np.ndarray]:
         """The speakers of ``rows`` when the classifiers normalise by speaker."""
         return speakers[rows] if by_speaker else None
+
+    def by_speaker_if_asked(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Baseline vectors of ``rows``, standardised by speaker when the networks' features are."""
+        return np.vstack(standardize_by_speaker(X, speakers[rows], name="the baseline features")) if by_speaker else X
+
+    if baselines:
+        vectors = by_speaker_if_asked(vectors, np.arange(len(data)))
+
+    def record(k: int, model: str, test: np.ndarray, test_speakers: list, seconds: float, best_epoch: Any) -> None:
+        acc = metrics.accuracy_score(y[test], pred[model][test])
+        uar = metrics.balanced_accuracy_score(y[test], pred[model][test])
+        fold_rows.append({"fold": k, "model": model, "test_speakers": " ".join(test_speakers), "files": len(test),
+                          "accuracy": acc, "uar": uar, "best_epoch": best_epoch, "seconds": seconds})
+        log(f"  {model:11s} accuracy {acc:.3f}  UAR {uar:.3f}  ({seconds:.0f} s{'' if best_epoch is None else f', best epoch {best_epoch}'})")
+
+    def record_noise(k: int, model: str, test: np.ndarray, snr: float, p: np.ndarray) -> None:
+        robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "noise", "epsilon": np.nan, "snr_db": float(snr),
+                            "accuracy": metrics.accuracy_score(y[test], p), "uar": metrics.balanced_accuracy_score(y[test], p)})
 
     splits = list(splitter.split(data, y, speakers))
     for k, (train, test) in enumerate(splits, start=1):
@@ -361,9 +462,27 @@ def cross_validate(
             return training_sets[every_speaker]
 
         test_signals = _load_signals(data["path"].iloc[test], features)
-        noisy = {snr: extract_sequences([], features, signals=[add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)], n_jobs=n_jobs)
-                 for snr in snr_db}
-        for model in MODELS:
+        noisy, noisy_vectors = {}, {}
+        for snr in snr_db:
+            signals = [add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)]
+            if networks:
+                noisy[snr] = extract_sequences([], features, signals=signals, n_jobs=n_jobs)
+            if baselines:
+                X_noisy, failed = _baseline_vectors(signals, baseline_features, rate, n_jobs)
+                if failed:
+                    raise failed[0].exception()
+                noisy_vectors[snr] = by_speaker_if_asked(X_noisy, test)
+        for model in models:
+            if model in BASELINES:
+                t0 = time.perf_counter()
+                estimator = clone(svm).fit(vectors[train], y[train])
+                pred[model][test] = estimator.predict(vectors[test])
+                record(k, model, test, test_speakers, time.perf_counter() - t0, None)
+                robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "clean", "epsilon": 0.0, "snr_db": np.nan,
+                                    "accuracy": fold_rows[-1]["accuracy"], "uar": fold_rows[-1]["uar"]})
+                for snr, X_noisy in noisy_vectors.items():
+                    record_noise(k, model, test, snr, estimator.predict(X_noisy))
+                continue
             extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
             clf = EmotionClassifier(**{**params, **extra})
             t0 = time.perf_counter()
@@ -377,19 +496,13 @@ def cross_validate(
             seconds = time.perf_counter() - t0
             X_test = [seqs[i] for i in test]
             pred[model][test] = clf.predict(X_test, speakers=ids(test))
-            acc = metrics.accuracy_score(y[test], pred[model][test])
-            uar = metrics.balanced_accuracy_score(y[test], pred[model][test])
-            fold_rows.append({"fold": k, "model": model, "test_speakers": " ".join(test_speakers), "files": len(test),
-                              "accuracy": acc, "uar": uar, "best_epoch": clf.best_epoch_, "seconds": seconds})
-            log(f"  {model:11s} accuracy {acc:.3f}  UAR {uar:.3f}  ({seconds:.0f} s, best epoch {clf.best_epoch_})")
+            record(k, model, test, test_speakers, seconds, clf.best_epoch_)
             table = clf.robustness(X_test, y[test], attacks=("fgsm", "pgd"), epsilons=epsilons, speakers=ids(test))
             for row in table.itertuples():
                 robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": row.attack, "epsilon": row.epsilon,
                                     "snr_db": np.nan, "accuracy": row.accuracy, "uar": row.uar})
             for snr, X_noisy in noisy.items():
-                p = clf.predict(X_noisy, speakers=ids(test))
-                robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "noise", "epsilon": np.nan, "snr_db": float(snr),
-                                    "accuracy": metrics.accuracy_score(y[test], p), "uar": metrics.balanced_accuracy_score(y[test], p)})
+                record_noise(k, model, test, snr, clf.predict(X_noisy, speakers=ids(test)))
             h = clf.history_.copy()
             h.insert(0, "model", model)
             h.insert(0, "fold", k)
@@ -397,12 +510,15 @@ def cross_validate(
 
     tested = fold_of > 0
     predictions = pd.DataFrame({"path": data["path"].astype(str), "speaker": speakers, "fold": fold_of, "emotion": y,
-                                **{f"pred_{m}": pred[m] for m in MODELS}})[tested].reset_index(drop=True)
-    settings = {"features": features, "classifier": {k: v for k, v in params.items() if k != "progress"}, "adversarial": adversarial,
+                                **{f"pred_{m}": pred[m] for m in models}})[tested].reset_index(drop=True)
+    settings = {"models": list(models), "features": features, "classifier": {k: v for k, v in params.items() if k != "progress"}, "adversarial": adversarial,
                 "epsilon": epsilon, "epsilons": list(epsilons), "snr_db": list(snr_db), "splitter": repr(splitter),
                 "validation_speakers": validation_speakers, "early_stopping": list(early_stopping), "augment_copies": augment_copies,
                 "augment": repr(augment) if augment_copies else None, "seconds": round(time.perf_counter() - started, 1)}
-    return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), pd.concat(histories, ignore_index=True), settings, list(errors))
+    if baselines:
+        settings.update(baseline_features=list(baseline_features), svm=repr(svm))
+    history = pd.concat(histories, ignore_index=True) if histories else pd.DataFrame(columns=["fold", "model", "epoch"])
+    return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), history, settings, list(errors))
 
 
 def robustness_table(rows: Any):
@@ -429,6 +545,8 @@ def robustness_targets(result: ExperimentResult) -> dict:
     coarse grid would overshoot the halving point and ask the adversarial model for more.
     """
     table = robustness_table(result.robustness)
+    if not all((table.model == m).any() for m in MODELS):
+        return {"half_accuracy_epsilon": None, "note": f"the robustness targets compare the {' and '.join(MODELS)} models: score both"}
     clean = {m: float(table[(table.model == m) & (table.condition == "clean")].accuracy.iloc[0]) for m in MODELS}
     pgd = table[table.condition.str.startswith("pgd")]
     out: dict = {"clean_accuracy": clean, "clean_cost_points": 100 * (clean["standard"] - clean["adversarial"])}
@@ -457,11 +575,11 @@ def robustness_targets(result: ExperimentResult) -> dict:
 def _text_report(result: ExperimentResult, summary: dict) -> str:
     lines = [f"ser_rs speaker-independent evaluation: {summary['files']} files, {summary['speakers']} speakers, "
              f"{len(summary['labels'])} emotions", f"splits: {result.settings['splitter']}", ""]
-    for model in MODELS:
+    for model in _result_models(result):
         s = summary["models"][model]
         lines.append(f"{model} model: accuracy {s['accuracy']:.3f}, UAR {s['uar']:.3f}, macro F1 {s['macro_f1']:.3f}")
     lines += ["", "Per fold:", result.folds[["fold", "model", "test_speakers", "files", "accuracy", "uar", "best_epoch"]].to_string(index=False, float_format="%.3f"), ""]
-    for model in MODELS:
+    for model in _result_models(result):
         y, p = result.predictions["emotion"], result.predictions[f"pred_{model}"]
         lines += [f"Classification report ({model}):", metrics.classification_report(y, p, zero_division=0, digits=3)]
     lines += ["Robustness (mean over folds, weighted by test files; epsilon in standardised-feature stds, noise level as SNR dB):",

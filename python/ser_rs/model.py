@@ -21,6 +21,8 @@ import json
 import math
 import numbers
 import os
+import tempfile
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, Optional, Sequence
 
@@ -29,6 +31,7 @@ import numpy as np
 from ser_rs import _native
 from ser_rs._backend import trainer
 from ser_rs._validate import as_spectrogram
+from ser_rs import exceptions
 from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["EmotionClassifier", "CLASSIFIER_DEFAULTS", "DEFAULT_FEATURES", "MODEL_SR", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
@@ -112,8 +115,17 @@ def _is_path(item: Any) -> bool:
     return isinstance(item, (str, os.PathLike))
 
 
+def _is_sparse(X: Any) -> bool:
+    """A scipy sparse matrix or array, recognised without importing scipy."""
+    return type(X).__module__.startswith("scipy.sparse")
+
+
 def _sequences(X: Any, name: str = "X") -> list:
     """``X`` as a list of float32 C-contiguous ``(T_i, F)`` arrays (a 2-D array: ``T_i = 1``)."""
+    if _is_sparse(X):
+        raise TypeError(f"{name} is a sparse {type(X).__name__}, and sparse input is not supported: pass dense features, {name}.toarray()")
+    if not isinstance(X, (np.ndarray, list, tuple)) and hasattr(X, "__array__"):
+        X = np.asarray(X)  # a DataFrame or another array-like of vectors
     if isinstance(X, np.ndarray):
         if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)):
             raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
@@ -126,6 +138,10 @@ def _sequences(X: Any, name: str = "X") -> list:
         raise TypeError(f"{name} must be a list of (frames, features) arrays, a 2-D array or a list of paths, got {type(X).__name__}")
     out = []
     for i, s in enumerate(X):
+        if isinstance(s, (list, tuple)):
+            # Refused rather than guessed: nested lists could be vectors or ragged sequences.
+            raise TypeError(f"{name} is a list of lists: pass np.asarray({name}, dtype=np.float32) for (samples, features) vectors, "
+                            f"or a list of (frames, features) numpy arrays for sequences")
         if not isinstance(s, np.ndarray):
             raise TypeError(f"{name}[{i}] must be a numpy array, got {type(s).__name__}")
         if not (np.issubdtype(s.dtype, np.floating) or np.issubdtype(s.dtype, np.integer)):
@@ -439,6 +455,12 @@ class EmotionClassifier:
 
     Notes
     -----
+    A fitted classifier pickles and deep-copies (the network travels as the bytes of its
+    checkpoint; predictions after a round trip are identical), so joblib and scikit-learn's
+    ``n_jobs`` can send it to worker processes. Used before ``fit``, it raises
+    :class:`ser_rs.exceptions.NotFittedError`. ``X`` as nested Python lists or a sparse matrix is
+    refused with a message saying what to pass.
+
     The defaults are a common, conservative SER recipe, meant as a starting point to tune: a
     2-layer bidirectional LSTM of 128 units per direction with attention pooling (attention
     lets emotionally salient frames dominate the utterance vector), dropout 0.3; AdamW at
@@ -707,9 +729,31 @@ class EmotionClassifier:
             raise ParameterError(f"{name} holds labels unseen in training: {sorted(set(y[bad].tolist()))[:5]}")
         return index.astype(np.int64)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return getattr(self, "_native", None) is not None
+
     def _check_fitted(self) -> None:
-        if getattr(self, "_native", None) is None:
-            raise ParameterError("this EmotionClassifier is not fitted yet: call fit(X, y) (or EmotionClassifier.load) first")
+        if not self.__sklearn_is_fitted__():
+            raise exceptions.NotFittedError("this EmotionClassifier is not fitted yet: call fit(X, y) (or EmotionClassifier.load) first")
+
+    # -- pickling and copying --------------------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        """The attributes, with the trained network as the bytes of its checkpoint files (the
+        native model itself cannot be pickled), so ``pickle``, ``copy.deepcopy`` and joblib's
+        worker processes (``cross_val_score(..., n_jobs=2)``) carry a fitted model."""
+        state = self.__dict__.copy()
+        native = state.pop("_native", None)
+        if native is not None:
+            state["_native_checkpoint"] = _checkpoint_bytes(native)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        checkpoint = state.pop("_native_checkpoint", None)
+        self.__dict__.update(state)
+        if checkpoint is not None:
+            self._native = _native_from_bytes(checkpoint, _choice_device(self.device))
 
     # -- fit / predict ---------------------------------------------------------------------------
 
@@ -1030,6 +1074,22 @@ class EmotionClassifier:
 CLASSIFIER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {p.name: p.default for p in inspect.signature(EmotionClassifier.__init__).parameters.values() if p.name != "self"}
 )
+
+
+def _checkpoint_bytes(native: Any) -> dict:
+    """A trained network's checkpoint files (as :meth:`EmotionClassifier.save` writes them), by name."""
+    with tempfile.TemporaryDirectory(prefix="ser_rs_pickle_") as folder:
+        native.save(folder, {})  # the Python attributes travel in the pickle itself
+        return {name: (Path(folder) / name).read_bytes() for name in sorted(os.listdir(folder))}
+
+
+def _native_from_bytes(files: dict, device: str) -> Any:
+    """The trained network of :func:`_checkpoint_bytes`'s files, on ``device``."""
+    with tempfile.TemporaryDirectory(prefix="ser_rs_pickle_") as folder:
+        for name, data in files.items():
+            (Path(folder) / os.path.basename(name)).write_bytes(data)
+        native, _ = trainer().load_classifier(folder, device)
+    return native
 
 
 def _choice_device(device: Any) -> str:

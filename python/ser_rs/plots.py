@@ -105,7 +105,8 @@ def robustness_curves(table: Any):
 def experiment_plots(out_dir: Any, *, histories: Any, robustness: Any, confusion: Any, labels: Sequence[str],
                      confusion_title: str = "adversarially trained model (rows: true, normalised)") -> dict:
     """Write the plots of an evaluation as PNG files into ``out_dir``: ``training_curves.png``
-    (:func:`training_curves` of ``histories`` by model), ``confusion_matrix.png`` and
+    (:func:`training_curves` of ``histories`` by model; none when empty, as for a baseline alone),
+    ``confusion_matrix.png`` and
     ``robustness.png`` (:func:`robustness_curves`).
 
     The data comes in as frames and arrays, so that this module depends on no other part of
@@ -144,10 +145,11 @@ def experiment_plots(out_dir: Any, *, histories: Any, robustness: Any, confusion
     out = Path(out_dir)
     paths = {}
     figures = {
-        "training_curves": training_curves(histories, hue="model"),
         "confusion_matrix": confusion_matrix(confusion, labels, title=confusion_title),
         "robustness": robustness_curves(robustness),
     }
+    if len(histories):  # baselines have no training history
+        figures["training_curves"] = training_curves(histories, hue="model")
     for name, fig in figures.items():
         paths[name] = out / f"{name}.png"
         fig.savefig(paths[name], dpi=120)
