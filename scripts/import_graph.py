@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("datasets",),
     ("model",),
     ("inference",),
+    ("sklearn",),  # scikit-learn estimators on the features; the SVM baseline of experiment
     ("plots",),  # draws what it is given; imports nothing of ser_rs, so experiment may use it
     ("experiment",),
     (PACKAGE,),  # the package's __init__: the public facade over everything above

@@ -71,8 +71,8 @@ def test_bad_items_are_reported_and_good_ones_kept(tmp_path):
     assert list(r.index) == [0, 8]
     np.testing.assert_array_equal(r.features[1], feature.ser162(SIGNALS[2]))
     kinds = {e.index: e.error_type for e in r.errors}
-    assert kinds == {1: "MissingFileError", 2: "TypeError", 3: "ParameterError", 4: "AudioDecodeError",
-                     5: "TypeError", 6: "ParameterError", 7: "ParameterError"}
+    assert kinds == {1: "MissingFileError", 2: "InputTypeError", 3: "ParameterError", 4: "AudioDecodeError",
+                     5: "InputTypeError", 6: "ParameterError", 7: "ParameterError"}
     by_index = {e.index: e for e in r.errors}
     assert by_index[1].path.endswith("missing.flac") and "missing.flac" in by_index[1].message
     assert "shorter than" in by_index[6].message and "not finite" in by_index[7].message

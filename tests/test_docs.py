@@ -31,13 +31,14 @@ def test_every_public_function_is_documented():
         assert "Examples" in doc, f"{obj.__name__} has no examples"
 
 
-def test_every_native_function_has_a_type_stub():
+@pytest.mark.parametrize("module_name", ["ser_rs._native", "ser_rs_train._trainer"])
+def test_every_native_function_has_a_type_stub(module_name):
     import ast
     from pathlib import Path
 
-    from ser_rs import _native
-
-    stub_file = Path(ser_rs.__file__).with_name("_native.pyi")
-    stubs = {node.name for node in ast.parse(stub_file.read_text()).body if isinstance(node, ast.FunctionDef)}
-    native = {name for name in dir(_native) if callable(getattr(_native, name)) and not name[0].isupper() and not name.startswith("_")}
+    module = importlib.import_module(module_name)
+    stub_file = Path(module.__file__).with_name(module_name.rsplit(".", 1)[1] + ".pyi")
+    body = ast.parse(stub_file.read_text()).body
+    stubs = {node.name for node in body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    native = {name for name in dir(module) if callable(getattr(module, name)) and not name.startswith("_")}
     assert native == stubs, f"missing stubs: {native - stubs}, stale stubs: {stubs - native}"

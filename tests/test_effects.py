@@ -162,7 +162,7 @@ def test_bad_items_do_not_sink_the_batch(speech):
     out = Compose([Gain(p=1.0)]).apply_batch(items, 22050, seed=0)
     assert out.signals[0] is not None and out.signals[2] is not None
     assert [e.index for e in out.errors] == [1, 3, 4, 5]
-    assert [e.error_type for e in out.errors] == ["ParameterError", "ParameterError", "TypeError", "ParameterError"]
+    assert [e.error_type for e in out.errors] == ["ParameterError", "ParameterError", "InputTypeError", "ParameterError"]
     # The good items are exactly what they would be in a clean batch.
     clean = Compose([Gain(p=1.0)]).apply_batch([speech[0], speech[0], speech[1]], 22050, seed=0)
     np.testing.assert_array_equal(out.signals[2], clean.signals[2])

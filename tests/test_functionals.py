@@ -60,14 +60,14 @@ def test_mask_and_lengths_skip_frames(tracks):
 
 
 def test_batch_equals_one_by_one(tracks):
-    padded, lengths = ser_rs.batch._pad(tracks)
+    padded, lengths = ser_rs.batch.pad_frames(tracks)
     together = functionals(padded, lengths=lengths)
     for i, m in enumerate(tracks):
         np.testing.assert_array_equal(together[i], functionals(m))
 
 
 def test_bad_item_gets_a_nan_row_and_a_warning(tracks):
-    padded, lengths = ser_rs.batch._pad(tracks[:3])
+    padded, lengths = ser_rs.batch.pad_frames(tracks[:3])
     padded[1, 0, 0] = np.nan
     with pytest.warns(RuntimeWarning, match="1 item"):
         out = functionals(padded, lengths=lengths)

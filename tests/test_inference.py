@@ -86,7 +86,7 @@ def test_a_batch_records_a_non_path_and_refuses_a_bad_thread_count(recognizer, c
     path = corpus["path"].iloc[0]
     batch = recognizer.predict_files([42, tmp_path / "missing.wav", path])
     assert [p.index for p in batch.predictions] == [2]
-    assert [(e.index, e.path, e.error_type) for e in batch.errors] == [(0, None, "TypeError"), (1, str(tmp_path / "missing.wav"), "FileNotFoundError")]
+    assert [(e.index, e.path, e.error_type) for e in batch.errors] == [(0, None, "InputTypeError"), (1, str(tmp_path / "missing.wav"), "MissingFileError")]
     with pytest.raises(TypeError, match="n_jobs"):
         recognizer.predict_files([path], n_jobs="2")
     with pytest.raises(ParameterError, match="n_jobs=0"):

@@ -10,19 +10,19 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 
 def as_audio(y: Any, name: str = "y") -> np.ndarray:
     """A 1-D float32 C-contiguous view or copy of ``y``."""
     if not isinstance(y, np.ndarray):
-        raise TypeError(
+        raise InputTypeError(
             f"{name} must be a numpy array of floats, got {type(y).__name__}; "
             f"use np.asarray({name}, dtype=np.float32)"
         )
     if not np.issubdtype(y.dtype, np.floating):
         hint = " (for 16-bit PCM: y.astype(np.float32) / 32768)" if np.issubdtype(y.dtype, np.integer) else ""
-        raise TypeError(f"{name} must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
+        raise InputTypeError(f"{name} must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
     if y.ndim != 1:
         raise ParameterError(
             f"{name} must be a 1-D mono signal, got shape {y.shape}; "
@@ -34,11 +34,11 @@ def as_audio(y: Any, name: str = "y") -> np.ndarray:
 def as_spectrogram(S: Any, name: str = "S") -> np.ndarray:
     """A 2-D float32 C-contiguous ``(n_bins, n_frames)`` array."""
     if not isinstance(S, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array, got {type(S).__name__}")
+        raise InputTypeError(f"{name} must be a numpy array, got {type(S).__name__}")
     if np.iscomplexobj(S):
-        raise TypeError(f"{name} is complex; pass a magnitude or power spectrogram, e.g. np.abs({name})")
+        raise InputTypeError(f"{name} is complex; pass a magnitude or power spectrogram, e.g. np.abs({name})")
     if not (np.issubdtype(S.dtype, np.floating) or np.issubdtype(S.dtype, np.integer)):
-        raise TypeError(f"{name} must be a real-valued array, got dtype {S.dtype}")
+        raise InputTypeError(f"{name} must be a real-valued array, got dtype {S.dtype}")
     if S.ndim != 2:
         raise ParameterError(f"{name} must be 2-D (frequency bins x frames), got shape {S.shape}")
     return np.ascontiguousarray(S, dtype=np.float32)
@@ -47,7 +47,7 @@ def as_spectrogram(S: Any, name: str = "S") -> np.ndarray:
 def as_rate(sr: Any, name: str = "sr") -> int:
     """A sampling rate given as an integer (or an integral float, as librosa allows)."""
     if isinstance(sr, bool) or not isinstance(sr, numbers.Real):
-        raise TypeError(f"{name} must be a number in Hz, got {type(sr).__name__}")
+        raise InputTypeError(f"{name} must be a number in Hz, got {type(sr).__name__}")
     if not float(sr).is_integer():
         raise ParameterError(f"{name}={sr} must be a whole number of Hz")
     return int(sr)
@@ -55,7 +55,7 @@ def as_rate(sr: Any, name: str = "sr") -> int:
 
 def as_number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be a number, got {type(value).__name__}")
     return float(value)
 
 
@@ -65,7 +65,7 @@ def as_window(window: Any) -> Any:
         return window
     if isinstance(window, np.ndarray) and window.ndim == 1:
         return np.ascontiguousarray(window, dtype=np.float64)
-    raise TypeError(
+    raise InputTypeError(
         f"window must be a name ('hann', 'hamming', 'blackman', 'boxcar') or a 1-D array, got {type(window).__name__}"
     )
 
@@ -80,7 +80,7 @@ def as_seed(seed: Any) -> int:
     7
     """
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+        raise InputTypeError(f"seed must be an integer, got {type(seed).__name__}")
     if not 0 <= seed < 2**64:
         raise ParameterError(f"seed={seed} must be between 0 and 2**64 - 1")
     return int(seed)
@@ -98,7 +98,7 @@ def as_n_jobs(n_jobs: Any) -> Optional[int]:
     if n_jobs is None or n_jobs == -1:
         return None
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
+        raise InputTypeError(f"n_jobs must be an integer or None, got {type(n_jobs).__name__}")
     if n_jobs < 1:
         raise ParameterError(f"n_jobs={n_jobs} must be >= 1, or -1/None for all cores")
     return int(n_jobs)
@@ -122,8 +122,20 @@ def as_batch_item(item: Any) -> Union[str, np.ndarray, Exception]:
         return os.fsdecode(item)
     if isinstance(item, np.ndarray):
         if not np.issubdtype(item.dtype, np.floating):
-            return TypeError(f"arrays must be floating-point audio, got dtype {item.dtype}")
+            return InputTypeError(f"arrays must be floating-point audio, got dtype {item.dtype}")
         if item.ndim != 1:
             return ParameterError(f"arrays must be 1-D mono signals, got shape {item.shape}")
         return np.ascontiguousarray(item, dtype=np.float32)
-    return TypeError(f"items must be paths or 1-D float arrays, got {type(item).__name__}")
+    return InputTypeError(f"items must be paths or 1-D float arrays, got {type(item).__name__}")
+
+
+def is_sparse(X: Any) -> bool:
+    """Whether ``X`` is a scipy sparse matrix or array, recognised without importing scipy.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_sparse(np.zeros((2, 2)))
+    False
+    """
+    return type(X).__module__.startswith("scipy.sparse")

@@ -9,6 +9,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number, as_rate
+from ser_rs.exceptions import InputTypeError
 
 __all__ = ["LIBROSA_SR", "load", "resample"]
 
@@ -75,17 +76,17 @@ def load(
     offset = as_number(offset, "offset")
     duration = None if duration is None else as_number(duration, "duration")
     if not np.issubdtype(np.dtype(dtype), np.floating):
-        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+        raise InputTypeError(f"dtype must be a floating-point dtype, got {dtype}")
     kwargs = dict(sr=rate, mono=bool(mono), offset=offset, duration=duration)
     if hasattr(path, "read"):
         data = path.read()
         if not isinstance(data, (bytes, bytearray)):
-            raise TypeError("a file-like path must be opened in binary mode ('rb')")
+            raise InputTypeError("a file-like path must be opened in binary mode ('rb')")
         y, rate_out = _native.load(None, bytes(data), **kwargs)
     elif isinstance(path, (str, os.PathLike)):
         y, rate_out = _native.load(os.fspath(path), None, **kwargs)
     else:
-        raise TypeError(f"path must be a str, os.PathLike or binary file object, got {type(path).__name__}")
+        raise InputTypeError(f"path must be a str, os.PathLike or binary file object, got {type(path).__name__}")
     return y.astype(dtype, copy=False), rate_out
 
 

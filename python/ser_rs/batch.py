@@ -21,7 +21,7 @@ import numpy as np
 from ser_rs import _native, feature as _feature
 from ser_rs._validate import as_batch_item, as_n_jobs, as_number, as_rate, as_seed
 from ser_rs.audio import LIBROSA_SR
-from ser_rs.exceptions import ItemError, ParameterError
+from ser_rs.exceptions import InputTypeError, ItemError, ParameterError
 
 __all__ = ["extract", "ExtractionResult", "ItemError", "FEATURES"]
 
@@ -84,14 +84,21 @@ class ExtractionResult:
         return df
 
 
-def _feature_params(name: str, params: dict) -> dict:
-    """Checks ``params`` against the feature function's signature and fills its defaults."""
+def feature_params(name: str, params: dict) -> dict:
+    """``params`` checked against the feature function ``name``'s signature (an unknown keyword is a
+    TypeError naming the accepted ones), with its defaults filled in.
+
+    Examples
+    --------
+    >>> feature_params("rms", {"hop_length": 256})["frame_length"]
+    2048
+    """
     func = getattr(_feature, name)
     signature = inspect.signature(func)
     accepted = [p for p in signature.parameters if p not in _INPUTS]
     unknown = sorted(set(params) - set(accepted))
     if unknown:
-        raise TypeError(f"feature '{name}' got unexpected keyword argument(s) {unknown}; it accepts {accepted}")
+        raise InputTypeError(f"feature '{name}' got unexpected keyword argument(s) {unknown}; it accepts {accepted}")
     full = {p: params.get(p, signature.parameters[p].default) for p in accepted}
     if full.get("window") is not None and not isinstance(full["window"], str):
         full["window"] = np.ascontiguousarray(full["window"], dtype=np.float64)
@@ -105,14 +112,24 @@ def _augmentation(augment: Optional[Sequence[Any]], seed: Any) -> Optional[tuple
     from ser_rs.effects import Compose
 
     if isinstance(augment, Compose) or not isinstance(augment, (list, tuple)):
-        raise TypeError("augment must be a list of ser_rs.effects.Compose pipelines, one per augmented copy")
+        raise InputTypeError("augment must be a list of ser_rs.effects.Compose pipelines, one per augmented copy")
     for a in augment:
         if not isinstance(a, Compose):
-            raise TypeError(f"each augmented copy must be a ser_rs.effects.Compose, got {type(a).__name__}")
+            raise InputTypeError(f"each augmented copy must be a ser_rs.effects.Compose, got {type(a).__name__}")
     return [a.native_steps() for a in augment], as_seed(seed)
 
 
-def _pad(frames: list) -> tuple[np.ndarray, np.ndarray]:
+def pad_frames(frames: list) -> tuple[np.ndarray, np.ndarray]:
+    """Frame-level arrays ``(n_features, T_i)`` zero-padded into one ``(n, n_features, max T_i)``
+    array, and their lengths.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> padded, lengths = pad_frames([np.ones((2, 3), np.float32), np.ones((2, 1), np.float32)])
+    >>> padded.shape, lengths.tolist()
+    ((2, 2, 3), [3, 1])
+    """
     lengths = np.array([f.shape[1] for f in frames], dtype=np.int64)
     n_feat = frames[0].shape[0] if frames else 0
     out = np.zeros((len(frames), n_feat, int(lengths.max(initial=0))), dtype=np.float32)
@@ -194,8 +211,8 @@ def extract(
     if feature not in FEATURES:
         raise ParameterError(f"unknown feature '{feature}'; choose one of {list(FEATURES)}")
     if isinstance(inputs, (str, os.PathLike, np.ndarray)):
-        raise TypeError("inputs must be a sequence of items; wrap a single path or array in a list")
-    feature_params = _feature_params(feature, params)
+        raise InputTypeError("inputs must be a sequence of items; wrap a single path or array in a list")
+    checked_params = feature_params(feature, params)
     rate = None if sr is None else as_rate(sr)
     rate_in = rate if sr_in is None else as_rate(sr_in, "sr_in")
     jobs = as_n_jobs(n_jobs)
@@ -219,7 +236,7 @@ def extract(
             bar.update(done - bar.n)
 
         ok_local, values, failed = _native.extract(
-            [prepared[i] for i in runnable], feature, feature_params, sr=rate, array_sr=rate_in, mono=bool(mono),
+            [prepared[i] for i in runnable], feature, checked_params, sr=rate, array_sr=rate_in, mono=bool(mono),
             offset=offset, duration=duration, n_jobs=jobs, fail_fast=bool(strict), augment=copies, progress=report,
         )
 
@@ -245,5 +262,5 @@ def extract(
     else:
         result.lengths = np.array([v.shape[1] for v in values], dtype=np.int64)
         if pad:
-            result.features, result.lengths = _pad(values)
+            result.features, result.lengths = pad_frames(values)
     return result

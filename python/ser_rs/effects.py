@@ -33,7 +33,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_batch_item, as_n_jobs, as_number, as_seed
-from ser_rs.exceptions import ItemError, ParameterError, exception_class
+from ser_rs.exceptions import InputTypeError, ItemError, ParameterError, exception_class
 
 __all__ = [
     "time_stretch",
@@ -146,7 +146,7 @@ def pitch_shift(
     880
     """
     if isinstance(bins_per_octave, bool) or not isinstance(bins_per_octave, (int, np.integer)):
-        raise TypeError(f"bins_per_octave must be an integer, got {type(bins_per_octave).__name__}")
+        raise InputTypeError(f"bins_per_octave must be an integer, got {type(bins_per_octave).__name__}")
     return _native.pitch_shift(
         as_audio(y), as_number(sr, "sr"), as_number(n_steps, "n_steps"), int(bins_per_octave),
         _stft_params(n_fft, hop_length, win_length, window, center, pad_mode),
@@ -195,7 +195,7 @@ def trim(
     if ref is np.max:
         ref_value = None
     elif callable(ref):
-        raise TypeError("ref must be a number or np.max; for another statistic compute it first and pass the number")
+        raise InputTypeError("ref must be a number or np.max; for another statistic compute it first and pass the number")
     else:
         ref_value = as_number(ref, "ref")
     start, end = _native.trim_bounds(y, as_number(top_db, "top_db"), ref_value, _count(frame_length, "frame_length"), _count(hop_length, "hop_length"))
@@ -204,7 +204,7 @@ def trim(
 
 def _count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < 1:
         raise ParameterError(f"{name}={value} must be a positive integer")
     return int(value)
@@ -271,7 +271,7 @@ def shift(y: np.ndarray, *, shift: int, rollover: bool = True) -> np.ndarray:
     ([4.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 3.0])
     """
     if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)):
-        raise TypeError(f"shift must be a whole number of samples, got {type(shift).__name__}")
+        raise InputTypeError(f"shift must be a whole number of samples, got {type(shift).__name__}")
     return _native.edit(as_audio(y), "shift", float(shift), bool(rollover))
 
 
@@ -565,10 +565,10 @@ class Compose:
 
     def __init__(self, transforms: Sequence[Transform]) -> None:
         if isinstance(transforms, Transform) or not isinstance(transforms, (list, tuple)):
-            raise TypeError("transforms must be a list of ser_rs.effects transforms")
+            raise InputTypeError("transforms must be a list of ser_rs.effects transforms")
         for t in transforms:
             if not isinstance(t, Transform):
-                raise TypeError(f"each step must be a ser_rs.effects transform (e.g. TimeStretch()), got {type(t).__name__}")
+                raise InputTypeError(f"each step must be a ser_rs.effects transform (e.g. TimeStretch()), got {type(t).__name__}")
         self.transforms = list(transforms)
 
     def native_steps(self) -> list:
@@ -624,9 +624,9 @@ class Compose:
         from tqdm.auto import tqdm
 
         if isinstance(signals, np.ndarray) and signals.ndim == 1:
-            raise TypeError("signals must be a sequence of arrays; for one signal call the pipeline directly")
+            raise InputTypeError("signals must be a sequence of arrays; for one signal call the pipeline directly")
         prepared = [as_batch_item(s) for s in signals]
-        path_given = TypeError("apply_batch takes arrays, not paths; load them first (ser_rs.load)")
+        path_given = InputTypeError("apply_batch takes arrays, not paths; load them first (ser_rs.load)")
         prepared = [path_given if isinstance(p, str) else p for p in prepared]
         errors = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
         good = [i for i, p in enumerate(prepared) if isinstance(p, np.ndarray)]

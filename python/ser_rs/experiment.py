@@ -28,7 +28,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from ser_rs import metrics
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 
 __all__ = ["BASELINES", "BASELINE_FEATURES", "DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "MODELS", "augmented_copies",
@@ -172,7 +172,7 @@ def _check_augmentation(copies: Any, pipeline: Any) -> None:
     if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or not 0 <= copies <= 100:
         raise ParameterError(f"augment_copies={copies!r} must be an integer from 0 to 100")
     if pipeline is not None and not hasattr(pipeline, "apply_batch"):
-        raise TypeError(f"augment must be a ser_rs.effects.Compose (e.g. ser_rs.experiment.default_augmentation()), got {type(pipeline).__name__}")
+        raise InputTypeError(f"augment must be a ser_rs.effects.Compose (e.g. ser_rs.experiment.default_augmentation()), got {type(pipeline).__name__}")
 
 
 def augmented_copies(

@@ -26,7 +26,7 @@ import numpy as np
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number, as_spectrogram, as_window
 from ser_rs.audio import LIBROSA_SR
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = [
     "stft",
@@ -124,10 +124,10 @@ def stft(
 
 def _db(S: Any, ref: Reference, amin: float, top_db: Optional[float], amplitude: bool) -> np.ndarray:
     if not isinstance(S, np.ndarray):
-        raise TypeError(f"S must be a numpy array, got {type(S).__name__}")
+        raise InputTypeError(f"S must be a numpy array, got {type(S).__name__}")
     magnitude = np.abs(S) if np.iscomplexobj(S) else S
     if not (np.issubdtype(magnitude.dtype, np.floating) or np.issubdtype(magnitude.dtype, np.integer)):
-        raise TypeError(f"S must be a real or complex numeric array, got dtype {S.dtype}")
+        raise InputTypeError(f"S must be a real or complex numeric array, got dtype {S.dtype}")
     if magnitude.size == 0:
         raise ParameterError("S is empty")
     shape = magnitude.shape
@@ -321,14 +321,14 @@ def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, m
     True
     """
     if not isinstance(data, np.ndarray):
-        raise TypeError(f"data must be a numpy array, got {type(data).__name__}")
+        raise InputTypeError(f"data must be a numpy array, got {type(data).__name__}")
     if not (np.issubdtype(data.dtype, np.floating) or np.issubdtype(data.dtype, np.integer)):
-        raise TypeError(f"data must be real-valued, got dtype {data.dtype}")
+        raise InputTypeError(f"data must be real-valued, got dtype {data.dtype}")
     if data.ndim == 0:
         raise ParameterError("data must have at least one axis")
     for name, value in (("width", width), ("order", order)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+            raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     moved = np.moveaxis(data, axis, -1)
     flat = np.ascontiguousarray(moved.reshape(-1, moved.shape[-1]), dtype=np.float32)
     out = _native.delta(flat, int(width), int(order), mode)
@@ -688,7 +688,7 @@ DEFAULT_STATS: tuple[str, ...] = ("mean", "std", "min", "max", "range", "p20", "
 
 def _stats(stats: Any) -> list:
     if isinstance(stats, str) or not all(isinstance(s, str) for s in stats):
-        raise TypeError("stats must be a sequence of statistic names, e.g. ['mean', 'std', 'p50']")
+        raise InputTypeError("stats must be a sequence of statistic names, e.g. ['mean', 'std', 'p50']")
     return list(stats)
 
 
@@ -740,9 +740,9 @@ def functionals(
     """
     stats = _stats(stats)
     if not isinstance(data, np.ndarray):
-        raise TypeError(f"data must be a numpy array, got {type(data).__name__}")
+        raise InputTypeError(f"data must be a numpy array, got {type(data).__name__}")
     if not (np.issubdtype(data.dtype, np.floating) or np.issubdtype(data.dtype, np.integer)):
-        raise TypeError(f"data must be real-valued, got dtype {data.dtype}")
+        raise InputTypeError(f"data must be real-valued, got dtype {data.dtype}")
     data = np.ascontiguousarray(data, dtype=np.float32)
     if data.ndim == 2:
         length = None if lengths is None else int(np.ravel(lengths)[0])

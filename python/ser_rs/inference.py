@@ -30,7 +30,7 @@ import numpy as np
 
 from ser_rs._validate import as_audio, as_n_jobs, as_rate
 from ser_rs.audio import load, resample
-from ser_rs.exceptions import ItemError, ParameterError, exception_class
+from ser_rs.exceptions import InputTypeError, ItemError, ParameterError, exception_class
 from ser_rs.model import MODEL_SR, EmotionClassifier, run_feature_pipeline
 
 __all__ = ["Prediction", "PredictionBatch", "Recognizer", "load_model"]
@@ -130,7 +130,7 @@ class Recognizer:
 
     def __init__(self, classifier: EmotionClassifier) -> None:
         if not isinstance(classifier, EmotionClassifier):
-            raise TypeError(f"classifier must be a fitted ser_rs.EmotionClassifier, got {type(classifier).__name__}")
+            raise InputTypeError(f"classifier must be a fitted ser_rs.EmotionClassifier, got {type(classifier).__name__}")
         if getattr(classifier, "classes_", None) is None:
             raise ParameterError("this EmotionClassifier is not fitted: fit it on audio files, or load a saved model with ser_rs.inference.load_model")
         if getattr(classifier, "features_", None) is None:
@@ -182,7 +182,7 @@ class Recognizer:
         'calm'
         """
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}; for file contents use predict_bytes")
+            raise InputTypeError(f"path must be a str or os.PathLike, got {type(path).__name__}; for file contents use predict_bytes")
         return self._single(self._decode_file(os.fspath(path)), path=os.fspath(path))
 
     def predict_bytes(self, data: Any) -> Prediction:
@@ -253,7 +253,7 @@ class Recognizer:
         (['a.wav', 'b.wav'], 'FileNotFoundError')
         """
         if isinstance(paths, (str, os.PathLike)) or not isinstance(paths, Sequence):
-            raise TypeError("paths must be a sequence of audio file paths; wrap a single path in a list")
+            raise InputTypeError("paths must be a sequence of audio file paths; wrap a single path in a list")
         if speakers is not None and len(speakers) != len(paths):
             raise ParameterError(f"paths has {len(paths)} files but speakers has {len(speakers)} ids: pass one speaker id per file")
         workers = as_n_jobs(n_jobs) or os.cpu_count() or 1
@@ -276,7 +276,7 @@ class Recognizer:
         """The decoded file, or the exception it raised: a bad file is its own error, never the batch's."""
         try:
             if not isinstance(path, (str, os.PathLike)):
-                raise TypeError(f"each path must be a str or os.PathLike, got {type(path).__name__}")
+                raise InputTypeError(f"each path must be a str or os.PathLike, got {type(path).__name__}")
             return self._decode_file(os.fspath(path))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             return exc
@@ -287,7 +287,7 @@ class Recognizer:
 
     def _decode_bytes(self, data: Any) -> tuple[np.ndarray, float]:
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data must be the bytes of an audio file, got {type(data).__name__}; for a path use predict_file")
+            raise InputTypeError(f"data must be the bytes of an audio file, got {type(data).__name__}; for a path use predict_file")
         if len(data) == 0:
             raise ParameterError("data is empty (0 bytes): pass the contents of an audio file (WAV, FLAC, MP3 or OGG)")
         y, rate = load(io.BytesIO(bytes(data)), sr=self._rate)
@@ -352,10 +352,10 @@ def load_model(path: Any, *, device: str = "cpu") -> Recognizer:
     >>> ser_rs.inference.load_model("no/such/model")
     Traceback (most recent call last):
     ...
-    FileNotFoundError: no/such/model/model.json: no such file or directory
+    ser_rs.exceptions.MissingFileError: no/such/model/model.json: no such file or directory
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a model folder as a str or os.PathLike, got {type(path).__name__}")
+        raise InputTypeError(f"path must be a model folder as a str or os.PathLike, got {type(path).__name__}")
     folder = Path(path)
     if folder.name in _CHECKPOINT_FILES and folder.is_file():
         folder = folder.parent

@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from ser_rs import _native
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = [
     "UndefinedMetricWarning",
@@ -48,14 +48,14 @@ class UndefinedMetricWarning(UserWarning):
 
 def _as_labels(y: Any, name: str) -> np.ndarray:
     if y is None:
-        raise TypeError(f"{name} must be a sequence of labels, got None")
+        raise InputTypeError(f"{name} must be a sequence of labels, got None")
     arr = np.asarray(y)
     if arr.ndim != 1:
         raise ParameterError(f"{name} must be 1-D (one label per sample), got shape {arr.shape}")
     if arr.dtype.kind == "f" and np.isnan(arr).any():
         raise ParameterError(f"{name} contains NaN: every sample needs a label")
     if arr.dtype.kind not in "biufUSO":
-        raise TypeError(f"{name} must hold labels (numbers or strings), got dtype {arr.dtype}")
+        raise InputTypeError(f"{name} must hold labels (numbers or strings), got dtype {arr.dtype}")
     return arr
 
 
@@ -84,7 +84,7 @@ def _zero_division_value(zero_division: Union[str, float]) -> float:
             raise ParameterError(f"zero_division={zero_division!r} must be 'warn', 0, 1 or np.nan")
         return 0.0
     if isinstance(zero_division, bool) or not isinstance(zero_division, (int, float, np.number)):
-        raise TypeError(f"zero_division must be 'warn', 0, 1 or np.nan, got {type(zero_division).__name__}")
+        raise InputTypeError(f"zero_division must be 'warn', 0, 1 or np.nan, got {type(zero_division).__name__}")
     return float(zero_division)
 
 

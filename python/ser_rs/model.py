@@ -30,7 +30,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._backend import trainer
-from ser_rs._validate import as_spectrogram
+from ser_rs._validate import as_spectrogram, is_sparse
 from ser_rs import exceptions
 from ser_rs.exceptions import InputTypeError, ParameterError
 
@@ -88,7 +88,7 @@ def _int(value: Any, name: str, optional: bool = False) -> Optional[int]:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer{' or None' if optional else ''}, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be an integer{' or None' if optional else ''}, got {type(value).__name__}")
     if value < 0:
         raise ParameterError(f"{name}={value} must be >= 0")
     return int(value)
@@ -98,7 +98,7 @@ def _float(value: Any, name: str, optional: bool = False) -> Optional[float]:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number{' or None' if optional else ''}, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be a number{' or None' if optional else ''}, got {type(value).__name__}")
     # Caught here because the settings travel to Rust as JSON, which has no NaN or infinity.
     if not math.isfinite(value):
         raise ParameterError(f"{name}={value} must be a finite number")
@@ -115,37 +115,32 @@ def _is_path(item: Any) -> bool:
     return isinstance(item, (str, os.PathLike))
 
 
-def _is_sparse(X: Any) -> bool:
-    """A scipy sparse matrix or array, recognised without importing scipy."""
-    return type(X).__module__.startswith("scipy.sparse")
-
-
 def _sequences(X: Any, name: str = "X") -> list:
     """``X`` as a list of float32 C-contiguous ``(T_i, F)`` arrays (a 2-D array: ``T_i = 1``)."""
-    if _is_sparse(X):
-        raise TypeError(f"{name} is a sparse {type(X).__name__}, and sparse input is not supported: pass dense features, {name}.toarray()")
+    if is_sparse(X):
+        raise InputTypeError(f"{name} is a sparse {type(X).__name__}, and sparse input is not supported: pass dense features, {name}.toarray()")
     if not isinstance(X, (np.ndarray, list, tuple)) and hasattr(X, "__array__"):
         X = np.asarray(X)  # a DataFrame or another array-like of vectors
     if isinstance(X, np.ndarray):
         if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)):
-            raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+            raise InputTypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
         if X.ndim == 2:
             return [np.ascontiguousarray(row[None, :], dtype=np.float32) for row in X]
         if X.ndim == 3:
             return [np.ascontiguousarray(s, dtype=np.float32) for s in X]
         raise ParameterError(f"{name} must be a 2-D (samples, features) or 3-D (samples, frames, features) array, got shape {X.shape}")
     if not isinstance(X, (list, tuple)):
-        raise TypeError(f"{name} must be a list of (frames, features) arrays, a 2-D array or a list of paths, got {type(X).__name__}")
+        raise InputTypeError(f"{name} must be a list of (frames, features) arrays, a 2-D array or a list of paths, got {type(X).__name__}")
     out = []
     for i, s in enumerate(X):
         if isinstance(s, (list, tuple)):
             # Refused rather than guessed: nested lists could be vectors or ragged sequences.
-            raise TypeError(f"{name} is a list of lists: pass np.asarray({name}, dtype=np.float32) for (samples, features) vectors, "
+            raise InputTypeError(f"{name} is a list of lists: pass np.asarray({name}, dtype=np.float32) for (samples, features) vectors, "
                             f"or a list of (frames, features) numpy arrays for sequences")
         if not isinstance(s, np.ndarray):
-            raise TypeError(f"{name}[{i}] must be a numpy array, got {type(s).__name__}")
+            raise InputTypeError(f"{name}[{i}] must be a numpy array, got {type(s).__name__}")
         if not (np.issubdtype(s.dtype, np.floating) or np.issubdtype(s.dtype, np.integer)):
-            raise TypeError(f"{name}[{i}] must hold real numbers, got dtype {s.dtype}")
+            raise InputTypeError(f"{name}[{i}] must hold real numbers, got dtype {s.dtype}")
         if s.ndim != 2:
             raise ParameterError(f"{name}[{i}] must be 2-D (frames, features), got shape {s.shape}; transpose librosa-style (features, frames) output with .T")
         out.append(np.ascontiguousarray(s, dtype=np.float32))
@@ -277,7 +272,7 @@ def run_feature_pipeline(items: Sequence[Any], features: Optional[dict] = None, 
     """
     from ser_rs.batch import extract
 
-    name, sr, _, options = _feature_call(features)
+    name, sr, _, options = feature_call(features)
     utterance = _utterance_features(features)
     result = extract(items, name, sr=sr, strict=strict, n_jobs=n_jobs, progress=progress, **options)
     seqs: list = [None] * len(items)
@@ -310,8 +305,15 @@ def _utterance_features(features: Optional[dict]) -> list:
     return list(names)
 
 
-def _feature_call(features: Optional[dict]) -> tuple:
-    """(feature name, analysis rate, whether to convert to dB, the feature's keyword arguments)."""
+def feature_call(features: Optional[dict]) -> tuple:
+    """A feature pipeline (see :func:`extract_sequences`) as ``(feature name, analysis rate,
+    whether to convert to dB, the feature's keyword arguments)``.
+
+    Examples
+    --------
+    >>> feature_call({"feature": "melspectrogram", "sr": 16000, "n_mels": 64})
+    ('melspectrogram', 16000, True, {'n_mels': 64})
+    """
     cfg = dict(DEFAULT_FEATURES if features is None else features)
     if not isinstance(cfg.get("feature"), str):
         raise ParameterError("features must name its 'feature', e.g. {'feature': 'mfcc', 'sr': 16000, 'n_mfcc': 40}")
@@ -337,7 +339,7 @@ def as_sequences(result: Any, features: Optional[dict] = None) -> list:
     """
     from ser_rs.feature import power_to_db
 
-    _, _, db, _ = _feature_call(features)
+    _, _, db, _ = feature_call(features)
     if result.columns is not None:
         return [np.ascontiguousarray(row[None, :], dtype=np.float32) for row in result.features]
     return [np.ascontiguousarray((power_to_db(f) if db else f).T, dtype=np.float32) for f in result.features]
@@ -625,7 +627,7 @@ class EmotionClassifier:
             sched.update(step_size=_int(self.step_size, "step_size"), gamma=_float(self.gamma, "gamma"))
         channels = self.channels
         if isinstance(channels, (numbers.Integral, str)) or not isinstance(channels, Sequence):
-            raise TypeError(f"channels must be a sequence of integers, e.g. (64, 64), got {type(channels).__name__}")
+            raise InputTypeError(f"channels must be a sequence of integers, e.g. (64, 64), got {type(channels).__name__}")
         adversarial = _choice(self.adversarial, "adversarial", (None,) + TRAINING_PERTURBATIONS)
         config = {
             "model": {
@@ -703,7 +705,7 @@ class EmotionClassifier:
 
     def _raw_inputs(self, X: Any, fitting: bool) -> list:
         if isinstance(X, (str, os.PathLike)):
-            raise TypeError("X must be a sequence of samples; wrap a single path in a list")
+            raise InputTypeError("X must be a sequence of samples; wrap a single path in a list")
         if isinstance(X, (list, tuple)) and len(X) == 0:
             raise ParameterError("X is empty: pass at least one sample")
         if isinstance(X, (list, tuple)) and all(_is_path(p) for p in X):
@@ -979,7 +981,7 @@ class EmotionClassifier:
         if getattr(self, "features_", None) is None:
             raise ParameterError("noise_robustness re-extracts features from audio: the model must be fitted on file paths")
         if not isinstance(paths, (list, tuple)) or not all(_is_path(p) for p in paths):
-            raise TypeError("paths must be a list of audio file paths")
+            raise InputTypeError("paths must be a list of audio file paths")
         codes = self._encode(y, len(paths))
         sr = self.features_.get("sr", MODEL_SR)
         signals = [load(p, sr=sr)[0] for p in paths]
@@ -1045,7 +1047,7 @@ class EmotionClassifier:
         >>> ser_rs.EmotionClassifier.load("no/such/folder")
         Traceback (most recent call last):
         ...
-        FileNotFoundError: no/such/folder/model.json: no such file or directory
+        ser_rs.exceptions.MissingFileError: no/such/folder/model.json: no such file or directory
         """
         import pandas as pd
 
@@ -1094,7 +1096,7 @@ def _native_from_bytes(files: dict, device: str) -> Any:
 
 def _choice_device(device: Any) -> str:
     if not isinstance(device, str):
-        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
+        raise InputTypeError(f"device must be a string such as 'cpu' or 'cuda', got {type(device).__name__}")
     return device
 
 

@@ -57,7 +57,7 @@ import numpy as np
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number
 from ser_rs.audio import LIBROSA_SR
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["yin", "pyin", "intensity", "harmonicity", "pitch_ac", "glottal_pulses", "voice_quality"]
 
@@ -66,10 +66,10 @@ __all__ = ["yin", "pyin", "intensity", "harmonicity", "pitch_ac", "glottal_pulse
 def _signal(y: Any) -> np.ndarray:
     """``y`` as float32, shape ``(..., n)`` with at least one axis."""
     if not isinstance(y, np.ndarray):
-        raise TypeError(f"y must be a numpy array of floats, got {type(y).__name__}; use np.asarray(y, dtype=np.float32)")
+        raise InputTypeError(f"y must be a numpy array of floats, got {type(y).__name__}; use np.asarray(y, dtype=np.float32)")
     if not np.issubdtype(y.dtype, np.floating):
         hint = " (for 16-bit PCM: y.astype(np.float32) / 32768)" if np.issubdtype(y.dtype, np.integer) else ""
-        raise TypeError(f"y must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
+        raise InputTypeError(f"y must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
     if y.ndim == 0:
         raise ParameterError("y must be an audio signal with at least one axis (shape (..., n)), got a scalar")
     return y
@@ -79,7 +79,7 @@ def _int(value: Any, name: str, allow_none: bool = False) -> Optional[int]:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     return int(value)
 
 
@@ -100,7 +100,7 @@ def _frequencies(fmin: Any, fmax: Any, sr: Any, frame_length: int) -> tuple[floa
 
 def _pad_mode(pad_mode: Any) -> str:
     if not isinstance(pad_mode, str):
-        raise TypeError(f"pad_mode must be a string ('constant', 'edge' or 'reflect'), got {type(pad_mode).__name__}")
+        raise InputTypeError(f"pad_mode must be a string ('constant', 'edge' or 'reflect'), got {type(pad_mode).__name__}")
     return pad_mode
 
 
@@ -288,7 +288,7 @@ def pyin(
     try:
         alpha, beta = beta_parameters
     except (TypeError, ValueError):
-        raise TypeError(f"beta_parameters must be a pair of numbers, e.g. (2, 18), got {beta_parameters!r}") from None
+        raise InputTypeError(f"beta_parameters must be a pair of numbers, e.g. (2, 18), got {beta_parameters!r}") from None
     beta_pair = (as_number(alpha, "beta_parameters[0]"), as_number(beta, "beta_parameters[1]"))
     fill = None if fill_na is None else as_number(fill_na, "fill_na")
     pad_mode = _pad_mode(pad_mode)
@@ -317,7 +317,7 @@ def pyin(
 
 def _flag(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be True or False, got {type(value).__name__}")
     return bool(value)
 
 

@@ -38,10 +38,11 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(f"ser_rs.sklearn needs scikit-learn ({exc}): install it with `pip install scikit-learn`") from exc
 
 from ser_rs import _native
-from ser_rs.batch import FEATURES, _feature_params, _n_jobs, _pad, extract
-from ser_rs.exceptions import ParameterError
+from ser_rs._validate import as_n_jobs, is_sparse
+from ser_rs.batch import FEATURES, extract, feature_params, pad_frames
+from ser_rs.exceptions import InputTypeError, ParameterError
 from ser_rs.feature import DEFAULT_STATS, functional_names, functionals, power_to_db
-from ser_rs.model import DEFAULT_FEATURES, _is_sparse
+from ser_rs.model import DEFAULT_FEATURES
 
 __all__ = ["FeatureExtractor", "ON_ERROR", "feature_columns", "feature_matrix", "svm_baseline"]
 
@@ -60,7 +61,7 @@ def _is_fixed_length(feature: str) -> bool:
 
 def _check_feature(feature: Any) -> str:
     if not isinstance(feature, str):
-        raise TypeError(f"feature must be a feature name (a string) such as 'ser162', got {type(feature).__name__}")
+        raise InputTypeError(f"feature must be a feature name (a string) such as 'ser162', got {type(feature).__name__}")
     if feature not in FEATURES:
         raise ParameterError(f"unknown feature {feature!r}; choose one of {list(FEATURES)}")
     return feature
@@ -69,18 +70,18 @@ def _check_feature(feature: Any) -> str:
 def _call(feature: str, sr: Any, feature_params: Optional[dict]) -> tuple[int, bool, dict]:
     """The analysis rate, whether to convert to dB, and the feature's checked keyword arguments."""
     from ser_rs._validate import as_rate
-    from ser_rs.model import _feature_call
+    from ser_rs.model import feature_call
 
     if feature_params is not None and not isinstance(feature_params, dict):
-        raise TypeError(f"feature_params must be a dict of the feature's keyword arguments, e.g. {{'n_mfcc': 13}}, got {type(feature_params).__name__}")
+        raise InputTypeError(f"feature_params must be a dict of the feature's keyword arguments, e.g. {{'n_mfcc': 13}}, got {type(feature_params).__name__}")
     misplaced = sorted({"feature", "sr", "utterance"} & set(feature_params or {}))
     if misplaced:
         raise ParameterError(f"feature_params holds {misplaced}: pass the feature and sr as their own parameters; it takes the feature's keyword arguments and db")
     rate = as_rate(sr)
     if rate <= 0:
         raise ParameterError(f"sr={sr} must be a positive rate in Hz")
-    _, _, db, params = _feature_call({"feature": feature, "sr": rate, **(feature_params or {})})
-    _feature_params(feature, params)  # unknown keyword arguments are a TypeError now, not per item later
+    _, _, db, params = feature_call({"feature": feature, "sr": rate, **(feature_params or {})})
+    feature_params(feature, params)  # unknown keyword arguments are a TypeError now, not per item later
     return rate, db, params
 
 
@@ -158,14 +159,14 @@ def feature_matrix(
     feature = _check_feature(feature)
     columns = feature_columns(feature, sr=sr, stats=stats, feature_params=feature_params)
     rate, db, params = _call(feature, sr, feature_params)
-    result = extract(list(items), feature, sr=rate, sr_in=rate, n_jobs=_n_jobs(n_jobs), **params)
+    result = extract(list(items), feature, sr=rate, sr_in=rate, n_jobs=as_n_jobs(n_jobs), **params)
     values = np.full((len(items), len(columns)), np.nan)
     if len(result.index):
         if _is_fixed_length(feature):
             values[result.index] = result.features
         else:
             frames = [power_to_db(f) if db else f for f in result.features]
-            padded, lengths = _pad(frames)
+            padded, lengths = pad_frames(frames)
             values[result.index] = functionals(padded, stats=stats, lengths=lengths)
     return values, list(result.errors)
 
@@ -177,22 +178,22 @@ def _item_kind(item: Any, i: int) -> str:
     if isinstance(item, np.ndarray):
         if not np.issubdtype(item.dtype, np.floating):
             hint = " (16-bit PCM: x.astype(np.float32) / 32768)" if np.issubdtype(item.dtype, np.integer) else ""
-            raise TypeError(f"X[{i}] must be a floating-point signal, got dtype {item.dtype}{hint}")
+            raise InputTypeError(f"X[{i}] must be a floating-point signal, got dtype {item.dtype}{hint}")
         if item.ndim != 1:
             raise ParameterError(f"X[{i}] must be a 1-D mono signal, got shape {item.shape}; downmix with x.mean(axis=0)")
         return "signal"
     if isinstance(item, (list, tuple)):
-        raise TypeError("X is a list of lists: pass a list of 1-D float numpy signals, or np.asarray(X, dtype=np.float32) "
+        raise InputTypeError("X is a list of lists: pass a list of 1-D float numpy signals, or np.asarray(X, dtype=np.float32) "
                         "for equally long signals, one per row")
-    raise TypeError(f"X[{i}] is a {type(item).__name__}: pass audio file paths (str or os.PathLike) or 1-D float numpy signals at sr Hz")
+    raise InputTypeError(f"X[{i}] is a {type(item).__name__}: pass audio file paths (str or os.PathLike) or 1-D float numpy signals at sr Hz")
 
 
 def _as_items(X: Any) -> list:
     """``X`` as a list of paths or of 1-D float signals (see the module's docstring for the rule)."""
-    if _is_sparse(X):
-        raise TypeError(f"X is a sparse {type(X).__name__}, and sparse input is not supported: pass paths or dense signals")
+    if is_sparse(X):
+        raise InputTypeError(f"X is a sparse {type(X).__name__}, and sparse input is not supported: pass paths or dense signals")
     if isinstance(X, (str, bytes, os.PathLike)):
-        raise TypeError("X is a single path: pass a list of paths, e.g. [path]")
+        raise InputTypeError("X is a single path: pass a list of paths, e.g. [path]")
     if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
         X = X.to_numpy()  # a pandas Series of paths, or a one-column DataFrame
     elif not isinstance(X, (np.ndarray, list, tuple)) and hasattr(X, "__array__"):
@@ -200,13 +201,13 @@ def _as_items(X: Any) -> list:
     if isinstance(X, np.ndarray):
         X = _array_items(X)
     elif not isinstance(X, (list, tuple)):
-        raise TypeError(f"X must be a list of audio paths or 1-D float signals, or a 2-D float array of signals (one per row), got {type(X).__name__}")
+        raise InputTypeError(f"X must be a list of audio paths or 1-D float signals, or a 2-D float array of signals (one per row), got {type(X).__name__}")
     items = list(X)
     if not items:
         raise ParameterError("X is empty: pass at least one audio path or signal")
     kinds = {_item_kind(item, i) for i, item in enumerate(items)}
     if len(kinds) > 1:
-        raise TypeError("X mixes file paths and signal arrays: pass only paths, or only 1-D float signals at sr Hz")
+        raise InputTypeError("X mixes file paths and signal arrays: pass only paths, or only 1-D float signals at sr Hz")
     return items
 
 
@@ -222,7 +223,7 @@ def _array_items(X: np.ndarray) -> list:
         raise ParameterError("Complex data not supported: X must hold real signals; pass np.real(X)")
     if not np.issubdtype(X.dtype, np.floating):
         hint = "; 16-bit PCM: X.astype(np.float32) / 32768" if np.issubdtype(X.dtype, np.integer) else ""
-        raise TypeError(f"X must hold floating-point signals or paths, got dtype {X.dtype}{hint}")
+        raise InputTypeError(f"X must hold floating-point signals or paths, got dtype {X.dtype}{hint}")
     if X.ndim == 1:
         raise ParameterError("X is a 1-D array, one signal. Reshape your data: pass a list of signals, [y], or a 2-D array "
                              "with one signal per row, y.reshape(1, -1)")
@@ -305,7 +306,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     def _check_params(self) -> None:
         if self.on_error not in ON_ERROR:
             raise ParameterError(f"on_error={self.on_error!r} is not supported; use one of {list(ON_ERROR)}")
-        _n_jobs(self.n_jobs)
+        as_n_jobs(self.n_jobs)
 
     def fit(self, X: Any, y: Any = None) -> "FeatureExtractor":
         """Check the parameters and ``X``, and name the output columns.

@@ -40,7 +40,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, MissingFileError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -142,10 +142,10 @@ def _pandas():
 def _folder(path: PathLike, what: str = "corpus folder") -> Path:
     """``path`` as an absolute existing folder, or a FileNotFoundError / ParameterError saying why not."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike naming a {what}, got {type(path).__name__}")
+        raise InputTypeError(f"path must be a str or os.PathLike naming a {what}, got {type(path).__name__}")
     folder = Path(path).expanduser()
     if not folder.exists():
-        raise FileNotFoundError(f"{what} {folder} does not exist; pass the folder that holds the audio files")
+        raise MissingFileError(f"{what} {folder} does not exist; pass the folder that holds the audio files")
     if not folder.is_dir():
         raise ParameterError(f"{what} {folder} is a file, not a folder; pass the folder that holds the audio files")
     return folder.resolve()
@@ -623,7 +623,7 @@ def _speaker_function(speaker: Any) -> Callable[[Path], Optional[str]]:
             return match.group("speaker") if "speaker" in pattern.groupindex else match.group(1)
 
         return from_name
-    raise TypeError(f"speaker must be None, a regular expression or a function of the path, got {type(speaker).__name__}")
+    raise InputTypeError(f"speaker must be None, a regular expression or a function of the path, got {type(speaker).__name__}")
 
 
 def read_label_folders(path: PathLike, *, speaker: Union[None, str, "re.Pattern[str]", Callable[[Path], Any]] = None) -> "pd.DataFrame":
@@ -745,11 +745,11 @@ def read_csv_manifest(
     """
     pd = _pandas()
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike naming a CSV file, got {type(path).__name__}")
+        raise InputTypeError(f"path must be a str or os.PathLike naming a CSV file, got {type(path).__name__}")
     csv = Path(path).expanduser()
     if not csv.is_file():
         what = "is a folder, not a CSV file" if csv.is_dir() else "does not exist"
-        raise FileNotFoundError(f"manifest {csv} {what}; pass the CSV that lists path and emotion per file")
+        raise MissingFileError(f"manifest {csv} {what}; pass the CSV that lists path and emotion per file")
     base = csv.resolve().parent if root is None else _folder(root, "root folder")
     try:
         table = pd.read_csv(csv, dtype=str, keep_default_na=False)
@@ -759,7 +759,7 @@ def read_csv_manifest(
         raise ParameterError(f"manifest {csv} is not a readable CSV ({exc})") from exc
     if columns is not None:
         if not isinstance(columns, Mapping):
-            raise TypeError(f"columns must be a mapping of old to new column names, got {type(columns).__name__}")
+            raise InputTypeError(f"columns must be a mapping of old to new column names, got {type(columns).__name__}")
         table = table.rename(columns=dict(columns))
     missing = [c for c in ("path", "emotion") if c not in table.columns]
     if missing:
@@ -789,7 +789,7 @@ def read_csv_manifest(
         record.pop("label", None)
         rows.append({**row, **record})
     if not rows:
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"none of the {len(skipped)} files listed in {csv} exists (relative paths are taken from {base}, "
             f"e.g. {skipped[0]}); pass root= the folder they are relative to"
         )
@@ -899,7 +899,7 @@ def read_corpus(path: PathLike, corpus: str = "auto", **options: Any) -> "pd.Dat
     ('crema_d', ['1001', '1091'], ['M', 'F'])
     """
     if not isinstance(corpus, str):
-        raise TypeError(f"corpus must be a string such as 'auto' or 'ravdess', got {type(corpus).__name__}")
+        raise InputTypeError(f"corpus must be a string such as 'auto' or 'ravdess', got {type(corpus).__name__}")
     name = _NAMES.get(corpus.strip().lower())
     if name is None:
         raise ParameterError(f"unknown corpus={corpus!r}; use 'auto', {', '.join(map(repr, CORPORA))}, 'folders' or 'csv'")

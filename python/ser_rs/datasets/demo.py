@@ -52,7 +52,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_n_jobs, as_number, as_rate, as_seed
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["EMOTIONS", "make_demo_audio", "make_demo_corpus", "speaker_voice", "synthesize", "write_wav"]
 
@@ -86,7 +86,7 @@ def write_wav(path: Union[str, os.PathLike], y: np.ndarray, sr: int) -> None:
 
 def _int(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ParameterError(f"{name}={value} must be an integer >= {minimum}")
     return int(value)
@@ -94,7 +94,7 @@ def _int(value: Any, name: str, minimum: int) -> int:
 
 def _emotion(emotion: Any) -> str:
     if not isinstance(emotion, str):
-        raise TypeError(f"emotion must be a string, one of {list(EMOTIONS)}; got {type(emotion).__name__}")
+        raise InputTypeError(f"emotion must be a string, one of {list(EMOTIONS)}; got {type(emotion).__name__}")
     return emotion
 
 
@@ -190,7 +190,7 @@ def _emotion_list(emotions: Optional[Iterable[str]]) -> list[str]:
     if emotions is None:
         return list(EMOTIONS)
     if isinstance(emotions, str):
-        raise TypeError("emotions must be a list of emotion names, e.g. ['neutral', 'happy', 'sad', 'angry'], not one string")
+        raise InputTypeError("emotions must be a list of emotion names, e.g. ['neutral', 'happy', 'sad', 'angry'], not one string")
     chosen = [_emotion(e).strip().lower() for e in emotions]
     unknown = [e for e in chosen if e not in EMOTIONS]
     if unknown:
@@ -205,7 +205,7 @@ def _emotion_list(emotions: Optional[Iterable[str]]) -> list[str]:
 def _writable_folder(dest: Any) -> Path:
     """``dest`` created if needed and proven writable, or an OSError that names it."""
     if not isinstance(dest, (str, os.PathLike)):
-        raise TypeError(f"dest must be a folder path (str or os.PathLike), got {type(dest).__name__}")
+        raise InputTypeError(f"dest must be a folder path (str or os.PathLike), got {type(dest).__name__}")
     folder = Path(dest)
     probe = folder / ".ser_rs_write_test"
     try:

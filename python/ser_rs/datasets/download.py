@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ser_rs.exceptions import ChecksumError, DownloadError, ParameterError
+from ser_rs.exceptions import ChecksumError, DownloadError, InputTypeError, ParameterError
 
 __all__ = ["ChecksumError", "DownloadError", "RAVDESS_SPEECH_MD5", "RAVDESS_SPEECH_SIZE", "RAVDESS_SPEECH_URL", "download_ravdess"]
 
@@ -45,7 +45,7 @@ def _parse_checksum(checksum: Optional[str]) -> Optional[tuple[str, str]]:
     if checksum is None:
         return None
     if not isinstance(checksum, str):
-        raise TypeError(f"checksum must be a string like 'md5:<32 hex digits>' or None, got {type(checksum).__name__}")
+        raise InputTypeError(f"checksum must be a string like 'md5:<32 hex digits>' or None, got {type(checksum).__name__}")
     algorithm, _, digest = checksum.strip().lower().rpartition(":")
     lengths = {"md5": 32, "sha256": 64}
     if not algorithm:
@@ -232,7 +232,7 @@ def download_ravdess(
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ParameterError(f"timeout={timeout!r} must be a positive number of seconds")
     if not isinstance(dest, (str, os.PathLike)):
-        raise TypeError(f"dest must be a str or os.PathLike folder, got {type(dest).__name__}")
+        raise InputTypeError(f"dest must be a str or os.PathLike folder, got {type(dest).__name__}")
     root = Path(dest).expanduser()
     if root.exists() and not root.is_dir():
         raise ParameterError(f"dest {root} is a file; pass a folder to download into")

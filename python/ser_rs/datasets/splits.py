@@ -30,7 +30,7 @@ from typing import Any, Iterator, Optional, Sequence
 
 import numpy as np
 
-from ser_rs.exceptions import ParameterError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["LeaveSpeakersOut", "RAVDESS_ACTOR_FOLDS", "RavdessActorFolds", "SpeakerKFold", "speaker_groups"]
 
@@ -69,12 +69,12 @@ def _n_samples(X: Any) -> int:
     try:
         return len(X)
     except TypeError as exc:
-        raise TypeError(f"X must be a sequence of samples (array or DataFrame), got {type(X).__name__}") from exc
+        raise InputTypeError(f"X must be a sequence of samples (array or DataFrame), got {type(X).__name__}") from exc
 
 
 def _as_vector(values: Any, name: str, n: int) -> np.ndarray:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise TypeError(f"{name} must be a sequence with one entry per sample, got {type(values).__name__}")
+        raise InputTypeError(f"{name} must be a sequence with one entry per sample, got {type(values).__name__}")
     if hasattr(values, "to_numpy"):
         values = values.to_numpy(dtype=object)
     array = np.empty(len(values), dtype=object)
@@ -175,7 +175,7 @@ def _check_labels(y: Any, n: int) -> Optional[np.ndarray]:
 
 def _check_int(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+        raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
         raise ParameterError(f"{name}={value} must be >= {minimum}")
     return int(value)
