@@ -42,3 +42,13 @@ def test_every_native_function_has_a_type_stub(module_name):
     stubs = {node.name for node in body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     native = {name for name in dir(module) if callable(getattr(module, name)) and not name.startswith("_")}
     assert native == stubs, f"missing stubs: {native - stubs}, stale stubs: {stubs - native}"
+
+
+def test_every_registered_feature_is_a_documented_function_of_ser_rs_feature():
+    # The names come from the Rust registry; the Python functions give them librosa's signatures.
+    from ser_rs import feature
+
+    for name in ser_rs.FEATURES:
+        func = getattr(feature, name, None)
+        assert callable(func) and name in feature.__all__, f"{name} is registered but ser_rs.feature has no such function"
+        assert "Examples" in (func.__doc__ or ""), f"ser_rs.feature.{name} has no examples"

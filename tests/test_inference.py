@@ -78,7 +78,7 @@ def test_a_batch_keeps_its_good_files(recognizer, corpus, tmp_path):
     batch = recognizer.predict_files(paths)
     assert [p.index for p in batch.predictions] == [0, 2, 4]
     assert [p.path for p in batch.predictions] == good
-    assert [(e.index, e.path, e.error_type) for e in batch.errors] == [(1, paths[1], "FileNotFoundError"), (3, paths[3], "AudioDecodeError")]
+    assert [(e.index, e.path, e.error_type) for e in batch.errors] == [(1, paths[1], "MissingFileError"), (3, paths[3], "AudioDecodeError")]
     assert replace(batch.predictions[1], index=0) == recognizer.predict_file(good[1])
 
 

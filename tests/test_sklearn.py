@@ -239,7 +239,7 @@ def test_a_bad_file_in_a_batch_keeps_the_good_rows_in_place(corpus, tmp_path):
     assert np.isnan(X[[1, 3]]).all()
     np.testing.assert_array_equal(X[[0, 2, 4]], FeatureExtractor("ser162").fit_transform(good))
     values, errors = feature_matrix(batch, "ser162")
-    assert [e.index for e in errors] == [1, 3] and [e.error_type for e in errors] == ["AudioDecodeError", "FileNotFoundError"]
+    assert [e.index for e in errors] == [1, 3] and [e.error_type for e in errors] == ["AudioDecodeError", "MissingFileError"]
     np.testing.assert_array_equal(values, X)
 
 

@@ -123,7 +123,7 @@ class Recognizer:
     >>> recognizer = ser_rs.inference.Recognizer(ser_rs.EmotionClassifier())
     Traceback (most recent call last):
     ...
-    ser_rs.ParameterError: this EmotionClassifier is not fitted: fit it on audio files, or load a saved model with ser_rs.inference.load_model
+    ser_rs.exceptions.ParameterError: this EmotionClassifier is not fitted: fit it on audio files, or load a saved model with ser_rs.inference.load_model
     """
 
     __slots__ = ("_classifier", "_classes", "_features", "_rate")

@@ -39,7 +39,8 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from ser_rs import _native
 from ser_rs._validate import as_n_jobs, is_sparse
-from ser_rs.batch import FEATURES, extract, feature_params, pad_frames
+from ser_rs.batch import FEATURES, extract, pad_frames
+from ser_rs.batch import feature_params as checked_feature_params
 from ser_rs.exceptions import InputTypeError, ParameterError
 from ser_rs.feature import DEFAULT_STATS, functional_names, functionals, power_to_db
 from ser_rs.model import DEFAULT_FEATURES
@@ -81,7 +82,7 @@ def _call(feature: str, sr: Any, feature_params: Optional[dict]) -> tuple[int, b
     if rate <= 0:
         raise ParameterError(f"sr={sr} must be a positive rate in Hz")
     _, _, db, params = feature_call({"feature": feature, "sr": rate, **(feature_params or {})})
-    feature_params(feature, params)  # unknown keyword arguments are a TypeError now, not per item later
+    checked_feature_params(feature, params)  # unknown keyword arguments are a TypeError now, not per item later
     return rate, db, params
 
 

@@ -184,7 +184,7 @@ fn ser162_columns() -> Vec<String> {
 
 #[pyfunction]
 fn feature_names() -> Vec<&'static str> {
-    FeatureKind::NAMES.to_vec()
+    FeatureKind::names().collect()
 }
 
 /// Value names of a fixed-length feature; empty for frame-level features.

@@ -29,26 +29,31 @@ pub enum FeatureKind {
 }
 
 impl FeatureKind {
-    pub const NAMES: [&'static str; 12] = [
-        "ser162",
-        "egemaps_like",
-        "melspectrogram",
-        "mfcc",
-        "chroma_stft",
-        "zero_crossing_rate",
-        "rms",
-        "spectral_centroid",
-        "spectral_bandwidth",
-        "spectral_rolloff",
-        "spectral_contrast",
-        "spectral_flatness",
+    /// Every named feature, by the name Python uses (librosa's, where librosa has it): the one
+    /// list that `ser_rs.FEATURES`, name lookups and their error messages all read.
+    pub const REGISTRY: [(&'static str, FeatureKind); 12] = [
+        ("ser162", FeatureKind::Ser162),
+        ("egemaps_like", FeatureKind::EgemapsLike),
+        ("melspectrogram", FeatureKind::Melspectrogram),
+        ("mfcc", FeatureKind::Mfcc),
+        ("chroma_stft", FeatureKind::ChromaStft),
+        ("zero_crossing_rate", FeatureKind::ZeroCrossingRate),
+        ("rms", FeatureKind::Rms),
+        ("spectral_centroid", FeatureKind::SpectralCentroid),
+        ("spectral_bandwidth", FeatureKind::SpectralBandwidth),
+        ("spectral_rolloff", FeatureKind::SpectralRolloff),
+        ("spectral_contrast", FeatureKind::SpectralContrast),
+        ("spectral_flatness", FeatureKind::SpectralFlatness),
     ];
 
+    /// The registered names, in registry order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Self::REGISTRY.iter().map(|(name, _)| *name)
+    }
+
     pub fn from_name(name: &str) -> Result<Self> {
-        use FeatureKind::*;
-        let kinds = [Ser162, EgemapsLike, Melspectrogram, Mfcc, ChromaStft, ZeroCrossingRate, Rms, SpectralCentroid, SpectralBandwidth, SpectralRolloff, SpectralContrast, SpectralFlatness];
-        Self::NAMES.iter().position(|&n| n == name).map(|i| kinds[i]).ok_or_else(|| {
-            SerError::parameter(format!("unknown feature '{name}'; choose one of: {}", Self::NAMES.join(", ")))
+        Self::REGISTRY.iter().find(|(n, _)| *n == name).map(|(_, kind)| *kind).ok_or_else(|| {
+            SerError::parameter(format!("unknown feature '{name}'; choose one of: {}", Self::names().collect::<Vec<_>>().join(", ")))
         })
     }
 
@@ -160,10 +165,12 @@ mod tests {
 
     #[test]
     fn every_name_round_trips() {
-        for name in FeatureKind::NAMES {
-            assert!(FeatureKind::from_name(name).is_ok());
+        for (name, kind) in FeatureKind::REGISTRY {
+            assert_eq!(FeatureKind::from_name(name).unwrap(), kind);
         }
         assert!(FeatureKind::from_name("mfccs").is_err());
+        let unique: std::collections::HashSet<_> = FeatureKind::names().collect();
+        assert_eq!(unique.len(), FeatureKind::REGISTRY.len(), "each name once");
     }
 
     #[test]
