@@ -6,7 +6,7 @@ RAVDESS ravdess-16k FLAC files spread over all actors, a fixed-length feature (d
 excluded (a warm-up job runs first); the Parquet rows are checked equal to extract's. Each figure
 is the best of ``--repeat`` runs, since the machine may be shared.
 
-    .venv/bin/python benchmarks/bench_dask.py --files 240
+    .venv/bin/python benchmarks/bench_dask.py --files 1080
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def on_cluster(n_workers: int, paths: list, args, expected: pd.DataFrame) -> flo
     """Best seconds for the job on `n_workers` one-core workers; checks the rows once."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client, tempfile.TemporaryDirectory() as tmp:
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client, tempfile.TemporaryDirectory() as tmp:
         job = dict(feature=args.feature, client=client, partition_size=args.partition_size, sr=16000, n_jobs=1)
         extract_to_parquet(paths[: 2 * n_workers], Path(tmp) / "warm-up", **job | dict(partition_size=1))
         out = Path(tmp) / "features"
@@ -57,10 +58,10 @@ def on_cluster(n_workers: int, paths: list, args, expected: pd.DataFrame) -> flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the ravdess-16k folder (default: %(default)s)")
-    parser.add_argument("--files", type=int, default=240, help="files to extract (default: %(default)s)")
-    parser.add_argument("--partition-size", type=int, default=20, help="files per task and Parquet file (default: %(default)s)")
+    parser.add_argument("--files", type=int, default=1080, help="files to extract (default: %(default)s)")
+    parser.add_argument("--partition-size", type=int, default=60, help="files per task and Parquet file (default: %(default)s)")
     parser.add_argument("--feature", default="ser162", help="a fixed-length feature (default: %(default)s)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per figure, best kept (default: %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure, best kept (default: %(default)s)")
     args = parser.parse_args()
     paths = spread(args.data, args.files)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -231,4 +232,10 @@ def test_no_client(monkeypatch, tmp_path):
 
     monkeypatch.setattr(distributed, "default_client", no_client)
     with pytest.raises(ParameterError, match="no dask client"):
+        extract_to_parquet(["a.wav"], tmp_path)
+
+
+def test_without_dask_the_error_names_the_extra(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError, match=r'pip install "ser_rs\[dask\]"'):
         extract_to_parquet(["a.wav"], tmp_path)

@@ -191,21 +191,21 @@ def _extract_partition(out_dir: str, part: _Partition, feature: str, augment: An
     return _Written(len(result), result.errors, _write_atomically(rows, os.path.join(out_dir, part.name)))
 
 
-def _part_files(out_dir: str) -> list:
-    return [os.path.join(folder, name) for folder in (out_dir, os.path.join(out_dir, ERRORS_FOLDER)) if os.path.isdir(folder) for name in os.listdir(folder) if _PART.fullmatch(name)]
+def _files_like(pattern: re.Pattern, out_dir: str) -> list:
+    """The files of out_dir and of its errors folder whose names match."""
+    folders = (out_dir, os.path.join(out_dir, ERRORS_FOLDER))
+    return [os.path.join(f, name) for f in folders if os.path.isdir(f) for name in os.listdir(f) if pattern.fullmatch(name)]
 
 
 def _remove_temporaries(out_dir: str) -> None:
-    for folder in (out_dir, os.path.join(out_dir, ERRORS_FOLDER)):
-        for name in os.listdir(folder):
-            if _TEMPORARY.fullmatch(name):
-                os.remove(os.path.join(folder, name))
+    for path in _files_like(_TEMPORARY, out_dir):
+        os.remove(path)
 
 
 def _prepare_folder(out_dir: str, names: list) -> None:
     """Creates the folders, and refuses parts of another run that reading the folder would mix in."""
     os.makedirs(os.path.join(out_dir, ERRORS_FOLDER), exist_ok=True)
-    foreign = sorted(p for p in _part_files(out_dir) if os.path.basename(p) not in names)
+    foreign = sorted(p for p in _files_like(_PART, out_dir) if os.path.basename(p) not in names)
     if foreign:
         raise ParameterError(f"{out_dir} holds {len(foreign)} part file(s) of another run ({foreign[0]}, ...); pass an empty or new out_dir, or remove them")
     _remove_temporaries(out_dir)
