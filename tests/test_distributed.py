@@ -85,7 +85,7 @@ def test_rows_equal_single_machine_extract_with_augmentation(client, wavs, tmp_p
     summary = extract_to_parquet(paths, out, client=client, partition_size=3, **JOB)
     assert [os.path.basename(f) for f in summary.files] == [f"part-{n:05d}.parquet" for n in range(4)]
     assert_same_rows(out, summary, paths)
-    assert {(e.index, e.copy, e.error_type) for e in summary.errors} == {(4, k, "FileNotFoundError") for k in range(3)}
+    assert {(e.index, e.copy, e.error_type) for e in summary.errors} == {(4, k, "MissingFileError") for k in range(3)}
     errors = pd.concat([pd.read_parquet(f) for f in summary.error_files])
     assert errors["index"].tolist() == [4, 4, 4] and errors["path"].tolist() == [paths[4]] * 3
     # The copies are augmented, and the item index is the position in the whole list.
@@ -170,7 +170,7 @@ def test_a_partition_of_unreadable_files_gives_errors_not_a_failure(client, wavs
     assert_same_rows(out, summary, paths)
     bad = pd.read_parquet(summary.error_files[1])
     assert bad["index"].tolist() == [2, 2, 2, 3, 3, 3]
-    assert set(bad["error_type"]) == {"AudioDecodeError", "FileNotFoundError"}
+    assert set(bad["error_type"]) == {"AudioDecodeError", "MissingFileError"}
 
 
 def test_a_partition_that_kills_every_worker_is_reported_and_the_rest_written(client, dying, wavs, tmp_path):
@@ -235,7 +235,8 @@ def test_no_client(monkeypatch, tmp_path):
         extract_to_parquet(["a.wav"], tmp_path)
 
 
-def test_without_dask_the_error_names_the_extra(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "distributed", None)
+@pytest.mark.parametrize("missing", ["distributed", "pyarrow"])
+def test_without_dask_the_error_names_the_extra(missing, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, missing, None)
     with pytest.raises(ImportError, match=r'pip install "ser_rs\[dask\]"'):
         extract_to_parquet(["a.wav"], tmp_path)

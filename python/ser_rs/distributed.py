@@ -6,7 +6,7 @@ Each partition of the path list runs as one dask task: a worker extracts it with
 ``ser_rs.extract(paths, ...).to_dataframe()`` on one machine, augmented copies included, in the
 same order across the partitions.
 
-Requires ``pip install "ser_rs[dask]"`` (dask.distributed and pyarrow).
+Requires ``pip install "ser_rs[dask]"`` (dask.distributed, pandas and pyarrow).
 
 Examples
 --------
@@ -29,8 +29,8 @@ from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from ser_rs.batch import ItemError, extract
-from ser_rs.exceptions import ParameterError
+from ser_rs.batch import extract
+from ser_rs.exceptions import ItemError, ParameterError
 
 __all__ = ["extract_to_parquet", "ParquetExtraction", "DEFAULT_PARTITION_SIZE", "ERRORS_FOLDER"]
 
@@ -92,8 +92,10 @@ class _Written(NamedTuple):
 def _import_distributed():
     try:
         import distributed
+        import pandas  # noqa: F401 - the workers write Parquet through both
+        import pyarrow  # noqa: F401
     except ImportError as exc:
-        raise ImportError(f'ser_rs.distributed needs dask.distributed and pyarrow ({exc}): pip install "ser_rs[dask]"') from None
+        raise ImportError(f'ser_rs.distributed needs dask.distributed, pandas and pyarrow ({exc}): pip install "ser_rs[dask]"') from None
     return distributed
 
 
@@ -319,7 +321,7 @@ def extract_to_parquet(
     Raises
     ------
     ImportError
-        Without dask.distributed or pyarrow.
+        Without dask.distributed, pandas or pyarrow.
     TypeError
         For arguments of the wrong type, or an argument this function sets itself.
     ser_rs.ParameterError
