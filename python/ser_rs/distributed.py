@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, Optional, Sequence
 import numpy as np
 
 from ser_rs.batch import extract
-from ser_rs.exceptions import ItemError, ParameterError
+from ser_rs.exceptions import FileAccessError, InputTypeError, ItemError, ParameterError, WorkerLostError
 
 __all__ = ["extract_to_parquet", "ParquetExtraction", "DEFAULT_PARTITION_SIZE", "ERRORS_FOLDER"]
 
@@ -59,7 +59,7 @@ class ParquetExtraction:
     errors : list of ItemError
         Every item (and augmented copy) that yielded no row, in input order, with its index in
         ``paths``. A partition whose worker died more often than the scheduler's
-        ``allowed-failures`` appears here with ``error_type='KilledWorker'`` for each of its items.
+        ``allowed-failures`` appears here with ``error_type='WorkerLostError'`` for each of its items.
     files : list of str
         The rows' Parquet files, in partition order (a partition lost with its workers has none).
     error_files : list of str
@@ -101,22 +101,22 @@ def _import_distributed():
 
 def _as_paths(paths: Any) -> list:
     if isinstance(paths, (str, bytes, os.PathLike)):
-        raise TypeError("paths must be a list of file paths; wrap a single path in a list")
+        raise InputTypeError("paths must be a list of file paths; wrap a single path in a list")
     try:
         items = list(paths)
     except TypeError:
-        raise TypeError(f"paths must be a list of file paths, got {type(paths).__name__}") from None
+        raise InputTypeError(f"paths must be a list of file paths, got {type(paths).__name__}") from None
     if not items:
         raise ParameterError("paths is empty: pass at least one audio file (did a glob match nothing?)")
     for i, p in enumerate(items):
         if not isinstance(p, (str, bytes, os.PathLike)):
-            raise TypeError(f"paths[{i}] is {type(p).__name__}: pass file paths (str or os.PathLike) that every worker can open")
+            raise InputTypeError(f"paths[{i}] is {type(p).__name__}: pass file paths (str or os.PathLike) that every worker can open")
     return [os.fsdecode(os.fspath(p)) for p in items]
 
 
 def _partition_size(size: Any) -> int:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise TypeError(f"partition_size must be an integer number of files, got {type(size).__name__}")
+        raise InputTypeError(f"partition_size must be an integer number of files, got {type(size).__name__}")
     if size < 1:
         raise ParameterError(f"partition_size={size} must be at least 1 file per partition (default {DEFAULT_PARTITION_SIZE})")
     return int(size)
@@ -124,7 +124,7 @@ def _partition_size(size: Any) -> int:
 
 def _as_folder(out_dir: Any) -> str:
     if not isinstance(out_dir, (str, bytes, os.PathLike)):
-        raise TypeError(f"out_dir must be a folder path (str or os.PathLike), got {type(out_dir).__name__}")
+        raise InputTypeError(f"out_dir must be a folder path (str or os.PathLike), got {type(out_dir).__name__}")
     return os.fsdecode(os.fspath(out_dir))
 
 
@@ -132,7 +132,7 @@ def _check_extract_arguments(feature: str, augment: Any, seed: Any, extract_kwar
     """Refuses, before any task starts, what every partition would refuse; returns rows per item."""
     taken = sorted(set(extract_kwargs) & set(_SET_PER_PARTITION))
     if taken:
-        raise TypeError(f"extract_to_parquet sets {taken} itself (bad files go to the errors, each partition knows its index); leave them out")
+        raise InputTypeError(f"extract_to_parquet sets {taken} itself (bad files go to the errors, each partition knows its index); leave them out")
     # An empty batch checks the feature, its parameters, the loading options and the augmentation.
     probe = extract([], feature, augment=augment, seed=seed, **extract_kwargs)
     if probe.columns is None:
@@ -147,7 +147,7 @@ def _client(client: Any, distributed: Any) -> Any:
         except ValueError:
             raise ParameterError('no dask client: pass client=distributed.Client("tcp://scheduler:8786") (or a LocalCluster\'s), or create one first') from None
     if not isinstance(client, distributed.Client):
-        raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}")
+        raise InputTypeError(f"client must be a distributed.Client, got {type(client).__name__}")
     return client
 
 
@@ -170,6 +170,8 @@ def _write_atomically(frame: Any, path: str) -> str:
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)
+    except OSError as exc:
+        raise FileAccessError(f"cannot write {path}: {exc}") from exc
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
@@ -206,7 +208,10 @@ def _remove_temporaries(out_dir: str) -> None:
 
 def _prepare_folder(out_dir: str, names: list) -> None:
     """Creates the folders, and refuses parts of another run that reading the folder would mix in."""
-    os.makedirs(os.path.join(out_dir, ERRORS_FOLDER), exist_ok=True)
+    try:
+        os.makedirs(os.path.join(out_dir, ERRORS_FOLDER), exist_ok=True)
+    except OSError as exc:
+        raise FileAccessError(f"cannot make the output folder {out_dir} (is it a file? writable by every worker?): {exc}") from exc
     foreign = sorted(p for p in _files_like(_PART, out_dir) if os.path.basename(p) not in names)
     if foreign:
         raise ParameterError(f"{out_dir} holds {len(foreign)} part file(s) of another run ({foreign[0]}, ...); pass an empty or new out_dir, or remove them")
@@ -229,7 +234,8 @@ def _finish_folder(out_dir: str, lost: dict) -> None:
 
 def _lost(part: _Partition, rows_per_item: int, reason: Exception) -> list:
     message = f"every worker that ran this partition died ({reason}); out of memory? rerun with a smaller partition_size"
-    return [ItemError(part.first_index + i, path, "KilledWorker", message, k) for i, path in enumerate(part.paths) for k in range(rows_per_item)]
+    kind = WorkerLostError.__name__
+    return [ItemError(part.first_index + i, path, kind, message, k) for i, path in enumerate(part.paths) for k in range(rows_per_item)]
 
 
 def _run(client: Any, distributed: Any, out_dir: str, parts: list, task_args: tuple, rows_per_item: int) -> tuple[dict, dict]:
@@ -322,11 +328,13 @@ def extract_to_parquet(
     ------
     ImportError
         Without dask.distributed, pandas or pyarrow.
-    TypeError
-        For arguments of the wrong type, or an argument this function sets itself.
+    ser_rs.InputTypeError
+        For arguments of the wrong type, or an argument this function sets itself (a TypeError).
     ser_rs.ParameterError
         For an empty ``paths``, ``partition_size < 1``, a frame-level or unknown feature, no
         dask client, or an ``out_dir`` holding another run's parts.
+    ser_rs.exceptions.FileAccessError
+        When ``out_dir`` or a file in it cannot be made or written (an OSError).
 
     Examples
     --------
