@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("feature", "prosody", "metrics"),
     ("effects",),
     ("batch",),
+    ("distributed",),  # batch.extract over a dask cluster, into Parquet files
     ("datasets",),
     ("model",),
     ("inference",),

@@ -47,6 +47,10 @@ pub struct BatchOptions {
 pub struct Augmentation {
     pub copies: Vec<Pipeline>,
     pub seed: u64,
+    /// The `i` of each item: its position in the caller's whole list, so a slice of that list
+    /// (one machine's share, or the items left after dropping bad ones) draws the same streams.
+    /// `None`: its position in this batch.
+    pub item_ids: Option<Vec<u64>>,
 }
 
 impl BatchOptions {
@@ -83,7 +87,8 @@ fn extract_rows(index: usize, item: &Item, config: &FeatureConfig, opts: &BatchO
     if let Some(aug) = &opts.augment {
         for (k, pipeline) in aug.copies.iter().enumerate() {
             rows.push(contain_bug(|| {
-                let mut rng = Pipeline::rng_for(aug.seed, index as u64, k as u64 + 1);
+                let id = aug.item_ids.as_ref().map_or(index as u64, |ids| ids[index]);
+                let mut rng = Pipeline::rng_for(aug.seed, id, k as u64 + 1);
                 features(&pipeline.apply(&y, sr as f64, &mut rng)?)
             }));
         }
@@ -134,6 +139,9 @@ pub fn run_parallel<T: Send>(
 /// Extracts `config`'s feature for every item, in input order: `opts.rows_per_item()` results
 /// per item (the clean item, then its augmented copies).
 pub fn extract(items: &[Item], config: &FeatureConfig, opts: &BatchOptions, progress: &Progress) -> Result<Vec<Result<FeatureOutput>>> {
+    if let Some(ids) = opts.augment.as_ref().and_then(|a| a.item_ids.as_ref()) {
+        crate::error::ensure(ids.len() == items.len(), || format!("{} items but {} item ids", items.len(), ids.len()))?;
+    }
     run_parallel(items.len(), opts.rows_per_item(), opts.n_jobs, opts.fail_fast, progress, |i| extract_rows(i, &items[i], config, opts))
 }
 
@@ -198,7 +206,7 @@ mod tests {
         let mut items: Vec<Item> = signals.iter().map(|y| Item::Samples { y, sr: 16000 }).collect();
         items.insert(2, Item::Path(Path::new("/definitely/not/here.wav")));
         let noise = Step::from_spec("gaussian_snr", &[("min_snr_db".into(), 5.0), ("max_snr_db".into(), 20.0)], 1.0).unwrap();
-        let aug = Augmentation { copies: vec![Pipeline { steps: vec![noise] }; 2], seed: 11 };
+        let aug = Augmentation { copies: vec![Pipeline { steps: vec![noise] }; 2], seed: 11, item_ids: None };
         let with = |n| BatchOptions { augment: Some(aug.clone()), ..opts(n) };
         let cfg = FeatureConfig::new(FeatureKind::Ser162);
         let one = extract(&items, &cfg, &with(1), &Progress::default()).unwrap();
@@ -212,6 +220,22 @@ mod tests {
         assert_eq!(one[0], plain[0]);
         assert_ne!(one[0], one[1]);
         assert_ne!(one[1], one[2]);
+    }
+
+    #[test]
+    fn a_slice_with_item_ids_draws_the_streams_of_the_whole_list() {
+        use crate::effects::Step;
+        let signals: Vec<Vec<f32>> = (0..4).map(|k| tone(16000 + 500 * k)).collect();
+        let items: Vec<Item> = signals.iter().map(|y| Item::Samples { y, sr: 16000 }).collect();
+        let noise = Step::from_spec("gaussian_snr", &[("min_snr_db".into(), 5.0), ("max_snr_db".into(), 20.0)], 1.0).unwrap();
+        let aug = |item_ids| Augmentation { copies: vec![Pipeline { steps: vec![noise.clone()] }], seed: 5, item_ids };
+        let cfg = FeatureConfig::new(FeatureKind::Ser162);
+        let run = |items: &[Item], item_ids| extract(items, &cfg, &BatchOptions { augment: Some(aug(item_ids)), ..opts(2) }, &Progress::default()).unwrap();
+        let whole = run(&items, None);
+        assert_eq!(run(&items[2..], Some(vec![2, 3])), whole[4..]);
+        assert_ne!(run(&items[2..], None), whole[4..], "without ids the slice would restart the streams");
+        let wrong = extract(&items, &cfg, &BatchOptions { augment: Some(aug(Some(vec![0]))), ..opts(1) }, &Progress::default());
+        assert!(wrong.unwrap_err().to_string().contains("4 items but 1 item ids"));
     }
 
     #[test]

@@ -105,6 +105,10 @@ def test_bad_arguments():
         ser_rs.extract(SIGNALS, "melspectrogram", n_mels=0, strict=True)
     empty = ser_rs.extract([], "ser162")
     assert empty.features.shape == (0, 0) and len(empty) == 0
+    with pytest.raises(ParameterError, match="first_index=-1"):
+        ser_rs.extract(SIGNALS, first_index=-1)
+    with pytest.raises(TypeError, match="first_index must be an integer"):
+        ser_rs.extract(SIGNALS, first_index=1.0)
 
 
 def test_progress_bar_counts_every_item(capsys):
@@ -141,6 +145,24 @@ def test_to_dataframe():
     assert list(df.index) == [0, 1, 2]
     with pytest.raises(ParameterError, match="frame-level"):
         ser_rs.extract(SIGNALS, "rms").to_dataframe()
+    failed = ser_rs.extract([SIGNALS[0][:5]], "ser162").to_dataframe()
+    assert list(failed.columns) == list(df.columns) and len(failed) == 0
+
+
+def test_slices_with_first_index_give_the_rows_of_the_whole_list():
+    from ser_rs.effects import AddGaussianSNR, Compose
+
+    copies = [Compose([AddGaussianSNR(min_snr_db=5, max_snr_db=20, p=1.0)])] * 2
+    items = SIGNALS + [None] + SIGNALS
+    whole = ser_rs.extract(items, "ser162", augment=copies, seed=4)
+    head = ser_rs.extract(items[:2], "ser162", augment=copies, seed=4)
+    tail = ser_rs.extract(items[2:], "ser162", augment=copies, seed=4, first_index=2)
+    np.testing.assert_array_equal(np.vstack([head.features, tail.features]), whole.features)
+    assert tail.index.tolist() == whole.index.tolist()[6:] and tail.errors == whole.errors
+    # The bad item at 3 never reaches the workers, yet the items after it keep their streams:
+    # item 4 (= SIGNALS[0]) draws from i=4, not from the i=3 of its place among the good ones.
+    np.testing.assert_array_equal(whole.features[whole.index == 4], ser_rs.extract(items[4:5], "ser162", augment=copies, seed=4, first_index=4).features)
+    assert not np.array_equal(whole.features[whole.index == 4], ser_rs.extract(items[4:5], "ser162", augment=copies, seed=4, first_index=3).features)
 
 
 # -- files ---------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ The package mirrors the pipeline:
 - :mod:`ser_rs.effects`: augmentation and preprocessing (stretch, pitch shift, noise, trim, ...).
 - :mod:`ser_rs.prosody`: pitch (yin, pyin, like librosa) and voice quality as Praat measures it (jitter, shimmer, HNR, ...).
 - :mod:`ser_rs.batch`: :func:`extract`, features over a corpus in parallel.
+- :mod:`ser_rs.distributed`: ``extract_to_parquet``, the same over a dask cluster, into Parquet
+  files (``pip install "ser_rs[dask]"``).
 - :mod:`ser_rs.model`: the tch (libtorch) stage: :class:`EmotionClassifier` (RNN, CNN, CRNN, MLP;
   adversarial training, robustness, safetensors checkpoints). It needs the trainer:
   ``pip install "ser_rs[train]"``; without it, using them raises :class:`TrainerNotInstalledError`.

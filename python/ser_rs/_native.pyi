@@ -106,7 +106,7 @@ def extract(
     duration: Optional[float],
     n_jobs: Optional[int],
     fail_fast: bool,
-    augment: Optional[tuple[list[list[StepSpec]], int]] = None,
+    augment: Optional[tuple[list[list[StepSpec]], int, list[int]]] = None,
     progress: Optional[Callable[[int], Any]] = None,
 ) -> tuple[list[int], Union[npt.NDArray[np.float32], list[npt.NDArray[np.float32]]], list[tuple[int, str, str]]]: ...
 def voice_intensity(

@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import inspect
+import numbers
 import os
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
@@ -76,7 +77,9 @@ class ExtractionResult:
 
         if self.columns is None:
             raise ParameterError(f"'{self.feature}' is a frame-level feature; to_dataframe needs a fixed-length one such as 'ser162' or 'egemaps_like'")
-        df = pd.DataFrame(self.features, columns=self.columns)
+        # An all-failed batch still has its columns (the native layer returns shape (0, 0)).
+        values = np.asarray(self.features).reshape(len(self.index), len(self.columns))
+        df = pd.DataFrame(values, columns=self.columns)
         df.insert(0, "path", self.paths)
         if self.copy is not None:
             df.insert(1, "copy", self.copy)
@@ -119,6 +122,14 @@ def _augmentation(augment: Optional[Sequence[Any]], seed: Any) -> Optional[tuple
     return [a.native_steps() for a in augment], as_seed(seed)
 
 
+def _first_index(first_index: Any) -> int:
+    if isinstance(first_index, bool) or not isinstance(first_index, numbers.Integral):
+        raise InputTypeError(f"first_index must be an integer, got {type(first_index).__name__}")
+    if not 0 <= first_index < 2**63:
+        raise ParameterError(f"first_index={first_index} must be a position in the whole list: 0 or more")
+    return int(first_index)
+
+
 def pad_frames(frames: list) -> tuple[np.ndarray, np.ndarray]:
     """Frame-level arrays ``(n_features, T_i)`` zero-padded into one ``(n, n_features, max T_i)``
     array, and their lengths.
@@ -153,6 +164,7 @@ def extract(
     pad: bool = False,
     augment: Optional[Sequence[Any]] = None,
     seed: int = 0,
+    first_index: int = 0,
     **params: Any,
 ) -> ExtractionResult:
     """Extract one feature for many files or signals, in parallel with the GIL released.
@@ -192,6 +204,11 @@ def extract(
         Rows come item by item (clean first); ``copy`` says which is which.
     seed : int
         Seed of the augmentation.
+    first_index : int >= 0
+        Position of ``inputs[0]`` in a longer list that ``inputs`` is a slice of. The ``index``
+        of rows and errors, and the ``i`` of the augmentation, count from it, so slices of one
+        list extracted separately (as :func:`ser_rs.distributed.extract_to_parquet` does, one
+        per machine) give exactly the rows of the whole list.
     **params
         Keyword arguments of the feature function, e.g. ``n_mfcc=13``.
 
@@ -219,14 +236,18 @@ def extract(
     offset = as_number(offset, "offset")
     duration = None if duration is None else as_number(duration, "duration")
 
+    first = _first_index(first_index)
     copies = _augmentation(augment, seed)
     per_item = 1 + (len(copies[0]) if copies else 0)
 
     prepared = [as_batch_item(item) for item in inputs]
     runnable = [i for i, p in enumerate(prepared) if not isinstance(p, Exception)]
-    early = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
+    early = [ItemError(first + i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
     if strict and early:
         raise early[0].exception()
+
+    # The items that reach Rust keep their place in the whole list for their random streams.
+    native_augment = None if copies is None else (*copies, [first + i for i in runnable])
 
     from tqdm.auto import tqdm
 
@@ -237,22 +258,23 @@ def extract(
 
         ok_local, values, failed = _native.extract(
             [prepared[i] for i in runnable], feature, checked_params, sr=rate, array_sr=rate_in, mono=bool(mono),
-            offset=offset, duration=duration, n_jobs=jobs, fail_fast=bool(strict), augment=copies, progress=report,
+            offset=offset, duration=duration, n_jobs=jobs, fail_fast=bool(strict), augment=native_augment, progress=report,
         )
 
     def path_of(i: int) -> Optional[str]:
         return prepared[i] if isinstance(prepared[i], str) else None
 
     errors = early + [
-        ItemError(runnable[j // per_item], path_of(runnable[j // per_item]), kind, msg, j % per_item) for j, kind, msg in failed
+        ItemError(first + runnable[j // per_item], path_of(runnable[j // per_item]), kind, msg, j % per_item) for j, kind, msg in failed
     ]
     errors.sort(key=lambda e: e.index)
     if strict and errors:
         # Report the cause, not the items cancelled because of it.
         causes = [e for e in errors if "batch was cancelled" not in e.message] or errors
         raise causes[0].exception()
-    index = np.array([runnable[j // per_item] for j in ok_local], dtype=np.int64)
-    paths = [path_of(i) for i in index]
+    local = [runnable[j // per_item] for j in ok_local]
+    index = np.array(local, dtype=np.int64) + first
+    paths = [path_of(i) for i in local]
     columns = _native.feature_columns(feature)
     result = ExtractionResult(features=values, index=index, paths=paths, errors=errors, feature=feature)
     if copies:

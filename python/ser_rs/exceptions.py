@@ -24,6 +24,9 @@ class                          also a                      raised when
 :class:`DownloadError`         ``OSError``                 a data set could not be fetched
 :class:`ChecksumError`         ``OSError``                 a fetched archive has the wrong checksum
 :class:`UsageError`            ``ValueError``              the ``ser-rs`` command line is wrong
+:class:`WorkerLostError`       ``RuntimeError``            every dask worker that ran a partition of
+                                                           :mod:`ser_rs.distributed` died (out of
+                                                           memory, killed); its items' error_type
 =============================  ==========================  =========================================
 
 This module imports without the native extension. The Rust side raises these classes by the name
@@ -62,6 +65,7 @@ __all__ = [
     "TorchError",
     "TrainerNotInstalledError",
     "UsageError",
+    "WorkerLostError",
     "exception_class",
 ]
 
@@ -112,6 +116,11 @@ class ChecksumError(DownloadError):
 
 class UsageError(SerError, ValueError):
     """A problem with the ``ser-rs`` command line itself (exit code 2)."""
+
+
+class WorkerLostError(SerError, RuntimeError):
+    """Every dask worker that ran a task of :mod:`ser_rs.distributed` died while running it (out
+    of memory, killed): the error of each item of that partition."""
 
 
 _not_fitted: Optional[type] = None

@@ -55,14 +55,14 @@ fn extract(
     duration: Option<f64>,
     n_jobs: Option<usize>,
     fail_fast: bool,
-    augment: Option<(Vec<Vec<StepSpec>>, u64)>,
+    augment: Option<(Vec<Vec<StepSpec>>, u64, Vec<u64>)>,
     progress: Option<Bound<PyAny>>,
 ) -> PyResult<(Vec<usize>, PyObj, Vec<(usize, String, String)>)> {
     let kind = FeatureKind::from_name(name).map_err(to_py)?;
     let config = feature_config(kind, params)?;
     let augment = match augment {
         None => None,
-        Some((copies, seed)) => Some(Augmentation { copies: copies.iter().map(|c| pipeline(c)).collect::<PyResult<_>>()?, seed }),
+        Some((copies, seed, item_ids)) => Some(Augmentation { copies: copies.iter().map(|c| pipeline(c)).collect::<PyResult<_>>()?, seed, item_ids: Some(item_ids) }),
     };
     let opts = BatchOptions { load: load_options(sr, mono, offset, duration)?, n_jobs, fail_fast, augment };
     let held = hold_items(items)?;
