@@ -53,7 +53,7 @@ def test_the_trainer_names_its_install_command_when_missing(without_trainer):
         trainer()
     assert isinstance(caught.value, ImportError) and isinstance(caught.value, ser_rs.SerError)
     with pytest.raises(ImportError, match="ser_rs\\[train\\]"):
-        ser_rs.EmotionClassifier(epochs=1, validation_fraction=0).fit(np.eye(4, dtype=np.float32), ["a", "b"] * 2)
+        ser_rs.EmotionClassifier(epochs=1, patience=None).fit(np.eye(4, dtype=np.float32), ["a", "b"] * 2)
 
 
 @pytest.mark.parametrize("arguments", [["train", "DIR"], ["evaluate", "DIR"], ["predict", "DIR", "DIR"], ["demo"]])

@@ -250,7 +250,7 @@ class Recognizer:
         --------
         >>> batch = recognizer.predict_files(["a.wav", "b.wav", "missing.wav"])   # doctest: +SKIP
         >>> [p.path for p in batch.predictions], batch.errors[0].error_type       # doctest: +SKIP
-        (['a.wav', 'b.wav'], 'FileNotFoundError')
+        (['a.wav', 'b.wav'], 'MissingFileError')
         """
         if isinstance(paths, (str, os.PathLike)) or not isinstance(paths, Sequence):
             raise InputTypeError("paths must be a sequence of audio file paths; wrap a single path in a list")

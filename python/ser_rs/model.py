@@ -268,7 +268,7 @@ def run_feature_pipeline(items: Sequence[Any], features: Optional[dict] = None, 
     >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
     >>> seqs, errors = ser_rs.model.run_feature_pipeline([tone, "missing.wav"])
     >>> seqs[0].shape, seqs[1], errors[0].error_type
-    ((63, 40), None, 'FileNotFoundError')
+    ((63, 40), None, 'MissingFileError')
     """
     from ser_rs.batch import extract
 

@@ -155,7 +155,7 @@ def feature_matrix(
     >>> tone = np.sin(np.arange(16000) * 0.1).astype(np.float32)
     >>> values, errors = ser_rs.sklearn.feature_matrix([tone, "missing.wav"], "rms", stats=["mean"])
     >>> values.shape, bool(np.isnan(values[1]).all()), errors[0].error_type
-    ((2, 1), True, 'FileNotFoundError')
+    ((2, 1), True, 'MissingFileError')
     """
     feature = _check_feature(feature)
     columns = feature_columns(feature, sr=sr, stats=stats, feature_params=feature_params)
