@@ -46,6 +46,11 @@ pub trait Architecture: Send {
     /// The width `D` of each output frame.
     fn out_dim(&self) -> i64;
 
+    /// The recurrent network that can read this architecture's input chunk by chunk, carrying
+    /// its state ([`rnn::Rnn::step`]); None when the architecture needs whole utterances.
+    fn streaming(&self) -> Option<&rnn::Rnn> {
+        None
+    }
 }
 
 /// Defines [`Arch`] from one list of `Variant = "name" => Type` rows: the enum, its names and
