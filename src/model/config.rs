@@ -5,21 +5,7 @@
 use crate::error::{ensure, Result, SerError};
 use serde::{Deserialize, Serialize};
 
-/// Which network reads the features.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Arch {
-    /// A recurrent network over frame sequences `(T, F)`.
-    Rnn,
-    /// A multilayer perceptron applied to each row (an utterance vector, `T = 1`), then pooled.
-    Mlp,
-    /// 1-D convolutions over time, features as channels.
-    Cnn1d,
-    /// 2-D convolutions over the `(T, F)` plane as an image (e.g. a log-mel spectrogram).
-    Cnn2d,
-    /// A 1-D convolutional front followed by a recurrent back.
-    Crnn,
-}
+pub use super::arch::Arch;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,17 +1,20 @@
 //! Models and training with tch (libtorch): the bridge between feature matrices and tensors
 //! (here), then one concern per submodule:
 //! [`config`] (serde settings with validation), [`data`] (checks, scaler, padded batches),
-//! [`net`] (RNN, MLP, CNN 1D/2D, CRNN; padding never leaks), [`train`] (the loop, history, early
+//! [`arch`] (the architectures, RNN, MLP, CNN 1D/2D, CRNN, one file each behind one trait, and
+//! pooling), [`net`] (body, pooling and head; padding never leaks), [`train`] (the loop, history, early
 //! stopping), [`adversarial`] (FGSM, PGD, noise, robustness table), [`checkpoint`] (safetensors +
 //! JSON, atomic writes).
 
 pub mod adversarial;
+pub mod arch;
 pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod net;
 pub mod train;
 
+pub use arch::{architecture_names, Architecture};
 pub use config::{AdversarialConfig, Arch, Attack, FitConfig, ModelConfig, TrainConfig};
 pub use train::{fit, Classifier, EpochRecord, Fitted, Labelled};
 
