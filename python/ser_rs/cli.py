@@ -71,8 +71,8 @@ def _data_arguments(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 def _training_arguments(p: argparse.ArgumentParser, baselines: Sequence[str] = ()) -> None:
     more = f"; or {', '.join(baselines)}: score only that scikit-learn baseline on utterance features, not the networks" if baselines else ""
-    p.add_argument("--model", default="rnn", choices=("rnn", "crnn", "cnn1d", "cnn2d", "mlp") + tuple(baselines),
-                   help=f"network (default: %(default)s){more}")
+    p.add_argument("--model", default=_default("model"),
+                   help=f"network architecture, one of EmotionClassifier's models (default: %(default)s){more}")
     p.add_argument("--adversarial", default=_default("adversarial"), choices=TRAINING_PERTURBATIONS + ("none",),
                    help="robust training method (default: %(default)s)")
     p.add_argument("--trades-beta", type=float, default=_default("trades_beta"), help="weight of TRADES's divergence term (default: %(default)s)")
@@ -207,8 +207,19 @@ def _read_manifest(data: Path, corpus: str, four_classes: bool):
     return manifest
 
 
+def _architecture(name: str) -> str:
+    """``name`` if the trainer has such an architecture (the trainer holds the one list of them) or
+    it names a baseline of ``ser-rs evaluate``."""
+    from ser_rs.experiment import BASELINES
+
+    names = trainer().architecture_names()
+    if name not in names and name not in BASELINES:
+        raise UsageError(f"--model {name}: choose one of {', '.join(names)}, or (ser-rs evaluate) a baseline: {', '.join(BASELINES)}")
+    return name
+
+
 def _classifier_params(args: argparse.Namespace) -> dict:
-    params: dict[str, Any] = {"model": args.model, "seed": args.seed, "progress": not args.no_progress}
+    params: dict[str, Any] = {"model": _architecture(args.model), "seed": args.seed, "progress": not args.no_progress}
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,

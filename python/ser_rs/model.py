@@ -49,7 +49,6 @@ MODEL_SR: int = 16000
 #: 16 kHz with 64 ms windows and a 16 ms hop (about 60 frames a second), a common SER front end.
 DEFAULT_FEATURES: dict = {"feature": "mfcc", "sr": MODEL_SR, "n_mfcc": 40, "n_fft": 1024, "hop_length": 256}
 
-_MODELS = ("rnn", "mlp", "cnn1d", "cnn2d", "crnn")
 _ATTACKS = ("fgsm", "pgd", "noise")
 #: What ``EmotionClassifier(adversarial=...)`` can train against: the attacks, and TRADES.
 TRAINING_PERTURBATIONS: tuple = _ATTACKS + ("trades",)
@@ -620,7 +619,7 @@ class EmotionClassifier:
 
     def _config(self, n_classes: int) -> dict:
         """The FitConfig JSON the Rust trainer reads."""
-        model = _choice(self.model, "model", _MODELS)
+        model = _choice(self.model, "model", trainer().architecture_names())
         schedule = _choice(self.schedule, "schedule", ("cosine", "step", None))
         sched: dict = {"kind": "none" if schedule is None else schedule}
         if schedule == "step":

@@ -137,6 +137,12 @@ fn fit_steps(config: &Bound<PyAny>, n_samples: usize) -> PyResult<usize> {
     Ok(model::train::total_steps(&config_from(config, "training settings")?, n_samples))
 }
 
+/// The architectures `EmotionClassifier(model=...)` can build: the trainer's one list of them.
+#[pyfunction]
+fn architecture_names() -> Vec<&'static str> {
+    model::architecture_names().to_vec()
+}
+
 /// Loads a checkpoint folder: `(model, meta dict)`.
 #[pyfunction]
 #[pyo3(signature = (path, device="cpu"))]
@@ -220,6 +226,7 @@ impl NativeClassifier {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClassifier>()?;
+    m.add_function(wrap_pyfunction!(architecture_names, m)?)?;
     m.add_function(wrap_pyfunction!(backend_info, m)?)?;
     m.add_function(wrap_pyfunction!(column_stats, m)?)?;
     m.add_function(wrap_pyfunction!(fit_classifier, m)?)?;
