@@ -220,7 +220,8 @@ def test_every_subcommand_explains_itself(command, capsys):
 
 @pytest.mark.parametrize("flag, value, named", [("--lr", "0", "lr"), ("--dropout", "1.5", "dropout"), ("--pooling", "max", "pooling"),
                                               ("--trades-beta", "-1", "trades_beta"), ("--ema-decay", "1", "ema_decay"),
-                                              ("--class-weight", "heavy", "class-weight"), ("--monitor", "accuracy", "monitor")])
+                                              ("--class-weight", "heavy", "class-weight"), ("--monitor", "accuracy", "monitor"),
+                                              ("--model", "transformer", "crnn")])
 def test_absurd_training_flags_are_explained(tiny_corpus, tmp_path, capsys, flag, value, named):
     """Bad values of the training flags end in a message naming the flag's setting, not a traceback."""
     try:

@@ -119,9 +119,10 @@ y, sr = ser_rs.load(path, sr=16000)
 mfcc = ser_rs.feature.mfcc(y=y, sr=sr)
 table = ser_rs.extract([path, "missing.wav"], "ser162")
 np.savez(out, mfcc=mfcc, ser162=table.features)
+import ser_rs.model  # the model stage imports; using it needs the trainer
 try:
-    import ser_rs.model
-    trainer = "imported"
+    ser_rs.model.backend_info()
+    trainer = "loaded"
 except ImportError as exc:
     trainer = f"{type(exc).__name__}: {exc}"
 print(json.dumps({"torch_loaded": "torch" in sys.modules, "errors": [e.error_type for e in table.errors], "trainer": trainer}))
@@ -161,7 +162,7 @@ import ser_rs
 rng = np.random.default_rng(0)
 X = [rng.standard_normal((int(rng.integers(20, 40)), 8)).astype(np.float32) + (i % 2) for i in range(40)]
 y = np.array(["calm", "angry"] * 20)
-clf = ser_rs.EmotionClassifier(epochs=3, hidden_size=8, seed=0).fit(X, y)
+clf = ser_rs.EmotionClassifier(model="mlp", hidden_size=16, epochs=20, lr=0.01, patience=None, seed=0).fit(X, y)
 before = clf.predict_proba(X)
 clf.save(sys.argv[1])
 after = ser_rs.EmotionClassifier.load(sys.argv[1]).predict_proba(X)
