@@ -25,6 +25,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::error::{catch_panic, ensure, Result, SerError};
+use crate::signal::window::kaiser;
 
 /// How to load a file; the defaults are those of `librosa.load`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1063,11 +1064,6 @@ fn sinc(x: f64) -> f64 {
     }
 }
 
-/// Kaiser window at relative position `r` in [-1, 1], normalised to 1 at the centre.
-pub(crate) fn kaiser(r: f64, beta: f64) -> f64 {
-    bessel_i0(beta * (1.0 - r * r).max(0.0).sqrt()) / bessel_i0(beta)
-}
-
 /// Points of the tabulated shaping window over `|r|` in [0, 1].
 const KAISER_TABLE_POINTS: usize = 4096;
 
@@ -1081,19 +1077,6 @@ fn shaping_window(r: f64) -> f64 {
     let i = (x as usize).min(KAISER_TABLE_POINTS - 1);
     let t = x - i as f64;
     table[i] + t * (table[i + 1] - table[i])
-}
-
-/// Modified Bessel function of the first kind, order 0 (power series; converges fast for the
-/// beta values used here).
-fn bessel_i0(x: f64) -> f64 {
-    let quarter_x2 = x * x / 4.0;
-    let (mut sum, mut term, mut k) = (1.0, 1.0, 1.0);
-    while term > sum * 1e-17 {
-        term *= quarter_x2 / (k * k);
-        sum += term;
-        k += 1.0;
-    }
-    sum
 }
 
 /// librosa's `util.valid_audio`, plus an explicit refusal of empty signals (librosa would

@@ -107,7 +107,7 @@ pub(crate) fn output_to_py(py: Python<'_>, out: FeatureOutput) -> PyObj {
 fn stft(py: Python<'_>, y: PyReadonlyArray1<f32>, params: &Bound<PyDict>) -> PyResult<PyObj> {
     let p = stft_params(params)?;
     let y = y.as_slice()?;
-    let out = detached(py, || crate::feature::stft(y, &p))?;
+    let out = detached(py, || crate::signal::stft(y, &p))?;
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 

@@ -4,7 +4,7 @@
 use crate::audio::validate_audio;
 use crate::error::{ensure, Result};
 use crate::feature::spectral::{amplitude_to_db, rms};
-use crate::feature::stft::PadMode;
+use crate::signal::PadMode;
 
 /// Gains beyond this many dB either way are not augmentation but a unit mistake (e.g. a linear
 /// factor passed as dB).

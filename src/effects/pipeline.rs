@@ -7,7 +7,7 @@ use super::edit::{gain, shift, MAX_GAIN_DB};
 use super::noise::{add_noise, add_noise_snr, SNR_RANGE_DB};
 use super::vocoder::{pitch_shift, time_stretch, RATE_RANGE};
 use crate::error::{ensure, Result, SerError};
-use crate::feature::stft::StftParams;
+use crate::signal::StftParams;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -3,7 +3,7 @@
 use crate::audio::resample_any;
 use crate::error::{ensure, Result};
 use crate::feature::simd;
-use crate::feature::stft::{istft_frames, stft_frames, StftParams};
+use crate::signal::stft::{istft_frames, stft_frames, StftParams};
 use ndarray::{Array2, ArrayView2};
 use num_complex::Complex32;
 use std::f64::consts::PI;
@@ -89,7 +89,7 @@ mod tests {
 
     /// Frequency of the strongest bin of the middle frame.
     fn peak_hz(y: &[f32], sr: f64) -> f64 {
-        let s = crate::feature::stft::spectrogram_frames(y, &StftParams::default(), 1.0).unwrap();
+        let s = crate::signal::stft::spectrogram_frames(y, &StftParams::default(), 1.0).unwrap();
         let row = s.row(s.nrows() / 2);
         let k = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
         k as f64 * sr / 2048.0

@@ -7,8 +7,8 @@ use super::spectral::{
     chroma_stft, melspectrogram, mfcc, mfcc_from_log_mel, rms, rms_from_spectrogram, spectral_bandwidth, spectral_centroid, spectral_contrast,
     spectral_flatness, spectral_rolloff, zero_crossing_rate, ContrastParams, FrameNorm, Input, MfccParams,
 };
-use super::stft::StftParams;
 use crate::error::{Result, SerError};
+use crate::signal::StftParams;
 use ndarray::Array2;
 
 /// The features that can be computed by name.

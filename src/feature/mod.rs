@@ -17,7 +17,6 @@ pub mod functionals;
 pub mod preset;
 pub(crate) mod simd;
 pub mod spectral;
-pub mod stft;
 
 pub use config::{FeatureConfig, FeatureKind, FeatureOutput};
 pub use delta::{delta, DeltaMode};
@@ -25,7 +24,6 @@ pub use filters::{chroma_filter, fft_frequencies, hz_to_mel, mel_filter, mel_fre
 pub use egemaps::{egemaps_like, egemaps_like_columns};
 pub use preset::{ser162, ser162_columns, SER162_LEN};
 pub use spectral::*;
-pub use stft::{frame_count, istft_frames, spectrogram, stft, PadMode, StftParams, Window};
 
 pub use crate::audio::validate_audio;
 use crate::error::{ensure, Result};

@@ -14,7 +14,7 @@ fn magnitudes_generic(spectrum: &[Complex64], re: &mut [f32], im: &mut [f32], ou
         *i = c.im as f32;
     }
     for ((o, &r), &i) in out.iter_mut().zip(re.iter()).zip(im.iter()) {
-        *o = super::stft::magnitude(r, i);
+        *o = crate::signal::stft::magnitude(r, i);
     }
     if square {
         out.iter_mut().for_each(|m| *m *= *m);
@@ -363,7 +363,7 @@ fn atan2_f64(y: f64, x: f64) -> f64 {
 fn polar_generic(z: &[num_complex::Complex32], angle: &mut [f32], mag: &mut [f32]) {
     for ((c, a), m) in z.iter().zip(angle.iter_mut()).zip(mag.iter_mut()) {
         *a = atan2_f64(c.im as f64, c.re as f64) as f32;
-        *m = super::stft::magnitude(c.re, c.im);
+        *m = crate::signal::stft::magnitude(c.re, c.im);
     }
 }
 

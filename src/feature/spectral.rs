@@ -1,9 +1,11 @@
 //! Spectral features: `librosa.feature.*` and the dB conversions of `librosa.core`.
 
 use super::filters::{chroma_filter_cached, fft_frequencies, linspace, mel_filter_sparse, MelParams};
-use super::stft::{for_each_pooled_power_row, frame_count, infer_n_fft, pad_signal, spectrogram_frames, time_major, PadMode, StftParams};
 use super::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
 use crate::error::{ensure, Result, SerError};
+use crate::signal::frame::{frame_count, pad_signal, PadMode};
+use crate::signal::memo::{memoized, Memo};
+use crate::signal::stft::{for_each_pooled_power_row, infer_n_fft, spectrogram_frames, time_major, StftParams};
 use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 
 /// What a spectral feature is computed from: a signal, or a precomputed spectrogram in
@@ -181,7 +183,7 @@ impl MfccParams {
     /// The DCT-II matrix, transposed to `(n_mels, n_mfcc)`, liftering folded in (memoised).
     fn dct_matrix_t(&self, n_mels: usize) -> std::sync::Arc<Array2<f32>> {
         let key = (n_mels, self.n_mfcc, self.norm, self.lifter.to_bits());
-        super::filters::memoized(&DCT_MATRICES, key, || Ok(self.build_dct_matrix_t(n_mels))).expect("building a DCT matrix cannot fail")
+        memoized(&DCT_MATRICES, key, || Ok(self.build_dct_matrix_t(n_mels))).expect("building a DCT matrix cannot fail")
     }
 
     /// Columns are padded with zeros to a multiple of 8 so the product runs in whole vectors.
@@ -208,7 +210,7 @@ impl MfccParams {
     }
 }
 
-static DCT_MATRICES: super::filters::Memo<(usize, usize, DctNorm, u64), Array2<f32>> = std::sync::Mutex::new(Vec::new());
+static DCT_MATRICES: Memo<(usize, usize, DctNorm, u64), Array2<f32>> = std::sync::Mutex::new(Vec::new());
 
 /// MFCC from a log-power mel spectrogram `(n_mels, n_frames)` (librosa's `mfcc(S=...)`).
 pub fn mfcc_from_log_mel(s_db: ArrayView2<f32>, p: &MfccParams) -> Result<Array2<f32>> {
