@@ -25,6 +25,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::error::{catch_panic, ensure, Result, SerError};
+use crate::signal::simd;
 use crate::signal::window::kaiser;
 
 /// How to load a file; the defaults are those of `librosa.load`.
@@ -1024,7 +1025,7 @@ impl FractionalResampler {
         let needed = position(out_len - 1) as usize + INTERP_REACH + 2;
         let dense = self.upsampler.process(&padded, needed);
         let mut out = vec![0f32; out_len];
-        crate::feature::simd::interpolate(&dense, interpolation_table(), INTERP_PHASES, position, &mut out);
+        simd::interpolate(&dense, interpolation_table(), INTERP_PHASES, position, &mut out);
         out
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::audio::resample_any;
 use crate::error::{ensure, Result};
-use crate::feature::simd;
+use crate::signal::simd;
 use crate::signal::stft::{istft_frames, stft_frames, StftParams};
 use ndarray::{Array2, ArrayView2};
 use num_complex::Complex32;

@@ -2,6 +2,7 @@
 
 use crate::error::{ensure, Result};
 use crate::signal::memo::{memoized, Memo};
+use crate::signal::SparseFilter;
 use ndarray::Array2;
 use std::sync::{Arc, Mutex};
 
@@ -114,22 +115,6 @@ impl MelParams {
         })?;
         ensure(fmax > self.fmin, || format!("fmax={fmax} must be greater than fmin={}", self.fmin))
     }
-}
-
-/// A sparse filter: weights for the bins `start..start + weights.len()`, zero elsewhere.
-#[derive(Debug, Clone)]
-pub struct SparseFilter {
-    pub start: usize,
-    pub weights: Vec<f32>,
-}
-
-impl SparseFilter {
-    fn from_dense(row: &[f32]) -> Self {
-        let start = row.iter().position(|&w| w != 0.0).unwrap_or(0);
-        let end = row.iter().rposition(|&w| w != 0.0).map_or(start, |e| e + 1);
-        SparseFilter { start, weights: row[start..end].to_vec() }
-    }
-
 }
 
 /// `librosa.filters.mel` as a dense `(n_mels, 1 + n_fft / 2)` f32 matrix.

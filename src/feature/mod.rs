@@ -15,7 +15,6 @@ pub mod egemaps;
 pub mod filters;
 pub mod functionals;
 pub mod preset;
-pub(crate) mod simd;
 pub mod spectral;
 
 pub use config::{FeatureConfig, FeatureKind, FeatureOutput};

@@ -2,10 +2,10 @@
 
 use super::frame::{frame_count, padded_sample, PadMode};
 use super::memo::{memoized, Memo};
+use super::simd;
 use super::window::Window;
 use crate::audio::validate_audio;
 use crate::error::{ensure, Result, SerError};
-use crate::feature::simd;
 use ndarray::{Array2, ArrayView2};
 use num_complex::{Complex, Complex32, Complex64};
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -258,20 +258,6 @@ pub(crate) fn stft_frames_in<T: Precision>(y: &[f32], params: &StftParams) -> Re
 /// `librosa.stft`: complex STFT in librosa's orientation `(1 + n_fft / 2, n_frames)`.
 pub fn stft(y: &[f32], params: &StftParams) -> Result<Array2<Complex32>> {
     Ok(stft_frames(y, params)?.reversed_axes())
-}
-
-/// `|z|` exactly as numpy's `abs` of complex64 computes it (its SIMD loop: the larger part times
-/// `sqrt(fma(r, r, 1))`, `r` the ratio of the parts, in f32), so that magnitudes, and every
-/// discrete choice librosa makes from them (tuning, peaks, rolloff), agree bit for bit. The
-/// fused multiply-add is done in f64, which is exact here and needs no FMA hardware. Written
-/// without branches so the compiler vectorises it (inputs are finite).
-#[inline]
-pub fn magnitude(re: f32, im: f32) -> f32 {
-    let (re, im) = (re.abs(), im.abs());
-    let (larger, smaller) = (re.max(im), re.min(im));
-    let ratio = if larger > 0.0 { smaller / larger } else { 0.0 };
-    let fma = (ratio as f64 * ratio as f64 + 1.0) as f32;
-    fma.sqrt() * larger
 }
 
 /// `librosa.istft` of a time-major STFT `(n_frames, 1 + n_fft / 2)`: inverse FFT of each frame,
