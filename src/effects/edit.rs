@@ -1,8 +1,8 @@
 //! Level, timing and emphasis edits of a signal: gain, shift, normalisation, pre-emphasis and
 //! silence trimming (`librosa.effects.trim`, `librosa.effects.preemphasis`).
 
-use crate::audio::validate_audio;
 use crate::error::{ensure, Result};
+use crate::signal::validate_audio;
 use crate::feature::spectral::{amplitude_to_db, rms};
 use crate::signal::PadMode;
 

@@ -128,7 +128,7 @@ impl Pipeline {
 
     /// Runs the pipeline on one signal at rate `sr`.
     pub fn apply(&self, y: &[f32], sr: f64, rng: &mut ChaCha8Rng) -> Result<Vec<f32>> {
-        crate::audio::validate_audio(y)?;
+        crate::signal::validate_audio(y)?;
         let stft = StftParams::default();
         let mut y = y.to_vec();
         for step in &self.steps {

@@ -68,7 +68,7 @@ pub fn time_stretch(y: &[f32], rate: f64, params: &StftParams) -> Result<Vec<f32
 /// `2^(-n_steps / bins_per_octave)`, resample back to the original duration (soxr HQ's response),
 /// and trim or zero-pad to `len(y)`.
 pub fn pitch_shift(y: &[f32], sr: f64, n_steps: f64, bins_per_octave: usize, params: &StftParams) -> Result<Vec<f32>> {
-    crate::feature::ensure_sr(sr)?;
+    crate::signal::ensure_sr(sr)?;
     ensure(n_steps.is_finite(), || format!("n_steps={n_steps} must be a finite number of steps"))?;
     ensure(bins_per_octave >= 1, || format!("bins_per_octave={bins_per_octave} must be a positive integer"))?;
     let rate = 2f64.powf(-n_steps / bins_per_octave as f64);

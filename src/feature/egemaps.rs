@@ -15,8 +15,8 @@
 
 use super::functionals::{functionals, Stat};
 use super::spectral::{dct_frames, mel_of_frames, power_to_db_in_place, spectral_centroid, spectral_flatness, spectral_rolloff, zero_crossing_rate, Input, MfccParams};
-use super::ensure_sr;
 use crate::error::Result;
+use crate::signal::ensure_sr;
 use crate::signal::stft::{spectrogram_frames, StftParams};
 use crate::feature::filters::MelParams;
 use crate::prosody::voice::{glottal_pulses, harmonicity_cc, intensity, jitter_local, pitch_ac, shimmer_local_db, PitchParams, VoiceParams};

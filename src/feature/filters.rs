@@ -1,6 +1,7 @@
 //! Filter banks and frequency scales, as `librosa.filters` and `librosa.convert`.
 
 use crate::error::{ensure, Result};
+use crate::signal::ensure_sr;
 use crate::signal::memo::{memoized, Memo};
 use crate::signal::SparseFilter;
 use ndarray::Array2;
@@ -119,7 +120,7 @@ impl MelParams {
 
 /// `librosa.filters.mel` as a dense `(n_mels, 1 + n_fft / 2)` f32 matrix.
 pub fn mel_filter(sr: f64, n_fft: usize, p: &MelParams) -> Result<Array2<f32>> {
-    super::ensure_sr(sr)?;
+    ensure_sr(sr)?;
     p.validate(sr)?;
     let n_bins = n_fft / 2 + 1;
     let fftfreqs = fft_frequencies(sr, n_fft);
@@ -167,7 +168,7 @@ pub fn chroma_filter_cached(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64)
 /// librosa builds all `n_fft` columns and drops the aliased half; each column is normalised on
 /// its own, so only the kept columns are built here.
 pub fn chroma_filter(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64) -> Result<Array2<f32>> {
-    super::ensure_sr(sr)?;
+    ensure_sr(sr)?;
     ensure(n_chroma >= 1 && n_chroma <= 1200, || format!("n_chroma={n_chroma} must be between 1 and 1200"))?;
     ensure(tuning.is_finite(), || format!("tuning={tuning} must be a finite fraction of a bin"))?;
     let nc = n_chroma as f64;

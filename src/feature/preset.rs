@@ -2,8 +2,8 @@
 
 use super::filters::MelParams;
 use super::spectral::{chroma_of_frames, dct_frames, mel_of_frames, power_to_db_in_place, rms, zero_crossing_rate, FrameNorm, MfccParams};
-use super::ensure_sr;
 use crate::error::Result;
+use crate::signal::ensure_sr;
 use crate::signal::frame::PadMode;
 use crate::signal::stft::{magnitude_and_power_frames, StftParams};
 use ndarray::{ArrayView2, Axis};

@@ -1,8 +1,8 @@
 //! Spectral features: `librosa.feature.*` and the dB conversions of `librosa.core`.
 
 use super::filters::{chroma_filter_cached, fft_frequencies, linspace, mel_filter_sparse, MelParams};
-use super::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
 use crate::error::{ensure, Result, SerError};
+use crate::signal::check::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
 use crate::signal::frame::{frame_count, pad_signal, PadMode};
 use crate::signal::memo::{memoized, Memo};
 use crate::signal::simd;

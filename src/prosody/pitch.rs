@@ -24,7 +24,7 @@
 
 use crate::error::{ensure, Result};
 use crate::signal::frame::{frame_count, pad_signal, PadMode};
-use crate::feature::validate_audio;
+use crate::signal::validate_audio;
 use realfft::num_complex::Complex64;
 use realfft::RealFftPlanner;
 use std::borrow::Cow;

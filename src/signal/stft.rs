@@ -1,10 +1,10 @@
 //! Short-time Fourier transform and its inverse, as `librosa.stft` and `librosa.istft`.
 
+use super::check::validate_audio;
 use super::frame::{frame_count, padded_sample, PadMode};
 use super::memo::{memoized, Memo};
 use super::simd;
 use super::window::Window;
-use crate::audio::validate_audio;
 use crate::error::{ensure, Result, SerError};
 use ndarray::{Array2, ArrayView2};
 use num_complex::{Complex, Complex32, Complex64};
