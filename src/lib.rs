@@ -16,6 +16,7 @@ pub mod metrics;
 #[cfg(feature = "train")]
 pub mod model;
 pub mod prosody;
+pub mod recipe;
 pub mod signal;
 pub mod synth;
 

@@ -9,17 +9,11 @@
 //! librosa does in f32 but that drive a discrete choice (rolloff's cumulative energy) are done
 //! in f32 too. Other accumulations run in f64 and are rounded once.
 
-pub mod config;
 pub mod delta;
-pub mod egemaps;
 pub mod filters;
 pub mod functionals;
-pub mod preset;
 pub mod spectral;
 
-pub use config::{FeatureConfig, FeatureKind, FeatureOutput};
 pub use delta::{delta, DeltaMode};
 pub use filters::{chroma_filter, fft_frequencies, hz_to_mel, mel_filter, mel_frequencies, mel_to_hz, MelNorm};
-pub use egemaps::{egemaps_like, egemaps_like_columns};
-pub use preset::{ser162, ser162_columns, SER162_LEN};
 pub use spectral::*;
