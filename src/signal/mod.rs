@@ -1,7 +1,8 @@
 //! The signal layer: the numerical building blocks every stage above shares, with librosa's and
-//! numpy's numbers. Framing and edge padding ([`frame`]), analysis windows ([`window`]), the
-//! STFT and its inverse ([`stft`]), the element-wise kernels of the hot path, compiled for AVX2
-//! where the CPU has it (`simd`), and the process-wide caches of windows and filter banks.
+//! numpy's numbers. Input checks ([`check`]), framing and edge padding ([`frame`]), analysis
+//! windows ([`window`]), the STFT and its inverse ([`stft`]), the element-wise kernels of the hot
+//! path, compiled for AVX2 where the CPU has it (`simd`), and the process-wide caches of windows
+//! and filter banks.
 
 pub mod check;
 pub mod frame;
