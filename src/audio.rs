@@ -25,6 +25,9 @@ use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::error::{catch_panic, ensure, Result, SerError};
+use crate::signal::check::validate_audio;
+use crate::signal::simd;
+use crate::signal::window::kaiser;
 
 /// How to load a file; the defaults are those of `librosa.load`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1023,7 +1026,7 @@ impl FractionalResampler {
         let needed = position(out_len - 1) as usize + INTERP_REACH + 2;
         let dense = self.upsampler.process(&padded, needed);
         let mut out = vec![0f32; out_len];
-        crate::feature::simd::interpolate(&dense, interpolation_table(), INTERP_PHASES, position, &mut out);
+        simd::interpolate(&dense, interpolation_table(), INTERP_PHASES, position, &mut out);
         out
     }
 }
@@ -1063,11 +1066,6 @@ fn sinc(x: f64) -> f64 {
     }
 }
 
-/// Kaiser window at relative position `r` in [-1, 1], normalised to 1 at the centre.
-pub(crate) fn kaiser(r: f64, beta: f64) -> f64 {
-    bessel_i0(beta * (1.0 - r * r).max(0.0).sqrt()) / bessel_i0(beta)
-}
-
 /// Points of the tabulated shaping window over `|r|` in [0, 1].
 const KAISER_TABLE_POINTS: usize = 4096;
 
@@ -1081,51 +1079,6 @@ fn shaping_window(r: f64) -> f64 {
     let i = (x as usize).min(KAISER_TABLE_POINTS - 1);
     let t = x - i as f64;
     table[i] + t * (table[i + 1] - table[i])
-}
-
-/// Modified Bessel function of the first kind, order 0 (power series; converges fast for the
-/// beta values used here).
-fn bessel_i0(x: f64) -> f64 {
-    let quarter_x2 = x * x / 4.0;
-    let (mut sum, mut term, mut k) = (1.0, 1.0, 1.0);
-    while term > sum * 1e-17 {
-        term *= quarter_x2 / (k * k);
-        sum += term;
-        k += 1.0;
-    }
-    sum
-}
-
-/// librosa's `util.valid_audio`, plus an explicit refusal of empty signals (librosa would
-/// silently return a frame of zeros).
-pub fn validate_audio(y: &[f32]) -> Result<()> {
-    ensure(!y.is_empty(), || {
-        "the audio signal is empty (0 samples); check the file, offset and duration".to_string()
-    })?;
-    if let Some(i) = first_non_finite(y) {
-        return Err(SerError::parameter(format!(
-            "the audio signal is not finite everywhere (sample {i} is {}); \
-             replace NaN/inf first, e.g. np.nan_to_num(y)",
-            y[i]
-        )));
-    }
-    Ok(())
-}
-
-/// The index of the first NaN or infinity. Whole chunks are screened with a branch-free fold,
-/// which vectorises (a plain `position` stops to branch on every sample, and this check runs
-/// on every signal).
-pub(crate) fn first_non_finite(y: &[f32]) -> Option<usize> {
-    const CHUNK: usize = 256;
-    y.chunks(CHUNK)
-        .position(|chunk| !chunk.iter().fold(true, |ok, v| ok & v.is_finite()))
-        .and_then(|c| {
-            let start = c * CHUNK;
-            y[start..]
-                .iter()
-                .position(|v| !v.is_finite())
-                .map(|i| start + i)
-        })
 }
 
 #[cfg(test)]
@@ -1597,30 +1550,6 @@ mod tests {
         assert_eq!(resample(&y, 48000, 22050).unwrap(), first);
         assert_eq!(resample(&y, 48000, 22050).unwrap(), first);
         RESAMPLERS.with(|cache| assert!(cache.borrow().len() <= CACHED_RATE_PAIRS));
-    }
-
-    #[test]
-    fn the_first_non_finite_sample_is_named() {
-        for (i, bad) in [
-            (0, f32::NAN),
-            (255, f32::INFINITY),
-            (256, f32::NAN),
-            (2047, -f32::INFINITY),
-        ] {
-            let mut y = vec![0.25f32; 2048];
-            y[i] = bad;
-            if i < 2047 {
-                // A later bad sample must not be the one reported.
-                y[2047] = f32::NAN;
-            }
-            let err = validate_audio(&y).unwrap_err();
-            assert!(
-                err.message().contains(&format!("sample {i} is {bad}")),
-                "{}",
-                err.message()
-            );
-        }
-        assert!(validate_audio(&[0.5; 1000]).is_ok());
     }
 
     #[test]

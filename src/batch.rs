@@ -8,7 +8,7 @@ use crate::audio::{load, resample, LoadOptions};
 use crate::effects::Pipeline;
 use crate::error::{contain_bug, Result, SerError};
 use crate::feature::spectral::Input;
-use crate::feature::{FeatureConfig, FeatureOutput};
+use crate::recipe::{FeatureConfig, FeatureOutput};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -158,7 +158,7 @@ pub fn augment(signals: &[&[f32]], indices: &[u64], sr: f64, pipeline: &Pipeline
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feature::FeatureKind;
+    use crate::recipe::FeatureKind;
 
     fn tone(n: usize) -> Vec<f32> {
         (0..n).map(|i| (i as f32 * 0.07).sin() * 0.3).collect()

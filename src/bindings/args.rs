@@ -4,7 +4,7 @@
 #[cfg(feature = "train")]
 use super::errors::internal_error;
 use super::errors::{parameter_error, to_py, type_error, PyObj};
-use crate::feature::stft::{PadMode, StftParams, Window};
+use crate::signal::{PadMode, StftParams, Window};
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;

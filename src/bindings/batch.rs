@@ -7,7 +7,7 @@ use super::progress::run_watched;
 use super::audio::load_options;
 use super::effects::{pipeline, StepSpec};
 use crate::batch::{self, Augmentation, BatchOptions, Item, Progress};
-use crate::feature::{FeatureKind, FeatureOutput};
+use crate::recipe::{FeatureKind, FeatureOutput};
 use ndarray::Array2;
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::types::{PyDict, PyList, PyString};

@@ -79,7 +79,7 @@ fn edit(py: Python<'_>, y: PyReadonlyArray1<f32>, name: &str, value: f64, flag: 
 #[pyo3(signature = (signals, indices, sr, steps, seed, n_jobs, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn augment(py: Python<'_>, signals: Vec<PyReadonlyArray1<f32>>, indices: Vec<u64>, sr: f64, steps: Vec<StepSpec>, seed: u64, n_jobs: Option<usize>, progress: Option<Bound<PyAny>>) -> PyResult<Vec<PyObj>> {
-    crate::feature::ensure_sr(sr).map_err(to_py)?;
+    crate::signal::ensure_sr(sr).map_err(to_py)?;
     let pipeline = pipeline(&steps)?;
     let slices = signals.iter().map(|s| s.as_slice()).collect::<Result<Vec<_>, _>>()?;
     let state = Progress::default();

@@ -8,7 +8,7 @@ use crate::feature::delta::DeltaMode;
 use crate::feature::filters::MelNorm;
 use crate::feature::functionals::Stat;
 use crate::feature::spectral::{self, DctNorm, FrameNorm, Input};
-use crate::feature::{FeatureConfig, FeatureKind, FeatureOutput};
+use crate::recipe::{FeatureConfig, FeatureKind, FeatureOutput};
 use ndarray::{Array2, ArrayView2};
 use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyReadonlyArray3};
 use pyo3::types::PyDict;
@@ -107,7 +107,7 @@ pub(crate) fn output_to_py(py: Python<'_>, out: FeatureOutput) -> PyObj {
 fn stft(py: Python<'_>, y: PyReadonlyArray1<f32>, params: &Bound<PyDict>) -> PyResult<PyObj> {
     let p = stft_params(params)?;
     let y = y.as_slice()?;
-    let out = detached(py, || crate::feature::stft(y, &p))?;
+    let out = detached(py, || crate::signal::stft(y, &p))?;
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
@@ -179,7 +179,7 @@ fn functionals_batch(py: Python<'_>, batch: PyReadonlyArray3<f32>, stats: Vec<St
 
 #[pyfunction]
 fn ser162_columns() -> Vec<String> {
-    crate::feature::ser162_columns()
+    crate::recipe::ser162_columns()
 }
 
 #[pyfunction]

@@ -3,9 +3,9 @@
 use super::errors::{detached, to_py, PyObj};
 use super::args::*;
 use pyo3::prelude::*;
-use crate::feature::stft::PadMode;
 use crate::prosody::pitch::{self, PyinParams, YinParams};
 use crate::prosody::voice;
+use crate::signal::PadMode;
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::types::PyDict;
 

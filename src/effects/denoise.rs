@@ -4,7 +4,7 @@
 //! in pauses, and there the signal is the noise).
 
 use crate::error::{ensure, Result};
-use crate::feature::stft::{istft_frames, stft_frames, StftParams};
+use crate::signal::stft::{istft_frames, stft_frames, StftParams};
 use ndarray::Array2;
 use num_complex::Complex32;
 

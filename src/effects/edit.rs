@@ -1,10 +1,10 @@
 //! Level, timing and emphasis edits of a signal: gain, shift, normalisation, pre-emphasis and
 //! silence trimming (`librosa.effects.trim`, `librosa.effects.preemphasis`).
 
-use crate::audio::validate_audio;
 use crate::error::{ensure, Result};
+use crate::signal::validate_audio;
 use crate::feature::spectral::{amplitude_to_db, rms};
-use crate::feature::stft::PadMode;
+use crate::signal::PadMode;
 
 /// Gains beyond this many dB either way are not augmentation but a unit mistake (e.g. a linear
 /// factor passed as dB).

@@ -1,8 +1,8 @@
 //! Additive Gaussian noise: at an amplitude relative to the signal's peak, or at an exact SNR.
 
 use super::edit::signal_rms;
-use crate::audio::validate_audio;
 use crate::error::{ensure, Result};
+use crate::signal::validate_audio;
 use rand::Rng;
 use rand_distr::StandardNormal;
 

@@ -7,7 +7,7 @@ use super::edit::{gain, shift, MAX_GAIN_DB};
 use super::noise::{add_noise, add_noise_snr, SNR_RANGE_DB};
 use super::vocoder::{pitch_shift, time_stretch, RATE_RANGE};
 use crate::error::{ensure, Result, SerError};
-use crate::feature::stft::StftParams;
+use crate::signal::StftParams;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -128,7 +128,7 @@ impl Pipeline {
 
     /// Runs the pipeline on one signal at rate `sr`.
     pub fn apply(&self, y: &[f32], sr: f64, rng: &mut ChaCha8Rng) -> Result<Vec<f32>> {
-        crate::audio::validate_audio(y)?;
+        crate::signal::validate_audio(y)?;
         let stft = StftParams::default();
         let mut y = y.to_vec();
         for step in &self.steps {

@@ -2,8 +2,8 @@
 
 use crate::audio::resample_any;
 use crate::error::{ensure, Result};
-use crate::feature::simd;
-use crate::feature::stft::{istft_frames, stft_frames, StftParams};
+use crate::signal::simd;
+use crate::signal::stft::{istft_frames, stft_frames, StftParams};
 use ndarray::{Array2, ArrayView2};
 use num_complex::Complex32;
 use std::f64::consts::PI;
@@ -68,7 +68,7 @@ pub fn time_stretch(y: &[f32], rate: f64, params: &StftParams) -> Result<Vec<f32
 /// `2^(-n_steps / bins_per_octave)`, resample back to the original duration (soxr HQ's response),
 /// and trim or zero-pad to `len(y)`.
 pub fn pitch_shift(y: &[f32], sr: f64, n_steps: f64, bins_per_octave: usize, params: &StftParams) -> Result<Vec<f32>> {
-    crate::feature::ensure_sr(sr)?;
+    crate::signal::ensure_sr(sr)?;
     ensure(n_steps.is_finite(), || format!("n_steps={n_steps} must be a finite number of steps"))?;
     ensure(bins_per_octave >= 1, || format!("bins_per_octave={bins_per_octave} must be a positive integer"))?;
     let rate = 2f64.powf(-n_steps / bins_per_octave as f64);
@@ -89,7 +89,7 @@ mod tests {
 
     /// Frequency of the strongest bin of the middle frame.
     fn peak_hz(y: &[f32], sr: f64) -> f64 {
-        let s = crate::feature::stft::spectrogram_frames(y, &StftParams::default(), 1.0).unwrap();
+        let s = crate::signal::stft::spectrogram_frames(y, &StftParams::default(), 1.0).unwrap();
         let row = s.row(s.nrows() / 2);
         let k = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
         k as f64 * sr / 2048.0

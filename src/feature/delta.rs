@@ -76,7 +76,7 @@ fn extended(i: isize, n: usize, mode: DeltaMode) -> Option<usize> {
         DeltaMode::Constant if i < 0 || i >= n_i => None,
         DeltaMode::Nearest => Some(i.clamp(0, n_i - 1) as usize),
         DeltaMode::Wrap => Some(i.rem_euclid(n_i) as usize),
-        DeltaMode::Mirror => Some(super::stft::reflect_index(i, n)),
+        DeltaMode::Mirror => Some(crate::signal::frame::reflect_index(i, n)),
         _ => Some(i as usize),
     }
 }

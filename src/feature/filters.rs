@@ -1,28 +1,11 @@
 //! Filter banks and frequency scales, as `librosa.filters` and `librosa.convert`.
 
 use crate::error::{ensure, Result};
+use crate::signal::ensure_sr;
+use crate::signal::memo::{memoized, Memo};
+use crate::signal::SparseFilter;
 use ndarray::Array2;
 use std::sync::{Arc, Mutex};
-
-/// Filter banks depend only on their settings, and a corpus uses a few (chroma: one per
-/// estimated tuning, at most 100 at librosa's resolution): keep them for the whole process, so
-/// they outlive each batch's worker threads. Looked up once per signal, not per frame.
-pub(crate) type Memo<K, V> = Mutex<Vec<(K, Arc<V>)>>;
-const MEMO_SIZE: usize = 128;
-
-pub(crate) fn memoized<K: PartialEq, V>(memo: &Memo<K, V>, key: K, build: impl FnOnce() -> Result<V>) -> Result<Arc<V>> {
-    let lock = || memo.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(hit) = lock().iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()) {
-        return Ok(hit);
-    }
-    let value = Arc::new(build()?);
-    let mut entries = lock();
-    if entries.len() == MEMO_SIZE {
-        entries.remove(0);
-    }
-    entries.push((key, value.clone()));
-    Ok(value)
-}
 
 static MEL_BANKS: Memo<(u64, usize, MelParams), Vec<SparseFilter>> = Mutex::new(Vec::new());
 static CHROMA_BANKS: Memo<(u64, usize, usize, u64), Array2<f32>> = Mutex::new(Vec::new());
@@ -135,25 +118,9 @@ impl MelParams {
     }
 }
 
-/// A sparse filter: weights for the bins `start..start + weights.len()`, zero elsewhere.
-#[derive(Debug, Clone)]
-pub struct SparseFilter {
-    pub start: usize,
-    pub weights: Vec<f32>,
-}
-
-impl SparseFilter {
-    fn from_dense(row: &[f32]) -> Self {
-        let start = row.iter().position(|&w| w != 0.0).unwrap_or(0);
-        let end = row.iter().rposition(|&w| w != 0.0).map_or(start, |e| e + 1);
-        SparseFilter { start, weights: row[start..end].to_vec() }
-    }
-
-}
-
 /// `librosa.filters.mel` as a dense `(n_mels, 1 + n_fft / 2)` f32 matrix.
 pub fn mel_filter(sr: f64, n_fft: usize, p: &MelParams) -> Result<Array2<f32>> {
-    super::ensure_sr(sr)?;
+    ensure_sr(sr)?;
     p.validate(sr)?;
     let n_bins = n_fft / 2 + 1;
     let fftfreqs = fft_frequencies(sr, n_fft);
@@ -201,7 +168,7 @@ pub fn chroma_filter_cached(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64)
 /// librosa builds all `n_fft` columns and drops the aliased half; each column is normalised on
 /// its own, so only the kept columns are built here.
 pub fn chroma_filter(sr: f64, n_fft: usize, n_chroma: usize, tuning: f64) -> Result<Array2<f32>> {
-    super::ensure_sr(sr)?;
+    ensure_sr(sr)?;
     ensure(n_chroma >= 1 && n_chroma <= 1200, || format!("n_chroma={n_chroma} must be between 1 and 1200"))?;
     ensure(tuning.is_finite(), || format!("tuning={tuning} must be a finite fraction of a bin"))?;
     let nc = n_chroma as f64;

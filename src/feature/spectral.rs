@@ -1,9 +1,12 @@
 //! Spectral features: `librosa.feature.*` and the dB conversions of `librosa.core`.
 
 use super::filters::{chroma_filter_cached, fft_frequencies, linspace, mel_filter_sparse, MelParams};
-use super::stft::{for_each_pooled_power_row, frame_count, infer_n_fft, pad_signal, spectrogram_frames, time_major, PadMode, StftParams};
-use super::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
 use crate::error::{ensure, Result, SerError};
+use crate::signal::check::{ensure_non_negative, ensure_sr, validate_audio, validate_spectrogram};
+use crate::signal::frame::{frame_count, pad_signal, PadMode};
+use crate::signal::memo::{memoized, Memo};
+use crate::signal::simd;
+use crate::signal::stft::{for_each_pooled_power_row, infer_n_fft, spectrogram_frames, time_major, StftParams};
 use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 
 /// What a spectral feature is computed from: a signal, or a precomputed spectrogram in
@@ -75,13 +78,13 @@ pub(crate) fn power_to_db_in_place(values: &mut [f32], ref_value: f64, amin: f64
     let offset = (10.0 * amin.max(ref_value.abs()).log10()) as f32;
     let amin = amin as f32;
     if amin.is_normal() {
-        super::simd::to_db(values, amin, offset);
+        simd::to_db(values, amin, offset);
     } else {
         // An amin outside f32's normal range (absurd but allowed) takes the libm route.
         values.iter_mut().for_each(|v| *v = 10.0 * v.max(amin).log10() - offset);
     }
     if let Some(top) = top_db {
-        let max = super::simd::max(values);
+        let max = simd::max(values);
         let floor = max - top as f32;
         values.iter_mut().for_each(|v| *v = v.max(floor));
     }
@@ -132,7 +135,7 @@ fn mel_of_audio(y: &[f32], sr: f64, stft: &StftParams, power: f64, mel: &MelPara
     let n_frames = for_each_pooled_power_row(y, stft, power, |_, row| {
         let start = rows.len();
         rows.resize(start + mel.n_mels, 0.0);
-        super::simd::apply_bank(row, &bank, &mut rows[start..]);
+        simd::apply_bank(row, &bank, &mut rows[start..]);
     })?;
     Ok(Array2::from_shape_vec((n_frames, mel.n_mels), rows).expect("one row per frame"))
 }
@@ -140,7 +143,7 @@ fn mel_of_audio(y: &[f32], sr: f64, stft: &StftParams, power: f64, mel: &MelPara
 /// The mel bands of each time-major (already checked) frame: `(n_frames, n_mels)`.
 pub(crate) fn mel_of_frames(s: ArrayView2<f32>, sr: f64, n_fft: usize, mel: &MelParams) -> Result<Array2<f32>> {
     let bank = mel_filter_sparse(sr, n_fft, mel)?;
-    Ok(per_frame(&s, mel.n_mels, |frame, out| super::simd::apply_bank(frame, &bank, out)).reversed_axes())
+    Ok(per_frame(&s, mel.n_mels, |frame, out| simd::apply_bank(frame, &bank, out)).reversed_axes())
 }
 
 /// `librosa.feature.melspectrogram`: `(n_mels, n_frames)`.
@@ -181,7 +184,7 @@ impl MfccParams {
     /// The DCT-II matrix, transposed to `(n_mels, n_mfcc)`, liftering folded in (memoised).
     fn dct_matrix_t(&self, n_mels: usize) -> std::sync::Arc<Array2<f32>> {
         let key = (n_mels, self.n_mfcc, self.norm, self.lifter.to_bits());
-        super::filters::memoized(&DCT_MATRICES, key, || Ok(self.build_dct_matrix_t(n_mels))).expect("building a DCT matrix cannot fail")
+        memoized(&DCT_MATRICES, key, || Ok(self.build_dct_matrix_t(n_mels))).expect("building a DCT matrix cannot fail")
     }
 
     /// Columns are padded with zeros to a multiple of 8 so the product runs in whole vectors.
@@ -208,7 +211,7 @@ impl MfccParams {
     }
 }
 
-static DCT_MATRICES: super::filters::Memo<(usize, usize, DctNorm, u64), Array2<f32>> = std::sync::Mutex::new(Vec::new());
+static DCT_MATRICES: Memo<(usize, usize, DctNorm, u64), Array2<f32>> = std::sync::Mutex::new(Vec::new());
 
 /// MFCC from a log-power mel spectrogram `(n_mels, n_frames)` (librosa's `mfcc(S=...)`).
 pub fn mfcc_from_log_mel(s_db: ArrayView2<f32>, p: &MfccParams) -> Result<Array2<f32>> {
@@ -223,7 +226,7 @@ pub(crate) fn dct_frames(frames: ArrayView2<f32>, p: &MfccParams) -> Array2<f32>
     let basis = dct_t.as_slice().expect("row-major");
     let mut padded = vec![0f32; dct_t.ncols()];
     per_frame(&frames, p.n_mfcc, |frame, out| {
-        super::simd::vec_mat(frame, basis, &mut padded);
+        simd::vec_mat(frame, basis, &mut padded);
         out.copy_from_slice(&padded[..out.len()]);
     })
     .reversed_axes()
@@ -313,11 +316,11 @@ fn piptrack_peaks(s: &ArrayView2<f32>, sr: f64, n_fft: usize) -> Vec<(f32, f32)>
         // neighbour (librosa pads it with itself): it is tested on its own when in range.
         let n = x.len();
         let (lo, hi) = (first.max(1), end.min(n - 1));
-        let ref_value = threshold * super::simd::max(x);
+        let ref_value = threshold * simd::max(x);
         mask.clear();
         if lo < hi {
             mask.resize(hi - lo, 0);
-            super::simd::gated_peaks(x, ref_value, lo, hi, &mut mask);
+            simd::gated_peaks(x, ref_value, lo, hi, &mut mask);
         }
         let last_is_peak = end == n && n >= 2 && lo < n && x[n - 1] > ref_value && (x[n - 2] <= ref_value || x[n - 1] > x[n - 2]);
         let candidates = mask.iter().enumerate().filter(|(_, &m)| m != 0).map(|(offset, _)| lo + offset);

@@ -23,8 +23,8 @@
 //! it against the dense O(states^2) recursion) at a small fraction of its cost.
 
 use crate::error::{ensure, Result};
-use crate::feature::stft::{frame_count, pad_signal, PadMode};
-use crate::feature::validate_audio;
+use crate::signal::frame::{frame_count, pad_signal, PadMode};
+use crate::signal::validate_audio;
 use realfft::num_complex::Complex64;
 use realfft::RealFftPlanner;
 use std::borrow::Cow;

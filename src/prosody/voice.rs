@@ -24,7 +24,7 @@ pub use perturbation::{jitter_local, shimmer_local_db, PeriodLimits, DEFAULT_MAX
 pub use pulses::glottal_pulses;
 
 use crate::error::{ensure, Result};
-use crate::feature::{ensure_sr, validate_audio};
+use crate::signal::{ensure_sr, validate_audio};
 
 /// A frame-level track: one value per analysis frame, at the frame's centre time (s).
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -4,8 +4,8 @@
 //! does not ripple at the pitch period; values are dB re the auditory threshold 2e-5 Pa.
 
 use super::{check_signal, ensure_positive, frame_layout, nearest_sample, Contour};
-use crate::audio::kaiser;
 use crate::error::Result;
+use crate::signal::window::kaiser;
 
 /// Reference pressure of the dB scale: (2e-5 Pa)^2.
 const REFERENCE_POWER: f64 = 4e-10;

@@ -13,13 +13,13 @@
 //! - temporal: voiced fraction, voiced segments per second, mean voiced and unvoiced segment
 //!   lengths.
 
-use super::functionals::{functionals, Stat};
-use super::spectral::{dct_frames, mel_of_frames, power_to_db_in_place, spectral_centroid, spectral_flatness, spectral_rolloff, zero_crossing_rate, Input, MfccParams};
-use super::stft::{spectrogram_frames, StftParams};
-use super::ensure_sr;
 use crate::error::Result;
 use crate::feature::filters::MelParams;
+use crate::feature::functionals::{functionals, Stat};
+use crate::feature::spectral::{dct_frames, mel_of_frames, power_to_db_in_place, spectral_centroid, spectral_flatness, spectral_rolloff, zero_crossing_rate, Input, MfccParams};
 use crate::prosody::voice::{glottal_pulses, harmonicity_cc, intensity, jitter_local, pitch_ac, shimmer_local_db, PitchParams, VoiceParams};
+use crate::signal::ensure_sr;
+use crate::signal::stft::{spectrogram_frames, StftParams};
 use ndarray::Array2;
 
 const CONTOUR_STATS: [Stat; 7] = [Stat::Mean, Stat::Std, Stat::Percentile(20.0), Stat::Percentile(50.0), Stat::Percentile(80.0), Stat::Range, Stat::Slope];

@@ -1,14 +1,14 @@
 //! A named feature with all of its settings: the one route by which both single calls and
 //! corpus-wide batches compute features.
 
-use super::filters::MelParams;
-use super::preset::ser162;
-use super::spectral::{
+use super::ser162::ser162;
+use crate::error::{Result, SerError};
+use crate::feature::filters::MelParams;
+use crate::feature::spectral::{
     chroma_stft, melspectrogram, mfcc, mfcc_from_log_mel, rms, rms_from_spectrogram, spectral_bandwidth, spectral_centroid, spectral_contrast,
     spectral_flatness, spectral_rolloff, zero_crossing_rate, ContrastParams, FrameNorm, Input, MfccParams,
 };
-use super::stft::StftParams;
-use crate::error::{Result, SerError};
+use crate::signal::StftParams;
 use ndarray::Array2;
 
 /// The features that can be computed by name.
@@ -65,7 +65,7 @@ impl FeatureKind {
     /// Names of a fixed-length feature's values (empty for frame-level features).
     pub fn columns(self) -> Vec<String> {
         match self {
-            FeatureKind::Ser162 => super::preset::ser162_columns(),
+            FeatureKind::Ser162 => super::ser162::ser162_columns(),
             FeatureKind::EgemapsLike => super::egemaps::egemaps_like_columns(),
             _ => Vec::new(),
         }
@@ -179,7 +179,7 @@ mod tests {
         let cfg = FeatureConfig::new(FeatureKind::Mfcc);
         let direct = cfg.compute(Input::Audio(&y), 22050.0).unwrap();
         let mel = melspectrogram(Input::Audio(&y), 22050.0, &cfg.stft, 2.0, &cfg.mel).unwrap();
-        let db = super::super::spectral::power_to_db(mel.view(), 1.0, 1e-10, Some(80.0)).unwrap();
+        let db = crate::feature::spectral::power_to_db(mel.view(), 1.0, 1e-10, Some(80.0)).unwrap();
         let via_s = cfg.compute(Input::Spectrogram(db.view()), 22050.0).unwrap();
         assert_eq!(direct, via_s);
     }

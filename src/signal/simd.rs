@@ -2,10 +2,23 @@
 //! picked at run time. Both copies do the same arithmetic in the same order (Rust never fuses
 //! multiply-adds on its own), so results are identical; AVX2 only widens the vectors.
 
-use super::filters::SparseFilter;
 use num_complex::Complex64;
 
-/// `magnitude` of each f64 spectrum bin rounded to complex f32 (see [`super::stft::magnitude`]),
+/// `|z|` exactly as numpy's `abs` of complex64 computes it (its SIMD loop: the larger part times
+/// `sqrt(fma(r, r, 1))`, `r` the ratio of the parts, in f32), so that magnitudes, and every
+/// discrete choice librosa makes from them (tuning, peaks, rolloff), agree bit for bit. The
+/// fused multiply-add is done in f64, which is exact here and needs no FMA hardware. Written
+/// without branches so the compiler vectorises it (inputs are finite).
+#[inline]
+pub fn magnitude(re: f32, im: f32) -> f32 {
+    let (re, im) = (re.abs(), im.abs());
+    let (larger, smaller) = (re.max(im), re.min(im));
+    let ratio = if larger > 0.0 { smaller / larger } else { 0.0 };
+    let fma = (ratio as f64 * ratio as f64 + 1.0) as f32;
+    fma.sqrt() * larger
+}
+
+/// `magnitude` of each f64 spectrum bin rounded to complex f32 (see [`magnitude`]),
 /// raised to `power` (1 or 2 here; other powers are applied by the caller).
 #[inline(always)]
 fn magnitudes_generic(spectrum: &[Complex64], re: &mut [f32], im: &mut [f32], out: &mut [f32], square: bool) {
@@ -14,7 +27,7 @@ fn magnitudes_generic(spectrum: &[Complex64], re: &mut [f32], im: &mut [f32], ou
         *i = c.im as f32;
     }
     for ((o, &r), &i) in out.iter_mut().zip(re.iter()).zip(im.iter()) {
-        *o = super::stft::magnitude(r, i);
+        *o = magnitude(r, i);
     }
     if square {
         out.iter_mut().for_each(|m| *m *= *m);
@@ -218,6 +231,22 @@ fn vec_mat_fixed<const W: usize>(x: &[f32], m: &[f32], out: &mut [f32]) {
     out.copy_from_slice(&acc);
 }
 
+/// A sparse filter: weights for the bins `start..start + weights.len()`, zero elsewhere.
+#[derive(Debug, Clone)]
+pub struct SparseFilter {
+    pub start: usize,
+    pub weights: Vec<f32>,
+}
+
+impl SparseFilter {
+    pub(crate) fn from_dense(row: &[f32]) -> Self {
+        let start = row.iter().position(|&w| w != 0.0).unwrap_or(0);
+        let end = row.iter().rposition(|&w| w != 0.0).map_or(start, |e| e + 1);
+        SparseFilter { start, weights: row[start..end].to_vec() }
+    }
+
+}
+
 /// Each sparse filter of `bank` applied to one frame.
 #[inline(always)]
 fn apply_bank_generic(frame: &[f32], bank: &[SparseFilter], out: &mut [f32]) {
@@ -363,7 +392,7 @@ fn atan2_f64(y: f64, x: f64) -> f64 {
 fn polar_generic(z: &[num_complex::Complex32], angle: &mut [f32], mag: &mut [f32]) {
     for ((c, a), m) in z.iter().zip(angle.iter_mut()).zip(mag.iter_mut()) {
         *a = atan2_f64(c.im as f64, c.re as f64) as f32;
-        *m = super::stft::magnitude(c.re, c.im);
+        *m = magnitude(c.re, c.im);
     }
 }
 

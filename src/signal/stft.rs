@@ -1,86 +1,16 @@
-//! Short-time Fourier transform, as `librosa.stft`.
+//! Short-time Fourier transform and its inverse, as `librosa.stft` and `librosa.istft`.
 
-use super::{simd, validate_audio};
+use super::check::validate_audio;
+use super::frame::{frame_count, padded_sample, PadMode};
+use super::memo::{memoized, Memo};
+use super::simd;
+use super::window::Window;
 use crate::error::{ensure, Result, SerError};
 use ndarray::{Array2, ArrayView2};
 use num_complex::{Complex, Complex32, Complex64};
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use std::cell::RefCell;
-use std::f64::consts::PI;
-use super::filters::{memoized, Memo};
 use std::sync::{Arc, Mutex};
-
-/// Analysis window, periodic ("fftbins=True") as `scipy.signal.get_window`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Window {
-    Hann,
-    Hamming,
-    Blackman,
-    Rectangular,
-    /// Explicit coefficients, of length `win_length`.
-    Custom(Vec<f64>),
-}
-
-impl Window {
-    pub fn from_name(name: &str) -> Result<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "hann" | "hanning" => Ok(Window::Hann),
-            "hamming" => Ok(Window::Hamming),
-            "blackman" => Ok(Window::Blackman),
-            "boxcar" | "rectangular" | "ones" => Ok(Window::Rectangular),
-            _ => Err(SerError::parameter(format!(
-                "window='{name}' is not supported; use 'hann', 'hamming', 'blackman', 'boxcar', \
-                 or pass the window's coefficients as an array"
-            ))),
-        }
-    }
-
-    /// The window's `length` coefficients.
-    pub fn coefficients(&self, length: usize) -> Result<Vec<f64>> {
-        let cosine = |a: &[f64]| -> Vec<f64> {
-            (0..length)
-                .map(|n| {
-                    let x = 2.0 * PI * n as f64 / length as f64;
-                    a.iter().enumerate().map(|(k, &ak)| if k % 2 == 0 { ak } else { -ak } * (k as f64 * x).cos()).sum()
-                })
-                .collect()
-        };
-        Ok(match self {
-            Window::Hann => cosine(&[0.5, 0.5]),
-            Window::Hamming => cosine(&[0.54, 0.46]),
-            Window::Blackman => cosine(&[0.42, 0.5, 0.08]),
-            Window::Rectangular => vec![1.0; length],
-            Window::Custom(w) => {
-                ensure(w.len() == length, || {
-                    format!("the window array has {} coefficients but win_length is {length}", w.len())
-                })?;
-                ensure(w.iter().all(|v| v.is_finite()), || "the window array contains NaN or inf".to_string())?;
-                w.clone()
-            }
-        })
-    }
-}
-
-/// How the signal is extended at its edges when frames are centred (`numpy.pad` modes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PadMode {
-    Constant,
-    Edge,
-    Reflect,
-}
-
-impl PadMode {
-    pub fn from_name(name: &str) -> Result<Self> {
-        match name {
-            "constant" => Ok(PadMode::Constant),
-            "edge" => Ok(PadMode::Edge),
-            "reflect" => Ok(PadMode::Reflect),
-            _ => Err(SerError::parameter(format!(
-                "pad_mode='{name}' is not supported; use 'constant', 'edge' or 'reflect'"
-            ))),
-        }
-    }
-}
 
 /// STFT settings with librosa's defaults (`n_fft=2048`, `hop_length=win_length // 4`,
 /// `win_length=n_fft`, Hann, centred, zero padding).
@@ -130,54 +60,6 @@ impl StftParams {
             Ok(out)
         })
     }
-}
-
-/// Index into a signal of length `n` extended by numpy's `reflect` rule (edge not repeated).
-pub(crate) fn reflect_index(i: isize, n: usize) -> usize {
-    if n == 1 {
-        return 0;
-    }
-    let period = 2 * (n as isize - 1);
-    let m = i.rem_euclid(period);
-    if m < n as isize {
-        m as usize
-    } else {
-        (period - m) as usize
-    }
-}
-
-/// Sample `i` (possibly outside `0..y.len()`) of `y` extended by `numpy.pad`'s `mode`.
-fn padded_sample(y: &[f32], i: isize, mode: PadMode) -> f32 {
-    let n = y.len() as isize;
-    if (0..n).contains(&i) {
-        return y[i as usize];
-    }
-    match mode {
-        PadMode::Constant => 0.0,
-        PadMode::Edge => y[i.clamp(0, n - 1) as usize],
-        PadMode::Reflect => y[reflect_index(i, y.len())],
-    }
-}
-
-/// `numpy.pad(y, (pad, pad), mode)`.
-pub fn pad_signal(y: &[f32], pad: usize, mode: PadMode) -> Vec<f32> {
-    let n = y.len() as isize;
-    let mut out = Vec::with_capacity(y.len() + 2 * pad);
-    out.extend((-(pad as isize)..0).map(|i| padded_sample(y, i, mode)));
-    out.extend_from_slice(y);
-    out.extend((n..n + pad as isize).map(|i| padded_sample(y, i, mode)));
-    out
-}
-
-/// Number of frames `librosa.util.frame` makes; an error when the signal is shorter than a frame.
-pub fn frame_count(len: usize, frame_length: usize, hop_length: usize) -> Result<usize> {
-    ensure(len >= frame_length, || {
-        format!(
-            "the signal ({len} samples) is shorter than one frame of {frame_length} samples; \
-             pad it (np.pad / librosa.util.fix_length) or use a smaller n_fft / frame_length"
-        )
-    })?;
-    Ok(1 + (len - frame_length) / hop_length)
 }
 
 /// The floating-point type a spectrum is computed in: f64 as librosa does (its frames are
@@ -378,20 +260,6 @@ pub fn stft(y: &[f32], params: &StftParams) -> Result<Array2<Complex32>> {
     Ok(stft_frames(y, params)?.reversed_axes())
 }
 
-/// `|z|` exactly as numpy's `abs` of complex64 computes it (its SIMD loop: the larger part times
-/// `sqrt(fma(r, r, 1))`, `r` the ratio of the parts, in f32), so that magnitudes, and every
-/// discrete choice librosa makes from them (tuning, peaks, rolloff), agree bit for bit. The
-/// fused multiply-add is done in f64, which is exact here and needs no FMA hardware. Written
-/// without branches so the compiler vectorises it (inputs are finite).
-#[inline]
-pub fn magnitude(re: f32, im: f32) -> f32 {
-    let (re, im) = (re.abs(), im.abs());
-    let (larger, smaller) = (re.max(im), re.min(im));
-    let ratio = if larger > 0.0 { smaller / larger } else { 0.0 };
-    let fma = (ratio as f64 * ratio as f64 + 1.0) as f32;
-    fma.sqrt() * larger
-}
-
 /// `librosa.istft` of a time-major STFT `(n_frames, 1 + n_fft / 2)`: inverse FFT of each frame,
 /// windowed overlap-add, divided by the window's summed square where that is not vanishing.
 /// `length` trims or zero-pads the output as librosa's does; without it the output covers every
@@ -498,24 +366,7 @@ pub fn time_major(s: ArrayView2<'_, f32>) -> ArrayView2<'_, f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reflect_matches_numpy() {
-        // np.pad([1,2,3], 5, "reflect") == [2,1,2,3,2,1,2,3,2,1,2,3,2]
-        let y = [1.0f32, 2.0, 3.0];
-        assert_eq!(pad_signal(&y, 5, PadMode::Reflect), vec![2., 1., 2., 3., 2., 1., 2., 3., 2., 1., 2., 3., 2.]);
-        assert_eq!(pad_signal(&y, 2, PadMode::Edge), vec![1., 1., 1., 2., 3., 3., 3.]);
-        assert_eq!(pad_signal(&y, 1, PadMode::Constant), vec![0., 1., 2., 3., 0.]);
-    }
-
-    #[test]
-    fn hann_is_periodic() {
-        let w = Window::Hann.coefficients(4).unwrap();
-        let expect = [0.0, 0.5, 1.0, 0.5];
-        for (a, b) in w.iter().zip(expect) {
-            assert!((a - b).abs() < 1e-12);
-        }
-    }
+    use std::f64::consts::PI;
 
     #[test]
     fn frame_count_like_librosa() {

@@ -1,10 +1,11 @@
-//! Named feature recipes that reduce an utterance to one fixed-length vector.
+//! [`ser162`]: the common SER recipe that reduces an utterance to one fixed-length vector.
 
-use super::filters::MelParams;
-use super::spectral::{chroma_of_frames, dct_frames, mel_of_frames, power_to_db_in_place, rms, zero_crossing_rate, FrameNorm, MfccParams};
-use super::stft::{magnitude_and_power_frames, PadMode, StftParams};
-use super::ensure_sr;
 use crate::error::Result;
+use crate::feature::filters::MelParams;
+use crate::feature::spectral::{chroma_of_frames, dct_frames, mel_of_frames, power_to_db_in_place, rms, zero_crossing_rate, FrameNorm, MfccParams};
+use crate::signal::ensure_sr;
+use crate::signal::frame::PadMode;
+use crate::signal::stft::{magnitude_and_power_frames, StftParams};
 use ndarray::{ArrayView2, Axis};
 
 /// Length of the [`ser162`] vector.
