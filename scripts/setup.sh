@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the project venv (.venv) with torch==2.13.0 and the dev tools, then builds both native
+# Creates the project venv (.venv) with the dev tools and the torch the trainer pins, then builds both native
 # modules into it (release): ser_rs._native (features; no libtorch) and the trainer's
 # ser_rs_train._trainer (train/pyproject.toml). Idempotent: a second run only rebuilds what changed.
 set -euo pipefail
