@@ -207,19 +207,19 @@ def _read_manifest(data: Path, corpus: str, four_classes: bool):
     return manifest
 
 
-def _architecture(name: str) -> str:
-    """``name`` if the trainer has such an architecture (the trainer holds the one list of them) or
-    it names a baseline of ``ser-rs evaluate``."""
+def _architecture(args: argparse.Namespace) -> str:
+    """``--model`` if the trainer has such an architecture (the trainer holds the one list of
+    them) or, for ``ser-rs evaluate``, it names a baseline."""
     from ser_rs.experiment import BASELINES
 
-    names = trainer().architecture_names()
-    if name not in names and name not in BASELINES:
-        raise UsageError(f"--model {name}: choose one of {', '.join(names)}, or (ser-rs evaluate) a baseline: {', '.join(BASELINES)}")
-    return name
+    names = list(trainer().architecture_names()) + (list(BASELINES) if args.command == "evaluate" else [])
+    if args.model not in names:
+        raise UsageError(f"--model {args.model}: choose one of {', '.join(names)}")
+    return args.model
 
 
 def _classifier_params(args: argparse.Namespace) -> dict:
-    params: dict[str, Any] = {"model": _architecture(args.model), "seed": args.seed, "progress": not args.no_progress}
+    params: dict[str, Any] = {"model": _architecture(args), "seed": args.seed, "progress": not args.no_progress}
     if args.n_threads is not None:
         params["n_threads"] = args.n_threads
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,

@@ -626,8 +626,11 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) 
         except ImportError as exc:
             warnings.warn(f"no plots written ({exc}): install matplotlib and seaborn (pip install 'ser_rs[plots]')", stacklevel=2)
         else:
+            shown = "adversarial" if "adversarial" in summary["models"] else next(iter(summary["models"]))  # e.g. the SVM baseline alone
+            title = "adversarially trained model" if shown == "adversarial" else f"{shown} model"
             paths.update(plotting.experiment_plots(out, histories=result.histories, robustness=robustness_table(result.robustness),
-                                                   confusion=summary["models"]["adversarial"]["confusion_matrix"], labels=summary["labels"]))
+                                                   confusion=summary["models"][shown]["confusion_matrix"], labels=summary["labels"],
+                                                   confusion_title=f"{title} (rows: true, normalised)"))
     return {k: str(v) for k, v in paths.items()}
 
 
