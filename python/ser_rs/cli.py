@@ -1,4 +1,4 @@
-"""The ``ser-rs`` command: features, train, evaluate, predict and demo.
+"""The ``ser-rs`` command: features, train, evaluate, predict, demo and serve.
 
 Every subcommand explains itself with ``--help``. Exit codes: 0 success, 1 the work failed (no
 file could be read, a corrupt model, an unusable corpus or parameter), 2 the command line points
@@ -21,8 +21,12 @@ from ser_rs._backend import trainer
 from ser_rs.exceptions import TrainerNotInstalledError, UsageError
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.model import CLASSIFIER_DEFAULTS, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
+from ser_rs.server import DEFAULT_HOST, DEFAULT_MAX_STREAM_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
+#: Where ``ser-rs demo`` writes its report, and the model in it that ``ser-rs serve`` serves by default.
+DEMO_OUTPUT = Path("ser_rs_output/demo")
+DEMO_MODEL = DEMO_OUTPUT / "model"
 
 #: Frame-level inputs of the command's models, framed as the classifier's default pipeline
 #: (:data:`ser_rs.model.MODEL_SR`, 64 ms windows, 16 ms hop). Log-mel is the default: it keeps the
@@ -173,12 +177,23 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", type=Path, default=None, help="a corpus folder or CSV manifest instead of the synthetic corpus")
     demo.add_argument("--corpus", default="auto", help="naming of --data (default: auto)")
     demo.add_argument("--four-classes", action="store_true", help="keep only neutral, happy, sad and angry")
-    demo.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/demo"), help="output folder (default: %(default)s)")
+    demo.add_argument("-o", "--output", type=Path, default=DEMO_OUTPUT, help="output folder (default: %(default)s)")
     demo.add_argument("--speakers", type=int, default=8, help="synthetic speakers (default: %(default)s)")
     demo.add_argument("--per-emotion", type=int, default=4, help="synthetic utterances per speaker and emotion (default: %(default)s)")
     demo.add_argument("--folds", type=int, default=4, help="speaker folds for the synthetic corpus (default: %(default)s)")
     _training_arguments(demo)
     _common_arguments(demo)
+
+    serve = sub.add_parser("serve", help="serve a model over HTTP: a web page, uploads and live streams", description=(
+        "Serve a saved model: a page at http://HOST:PORT/ to upload a recording or stream the microphone, POST /predict, "
+        "the WebSocket /stream, GET /health and the API's documentation at /docs. Needs pip install \"ser_rs[serve]\"."))
+    serve.add_argument("--model", type=Path, default=None, help=f"a model folder (default: the one `ser-rs demo` saved, {DEMO_MODEL})")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on; keep the default to serve this machine only (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
+    serve.add_argument("--max-upload-mb", type=float, default=DEFAULT_MAX_UPLOAD_BYTES / 2**20,
+                       help="the largest upload accepted, in MiB (default: %(default)s)")
+    serve.add_argument("--max-stream-seconds", type=float, default=DEFAULT_MAX_STREAM_SECONDS,
+                       help="the most audio one stream may send (default: %(default)s)")
     return parser
 
 
@@ -400,7 +415,7 @@ def _demo(args: argparse.Namespace) -> int:
         splitter = None
     report_dir = args.output
     _run_experiment(args, manifest, splitter)
-    model_dir = report_dir / "model"
+    model_dir = report_dir / DEMO_MODEL.name
     clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
     _say(args, f"Training the final model on all {manifest['speaker'].nunique()} speakers ...")
     clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy(), speakers=_speakers(clf, manifest))
@@ -413,9 +428,28 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "demo": _demo}
+def _serve(args: argparse.Namespace) -> int:
+    model_dir = args.model if args.model is not None else DEMO_MODEL
+    if not (model_dir / "model.json").is_file():
+        named = f"--model {model_dir}" if args.model is not None else f"no --model, and {model_dir}"
+        raise UsageError(f"{named} holds no saved model: make one with `ser-rs demo` (saved in {DEMO_MODEL}) "
+                         "or `ser-rs train DATA -o DIR`, then pass --model DIR")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: choose a port from 0 to 65535")
+    try:
+        from ser_rs.server import create_app
+        import uvicorn
+    except ImportError as exc:
+        raise UsageError(f'ser-rs serve needs FastAPI and uvicorn: pip install "ser_rs[serve]" ({exc})') from exc
+    app = create_app(model_dir, max_upload_bytes=int(args.max_upload_mb * 2**20), max_stream_seconds=args.max_stream_seconds)
+    print(f"Serving {model_dir} at http://{args.host}:{args.port}/ (API documentation at /docs); Ctrl+C stops", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "demo": _demo, "serve": _serve}
 #: The commands built on the optional trainer (``pip install "ser_rs[train]"``).
-TRAINER_COMMANDS = ("train", "evaluate", "predict", "demo")
+TRAINER_COMMANDS = ("train", "evaluate", "predict", "demo", "serve")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
