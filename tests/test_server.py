@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import threading
 
 import numpy as np
@@ -326,6 +327,20 @@ def test_serve_without_a_model_says_how_to_make_one(tmp_path, monkeypatch, capsy
     assert "ser-rs demo" in err and "ser-rs train" in err
     assert cli.main(["serve", "--model", str(tmp_path / "missing")]) == 2
     assert "holds no saved model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("missing", ["fastapi", "uvicorn", "multipart"])
+def test_serve_without_the_web_framework_names_the_install_command(tiny_model_dir, monkeypatch, capsys, missing):
+    monkeypatch.setitem(sys.modules, missing, None)  # as if not installed
+    assert cli.main(["serve", "--model", str(tiny_model_dir)]) == 2
+    assert 'pip install "ser_rs[serve]"' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("missing", ["fastapi", "multipart"])
+def test_create_app_without_the_web_framework_names_the_install_command(tiny_model_dir, monkeypatch, missing):
+    monkeypatch.setitem(sys.modules, missing, None)
+    with pytest.raises(ImportError, match=r"ser_rs\[serve\]"):
+        create_app(tiny_model_dir)
 
 
 def test_serve_serves_the_demo_model_by_default(tiny_model_dir, tmp_path, monkeypatch):

@@ -436,12 +436,14 @@ def _serve(args: argparse.Namespace) -> int:
                          "or `ser-rs train DATA -o DIR`, then pass --model DIR")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: choose a port from 0 to 65535")
+    from ser_rs.server import create_app
+
     try:
-        from ser_rs.server import create_app
         import uvicorn
-    except ImportError as exc:
-        raise UsageError(f'ser-rs serve needs FastAPI and uvicorn: pip install "ser_rs[serve]" ({exc})') from exc
-    app = create_app(model_dir, max_upload_bytes=int(args.max_upload_mb * 2**20), max_stream_seconds=args.max_stream_seconds)
+
+        app = create_app(model_dir, max_upload_bytes=int(args.max_upload_mb * 2**20), max_stream_seconds=args.max_stream_seconds)
+    except ImportError as exc:  # the trainer's absence was ruled out first, so this is the server's
+        raise UsageError(f'ser-rs serve needs FastAPI, uvicorn and python-multipart: pip install "ser_rs[serve]" ({exc})') from exc
     print(f"Serving {model_dir} at http://{args.host}:{args.port}/ (API documentation at /docs); Ctrl+C stops", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
