@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates the project venv (.venv) with torch==2.13.0 and the dev tools, then builds both native
+# Installs Debian's chromium where it is missing (the browser test), creates the project venv (.venv)
+# with torch==2.13.0 and the dev tools, then builds both native
 # modules into it (release): ser_rs._native (features; no libtorch) and the trainer's
 # ser_rs_train._trainer (train/pyproject.toml). Idempotent: a second run only rebuilds what changed.
 set -euo pipefail
@@ -14,6 +15,17 @@ python_311() {
   done
   echo "error: Python 3.11 is needed (set PYTHON=/path/to/python3.11)" >&2; return 1
 }
+
+# tests/test_browser.py drives Debian's chromium through Playwright (requirements-dev.txt); no browser
+# is downloaded. Installed only where it is missing.
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+  else
+    echo "warning: no apt-get: install chromium yourself for tests/test_browser.py" >&2
+  fi
+fi
 
 if [ ! -x .venv/bin/python ]; then
   "$(python_311)" -m venv .venv

@@ -74,7 +74,7 @@ async function loadHealth() {
   try {
     const health = await (await fetch("/health")).json();
     classes = health.classes;
-    $("model").textContent = `model ${health.model}: ${classes.join(", ")}`;
+    $("model").textContent = `Model “${health.model}”: ${classes.join(", ")}`;
     drawLegend();
   } catch (err) {
     $("model").textContent = "the server does not answer";
