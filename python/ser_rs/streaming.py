@@ -342,7 +342,7 @@ class StreamingRecognizer:
         features = self._recognizer.features
         name, _, self._db, options = feature_call(features)
         window_s = _seconds(window, "window")
-        hop_s = _seconds(DEFAULT_HOP if hop is None else hop, "hop")
+        hop_s = min(DEFAULT_HOP, window_s) if hop is None else _seconds(hop, "hop")
         if hop_s > window_s:
             raise ParameterError(f"hop={hop_s} s is longer than window={window_s} s: the hop must be at most the window (e.g. window=3.0, hop=0.5)")
         self._warmup = _seconds(warmup, "warmup")
