@@ -76,6 +76,7 @@ from ser_rs._validate import as_rate
 from ser_rs.audio import resample
 from ser_rs.batch import extract, feature_params
 from ser_rs.exceptions import InputTypeError, ParameterError
+from ser_rs import feature
 from ser_rs.feature import melspectrogram, mfcc, power_to_db
 from ser_rs.inference import Recognizer, load_model
 from ser_rs.model import feature_call, run_feature_pipeline
@@ -569,10 +570,16 @@ class StreamingRecognizer:
         seq = np.ascontiguousarray(values.T, dtype=np.float32)
         if not self._utterance:
             return seq
-        rows = [np.nan_to_num(np.asarray(extract([signal], name, sr=self._rate, strict=True, n_jobs=1).features, dtype=np.float32)[0],
-                              nan=0.0, posinf=0.0, neginf=0.0) for name in self._utterance]
-        functionals = np.concatenate(rows)
+        functionals = np.concatenate([self._functionals(signal, name) for name in self._utterance])
         return np.hstack([seq, np.broadcast_to(functionals, (len(seq), len(functionals)))])
+
+    def _functionals(self, signal: np.ndarray, name: str) -> np.ndarray:
+        """The utterance feature ``name`` of the window as the pipeline appends it (NaN and
+        infinity as 0). Called directly where :mod:`ser_rs.feature` has it (the same Rust as
+        :func:`ser_rs.extract`, without a batch's thread pool), else through extract."""
+        direct = getattr(feature, name, None)
+        values = direct(signal, sr=self._rate) if direct is not None else extract([signal], name, sr=self._rate, strict=True, n_jobs=1).features[0]
+        return np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
 
     def _count_new_frames(self, frames: np.ndarray, start: int, end: int) -> None:
         """Add to the running statistics the frames of the audio after the last result's window."""
