@@ -314,6 +314,7 @@ def test_unusable_chunks_are_refused(mel_model, chunk, error, match):
     (dict(window=float("nan")), ParameterError, "finite"),
     (dict(window=float("inf")), ParameterError, "finite"),
     (dict(window=0.01), ParameterError, "shorter than this model"),
+    (dict(window=1e9), ParameterError, "longer than 60 s"),
     (dict(window="3"), TypeError, "number of seconds"),
     (dict(hop=True), TypeError, "number of seconds"),
     (dict(warmup=0), ParameterError, "positive"),
@@ -411,3 +412,16 @@ def test_the_stream_command_explains_itself_and_its_bad_settings(mel_model, trai
     assert "at most the window" in capsys.readouterr().err
     assert main(["stream", audio, "--model", str(folder), "--chunk", "0"]) == 2
     assert "--chunk" in capsys.readouterr().err
+
+
+def test_the_benchmark_runs_and_reports_both_methods(ravdess16k, tmp_path):
+    out = tmp_path / "streaming.json"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_streaming.py"), "--seconds", "5", "--output", str(out)],
+                         capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(out.read_text())
+    assert set(report["models"]) == {"mel+functionals", "mel"}
+    for rows in report["models"].values():
+        streamed, offline = rows["streaming (incremental)"], rows["predict_array per window"]
+        assert streamed["hops"] == offline["hops"] == 1 + int((5 - 3) / 0.496)
+        assert 0 < streamed["median_ms"] <= streamed["p99_ms"] and streamed["real_time_factor"] > 0

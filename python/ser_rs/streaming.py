@@ -81,7 +81,7 @@ from ser_rs.feature import melspectrogram, mfcc, power_to_db
 from ser_rs.inference import Recognizer, load_model
 from ser_rs.model import feature_call, run_feature_pipeline
 
-__all__ = ["DEFAULT_HOP", "DEFAULT_WARMUP", "DEFAULT_WINDOW", "StreamResult", "StreamingRecognizer"]
+__all__ = ["DEFAULT_HOP", "DEFAULT_WARMUP", "DEFAULT_WINDOW", "MAX_WINDOW", "StreamResult", "StreamingRecognizer"]
 
 #: Seconds of audio each result is computed from.
 DEFAULT_WINDOW: float = 3.0
@@ -89,6 +89,8 @@ DEFAULT_WINDOW: float = 3.0
 DEFAULT_HOP: float = 0.5
 #: Seconds of audio a speaker-normalised model's running statistics need before they are used.
 DEFAULT_WARMUP: float = 3.0
+#: The longest window (seconds): longer ones are no longer "live", and would hold minutes of audio.
+MAX_WINDOW: float = 60.0
 #: Seconds of input on each side of a block that streaming resampling reads; 20 ms already
 #: reproduces whole-signal resampling to float precision for 8-48 kHz inputs.
 _RESAMPLE_CONTEXT = 0.05
@@ -324,8 +326,8 @@ class StreamingRecognizer:
         ``model`` is neither a Recognizer nor a path, or a duration is not a number.
     ParameterError
         ``window``, ``hop`` or ``warmup`` is not positive and finite, ``hop > window``, the
-        window is shorter than the model's features can analyse, or ``sr`` is not a positive
-        whole number.
+        window is shorter than the model's features can analyse or longer than
+        :data:`MAX_WINDOW`, or ``sr`` is not a positive whole number.
     FileNotFoundError
         ``model`` names a folder without a model.
 
@@ -343,6 +345,8 @@ class StreamingRecognizer:
         features = self._recognizer.features
         name, _, self._db, options = feature_call(features)
         window_s = _seconds(window, "window")
+        if window_s > MAX_WINDOW:
+            raise ParameterError(f"window={window_s} s is longer than {MAX_WINDOW:g} s: a live window is a few seconds, e.g. window=3.0")
         hop_s = min(DEFAULT_HOP, window_s) if hop is None else _seconds(hop, "hop")
         if hop_s > window_s:
             raise ParameterError(f"hop={hop_s} s is longer than window={window_s} s: the hop must be at most the window (e.g. window=3.0, hop=0.5)")
