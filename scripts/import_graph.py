@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("datasets",),
     ("model",),
     ("inference",),
+    ("streaming",),  # live recognition over inference
     ("sklearn",),  # scikit-learn estimators on the features; the SVM baseline of experiment
     ("plots",),  # draws what it is given; imports nothing of ser_rs, so experiment may use it
     ("experiment",),

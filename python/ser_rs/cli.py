@@ -1,4 +1,4 @@
-"""The ``ser-rs`` command: features, train, evaluate, predict, demo and serve.
+"""The ``ser-rs`` command: features, train, evaluate, predict, stream, demo and serve.
 
 Every subcommand explains itself with ``--help``. Exit codes: 0 success, 1 the work failed (no
 file could be read, a corrupt model, an unusable corpus or parameter), 2 the command line points
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import sys
 import tempfile
 import time
@@ -22,6 +23,7 @@ from ser_rs.exceptions import TrainerNotInstalledError, UsageError
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.model import CLASSIFIER_DEFAULTS, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
 from ser_rs.server import DEFAULT_HOST, DEFAULT_MAX_STREAM_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT
+from ser_rs.streaming import DEFAULT_HOP, DEFAULT_WARMUP, DEFAULT_WINDOW
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
 #: Where ``ser-rs demo`` writes its report, and the model in it that ``ser-rs serve`` serves by default.
@@ -169,6 +171,24 @@ def _parser() -> argparse.ArgumentParser:
     pred.add_argument("files", type=Path, nargs="+", help="audio files or folders")
     pred.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     pred.add_argument("--n-jobs", type=int, default=None, help="feature-extraction threads (default: all cores)")
+
+    live = sub.add_parser("stream", help="recognise emotion over time, playing a file (or the microphone) as a live stream", description=(
+        "Play FILE through the streaming recogniser as if it arrived live, in chunks of --chunk seconds, and print the emotion "
+        "of the last --window seconds after every --hop (a timeline; JSON lines with --json). No waiting between chunks "
+        "unless --realtime. --microphone listens to the default input device instead, where the sounddevice package is "
+        "installed, until Ctrl-C. A model trained with speaker normalisation standardises by the stream's own running "
+        "statistics once it has heard --warmup seconds; the timeline marks the results before that."))
+    live.add_argument("file", type=Path, nargs="?", help="an audio file (WAV, FLAC, MP3, OGG) at any sampling rate")
+    live.add_argument("--model", type=Path, required=True, help="a model folder written by `ser-rs train` or `ser-rs demo`")
+    live.add_argument("--window", type=float, default=DEFAULT_WINDOW, help="seconds of audio each result is computed from (default: %(default)s)")
+    live.add_argument("--hop", type=float, default=None,
+                      help=f"seconds between results (default: {DEFAULT_HOP}, rounded to whole feature hops, e.g. 0.496 s)")
+    live.add_argument("--warmup", type=float, default=DEFAULT_WARMUP,
+                      help="seconds a speaker-normalised model listens before using the stream's statistics (default: %(default)s)")
+    live.add_argument("--chunk", type=float, default=0.1, help="seconds of audio per pushed chunk (default: %(default)s)")
+    live.add_argument("--realtime", action="store_true", help="pace the file at its real speed")
+    live.add_argument("--microphone", action="store_true", help="listen to the default microphone instead of FILE (needs `pip install sounddevice`)")
+    live.add_argument("--json", action="store_true", help="print JSON lines instead of a timeline")
 
     demo = sub.add_parser("demo", help="the whole pipeline end to end on a synthetic (or your) corpus", description=(
         "Generate the synthetic emotional-speech demo corpus (or read --data), extract features, run the speaker-independent "
@@ -397,6 +417,73 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stream(args: argparse.Namespace) -> int:
+    from ser_rs.streaming import StreamingRecognizer
+
+    if (args.file is None) == (not args.microphone):
+        raise UsageError("pass an audio FILE, or --microphone to listen to the microphone (not both)")
+    if not (args.chunk > 0 and args.chunk == args.chunk):
+        raise UsageError(f"--chunk {args.chunk}: pass a positive number of seconds, e.g. 0.1")
+    # The source first, so that a missing microphone or file is reported before the model loads.
+    chunks = _microphone_chunks(args.chunk) if args.microphone else _file_chunks(args.file, args.chunk, args.realtime)
+    stream = StreamingRecognizer(args.model, window=args.window, hop=args.hop, warmup=args.warmup)
+    try:
+        for chunk, rate in chunks:
+            _print_results(stream.push(chunk, sr=rate), args.json)
+    except KeyboardInterrupt:  # the end of a microphone stream
+        _print_results(stream.flush(), args.json)
+        raise
+    _print_results(stream.flush(), args.json)
+    return 0
+
+
+def _file_chunks(path: Path, seconds: float, realtime: bool):
+    """A file's samples at its own rate, ``seconds`` at a time, paced at real speed if asked."""
+    from ser_rs.audio import load
+
+    y, rate = load(path, sr=None)
+    return _paced(y, rate, max(1, int(round(seconds * rate))), realtime)
+
+
+def _paced(y, rate: int, step: int, realtime: bool):
+    """``y`` in chunks of ``step`` samples, each when real time reaches it if ``realtime``."""
+    started = time.perf_counter()
+    for i in range(0, len(y), step):
+        if realtime:
+            time.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        yield y[i:i + step], rate
+
+
+def _microphone_chunks(seconds: float):
+    """The default microphone's samples, ``seconds`` at a time, until Ctrl-C."""
+    try:
+        import sounddevice
+    except (ImportError, OSError) as exc:  # OSError: the package is there but PortAudio is not
+        raise UsageError(f"the microphone is not available here ({exc}): install sounddevice (`pip install sounddevice`, "
+                         "which needs PortAudio) on a machine with a microphone, or pass an audio FILE") from None
+    try:
+        rate = int(sounddevice.query_devices(kind="input")["default_samplerate"])
+    except Exception as exc:  # sounddevice's PortAudioError: no input device
+        raise UsageError(f"no microphone found ({exc}): pass an audio FILE instead") from None
+    return _listen(sounddevice, rate, seconds)
+
+
+def _listen(sounddevice, rate: int, seconds: float):
+    blocks: "queue.Queue" = queue.Queue()
+    with sounddevice.InputStream(samplerate=rate, channels=1, dtype="float32", blocksize=max(1, int(seconds * rate)),
+                                 callback=lambda data, frames, when, status: blocks.put(data[:, 0].copy())):
+        print(f"listening at {rate} Hz; Ctrl-C to stop", file=sys.stderr, flush=True)
+        while True:
+            yield blocks.get(), rate
+
+
+def _print_results(results: list, as_json: bool) -> None:
+    for r in results:
+        row = r.to_dict()
+        print(json.dumps(row) if as_json else
+              f"{row['time']:8.2f} s  {row['emotion']!s:>10}  {row['probability']:.2f}{'' if row['warm'] else '  (warming up)'}", flush=True)
+
+
 def _demo(args: argparse.Namespace) -> int:
     import ser_rs
     from ser_rs.datasets import SpeakerKFold
@@ -449,9 +536,10 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "demo": _demo, "serve": _serve}
+COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "stream": _stream, "demo": _demo,
+            "serve": _serve}
 #: The commands built on the optional trainer (``pip install "ser_rs[train]"``).
-TRAINER_COMMANDS = ("train", "evaluate", "predict", "demo", "serve")
+TRAINER_COMMANDS = ("train", "evaluate", "predict", "stream", "demo", "serve")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -12,8 +12,9 @@ route                       what it does
 ``GET /health``             ``{status, model, classes, sample_rate, ...}``
 ``WS /stream``              a live stream: a first text message ``{"sample_rate": N, "format":
                             "f32le" | "s16le"}``, then binary chunks of mono samples; the server
-                            answers ``{"ready": ...}``, then one JSON result per hop. A text
-                            message ``{"end": true}`` flushes the last partial hop and closes.
+                            answers ``{"ready": ...}``, then a result per hop once a window has
+                            arrived (:class:`ser_rs.StreamingRecognizer`'s, exact to the offline
+                            model). A text message ``{"end": true}`` flushes and closes.
 ``GET /docs``               the OpenAPI documentation
 ==========================  ===================================================================
 
@@ -45,6 +46,7 @@ import numpy as np
 
 from ser_rs.exceptions import AudioDecodeError, InputTypeError, ParameterError
 from ser_rs.inference import Recognizer, load_model
+from ser_rs.streaming import DEFAULT_HOP, DEFAULT_WINDOW, StreamingRecognizer
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_MAX_STREAM_SECONDS", "DEFAULT_MAX_UPLOAD_BYTES", "DEFAULT_PORT", "STREAM_FORMATS", "create_app"]
 
@@ -54,9 +56,6 @@ DEFAULT_PORT = 8000
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 2**20
 #: Ten minutes of audio a stream, however it is chunked.
 DEFAULT_MAX_STREAM_SECONDS = 600.0
-#: The window analysed for each streamed result, and the audio between two results (seconds).
-STREAM_WINDOW = 3.0
-STREAM_HOP = 0.5
 #: Sample encodings a stream may send: little-endian float32 in [-1, 1], or int16.
 STREAM_FORMATS = {"f32le": np.dtype("<f4"), "s16le": np.dtype("<i2")}
 #: The sample rates a stream may declare (Hz): telephone speech to studio audio.
@@ -184,7 +183,7 @@ def _add_health(app: Any, model: dict, max_upload_bytes: int, max_stream_seconds
     async def health() -> dict:
         return {"status": "ok", "model": model["name"], "classes": model["classes"], "sample_rate": model["sample_rate"],
                 "max_upload_bytes": max_upload_bytes, "max_stream_seconds": max_stream_seconds,
-                "stream": {"window": STREAM_WINDOW, "hop": STREAM_HOP, "formats": sorted(STREAM_FORMATS)}}
+                "stream": {"window": DEFAULT_WINDOW, "hop": DEFAULT_HOP, "formats": sorted(STREAM_FORMATS)}}
 
 
 def _add_predict(app: Any, recognizer: Recognizer, model: dict) -> None:
@@ -233,8 +232,8 @@ class _StreamRefused(Exception):
 
 async def _serve_stream(websocket: Any, recognizer: Recognizer, max_seconds: float, in_thread: Callable) -> None:
     rate, dtype = _stream_header(await websocket.receive())
-    session = open_stream(recognizer)
-    await websocket.send_json({"ready": True, "sample_rate": rate, "window": STREAM_WINDOW, "hop": STREAM_HOP,
+    session = open_stream(recognizer, rate)
+    await websocket.send_json({"ready": True, "sample_rate": rate, "window": session.window, "hop": session.hop,
                                "max_seconds": max_seconds, "classes": [str(c) for c in recognizer.classes]})
     received = 0
     while True:
@@ -291,12 +290,12 @@ def _end_request(text: Optional[str]) -> None:
 
 
 def _samples(data: bytes, dtype: np.dtype) -> np.ndarray:
-    """A binary chunk as float32 samples in [-1, 1]."""
+    """A binary chunk as the samples it holds: int16 PCM, or float32 checked to be audio."""
     if len(data) % dtype.itemsize:
         raise _StreamRefused(_CLOSE_UNSUPPORTED, f"a chunk of {len(data)} bytes is not whole {dtype.itemsize}-byte samples")
     raw = np.frombuffer(data, dtype=dtype)
     if dtype.kind == "i":
-        return raw.astype(np.float32) / 32768.0
+        return raw.astype(np.int16)  # native byte order; StreamingRecognizer scales it
     if raw.size and not (np.all(np.isfinite(raw)) and float(np.max(np.abs(raw))) <= _MAX_FLOAT_SAMPLE):
         raise _StreamRefused(_CLOSE_UNSUPPORTED, "the chunk holds NaN, infinity or samples far outside [-1, 1]: is it really f32le audio?")
     return raw.astype(np.float32)
@@ -378,67 +377,7 @@ async def _reply(send: Callable, status: int, detail: str) -> None:
 # -- streams --------------------------------------------------------------------------------------
 
 
-def open_stream(recognizer: Recognizer) -> Any:
-    """A recogniser of one live stream, with the server's window and hop."""
-    return _WindowedStream(recognizer, window=STREAM_WINDOW, hop=STREAM_HOP)
-
-
-class _StreamResult:
-    """One hop's result: the emotion of the last ``window`` seconds at ``time`` seconds into the stream."""
-
-    __slots__ = ("time", "emotion", "probabilities", "warm")
-
-    def __init__(self, time: float, emotion: Any, probabilities: dict, warm: bool) -> None:
-        self.time, self.emotion, self.probabilities, self.warm = time, emotion, probabilities, warm
-
-    def to_dict(self) -> dict:
-        return {"time": round(self.time, 6), "emotion": str(self.emotion), "probability": float(self.probabilities[self.emotion]),
-                "probabilities": {str(k): float(v) for k, v in self.probabilities.items()}, "warm": self.warm}
-
-
-class _WindowedStream:
-    """A stand-in for ``ser_rs.streaming.StreamingRecognizer`` with its interface: each hop the
-    last ``window`` seconds (all the audio so far, until a window has arrived) are predicted
-    afresh with :meth:`Recognizer.predict_array`. Memory stays one window."""
-
-    def __init__(self, recognizer: Recognizer, *, window: float, hop: float) -> None:
-        self._recognizer, self._window, self._hop = recognizer, window, hop
-        self.reset()
-
-    def reset(self) -> None:
-        self._buffer = np.zeros(0, np.float32)
-        self._rate: Optional[int] = None
-        self._samples = 0  # received so far
-        self._done = 0  # samples covered by results so far
-
-    def push(self, chunk: np.ndarray, sr: Optional[int] = None) -> list:
-        rate = int(sr) if sr is not None else self._recognizer.sample_rate
-        if self._rate is not None and rate != self._rate:
-            raise ParameterError(f"sr changed from {self._rate} to {rate} in one stream: call reset() first")
-        self._rate = rate
-        keep = int(round(self._window * rate))
-        self._buffer = np.concatenate([self._buffer, np.asarray(chunk, np.float32)])
-        self._samples += len(chunk)
-        hop = int(round(self._hop * rate))
-        results = []
-        while self._samples - self._done >= hop:
-            self._done += hop
-            end = len(self._buffer) - (self._samples - self._done)
-            results.append(self._predict(self._buffer[max(0, end - keep):end], self._done))
-        self._buffer = self._buffer[-keep:]
-        return results
-
-    def flush(self) -> list:
-        if self._rate is None or self._samples == self._done:
-            return []
-        self._done = self._samples
-        keep = int(round(self._window * self._rate))
-        try:
-            return [self._predict(self._buffer[-keep:], self._done)]
-        except ParameterError:
-            return []  # a tail too short to analyse has no result
-
-    def _predict(self, window: np.ndarray, end: int) -> _StreamResult:
-        prediction = self._recognizer.predict_array(window, self._rate)
-        return _StreamResult(end / self._rate, prediction.emotion, prediction.probabilities,
-                             warm=len(window) >= int(round(self._window * self._rate)))
+def open_stream(recognizer: Recognizer, rate: int) -> StreamingRecognizer:
+    """A recogniser of one live stream at ``rate`` Hz, with the library's window and hop (the
+    hop left to the library, which rounds it to whole feature frames so that windows share them)."""
+    return StreamingRecognizer(recognizer, sr=rate)
