@@ -8,10 +8,13 @@
    this process: the throughput the model allows here.
 2. Uploads: the server runs as a separate process (``python -m ser_rs.cli serve``, uvicorn, one
    worker); ``--clients`` concurrent HTTP clients each POST ``--requests`` clips to /predict.
-   Errors (any status but 200), median and p99 latency, throughput, and its share of the bare one.
+   Errors (any status but 200), median and p99 latency, throughput, and its share of the bare one;
+   and the server process's CPU time per upload beside the bare run's per prediction, which
+   says what HTTP costs whether or not the load generator competes for the same cores.
 3. Streams: ``--streams`` concurrent WebSocket clients each send a clip at real time in 0.1 s
    chunks of float32; a hop's latency runs from the send of the chunk that completes the hop to
-   the arrival of its result.
+   the arrival of its result. The first result comes once a window (3 s) has arrived, so clips
+   are ``--stream-seconds`` long.
 
 Clips are the first 3 s of RAVDESS files (ravdess-16k, as WAV bytes); a synthetic corpus stands
 in without the data. Without ``--model`` a model of the command's architecture (ser_rs.cli's
@@ -50,6 +53,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=16, help="concurrent upload clients, and the bare run's threads (default: %(default)s)")
     p.add_argument("--requests", type=int, default=50, help="uploads per client (default: %(default)s)")
     p.add_argument("--streams", type=int, default=8, help="concurrent real-time streams (default: %(default)s)")
+    p.add_argument("--stream-seconds", type=float, default=6.0, help="seconds each stream sends (default: %(default)s)")
     p.add_argument("--clips", type=int, default=32, help="distinct clips cycled through (default: %(default)s)")
     return p.parse_args()
 
@@ -105,16 +109,24 @@ def quick_model(folder: Path, files: list[Path]) -> Path:
 # -- the bare model -------------------------------------------------------------------------------
 
 
+def cpu_seconds(process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
 def bare(model: Path, uploads: list[bytes], total: int, threads: int) -> dict:
+    import psutil
+
     from ser_rs.inference import load_model
 
     recognizer = load_model(model)
     recognizer.predict_bytes(uploads[0])  # warm-up
-    started = time.perf_counter()
+    me = psutil.Process()
+    started, cpu = time.perf_counter(), cpu_seconds(me)
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(lambda i: recognizer.predict_bytes(uploads[i % len(uploads)]), range(total)))
     seconds = time.perf_counter() - started
-    return {"predictions": total, "seconds": seconds, "per_second": total / seconds}
+    return {"predictions": total, "seconds": seconds, "per_second": total / seconds, "cpu_ms_each": 1000 * (cpu_seconds(me) - cpu) / total}
 
 
 # -- the server -----------------------------------------------------------------------------------
@@ -189,15 +201,14 @@ async def stream_load(base: str, signals: list, streams: int) -> dict:
         try:
             async with websockets.connect(base.replace("http", "ws") + "/stream", max_size=2**22) as ws:
                 await ws.send(json.dumps({"sample_rate": rate, "format": "f32le"}))
-                ready = json.loads(await ws.recv())
-                hop = int(round(ready["hop"] * rate))
+                await ws.recv()  # ready
 
                 async def receive() -> None:
                     async for message in ws:
                         result = json.loads(message)
                         end = int(round(result["time"] * rate))
                         sent = next((t for n, t in sent_at if n >= end), None)
-                        if sent is not None and end % hop == 0:
+                        if sent is not None and end < len(y):  # not the flushed tail, which waits for the end message
                             latencies.append(time.perf_counter() - sent)
                         hops.append(1)
 
@@ -230,15 +241,23 @@ def main() -> int:
         server = start_server(model, port)
         try:
             base = f"http://127.0.0.1:{port}"
+            import psutil
+
+            server_process = psutil.Process(server.pid)
+            cpu = cpu_seconds(server_process)
             served = asyncio.run(upload_load(base, uploads, args.clients, args.requests))
-            streamed = asyncio.run(stream_load(base, signals, args.streams)) if args.streams else None
+            served["server_cpu_ms_each"] = 1000 * (cpu_seconds(server_process) - cpu) / (served["requests"] + 1)  # + the warm-up
+            long_signals = [(np.resize(y, int(args.stream_seconds * rate)), rate) for y, rate in signals]  # clips looped
+            streamed = asyncio.run(stream_load(base, long_signals, args.streams)) if args.streams else None
         finally:
             server.terminate()
             server.wait(timeout=30)
     share = served["per_second"] / base_line["per_second"]
-    print(f"\nbare Recognizer.predict_bytes ({args.clients} threads): {base_line['per_second']:.1f} clips/s")
+    print(f"\nbare Recognizer.predict_bytes ({args.clients} threads): {base_line['per_second']:.1f} clips/s, "
+          f"{base_line['cpu_ms_each']:.1f} ms CPU each")
     print(f"server, {args.clients} clients x {args.requests} uploads: {served['per_second']:.1f} clips/s ({100 * share:.0f}% of bare), "
-          f"median {1000 * served['median_s']:.0f} ms, p99 {1000 * served['p99_s']:.0f} ms, errors {served['errors']}/{served['requests']}")
+          f"median {1000 * served['median_s']:.0f} ms, p99 {1000 * served['p99_s']:.0f} ms, errors {served['errors']}/{served['requests']}, "
+          f"{served['server_cpu_ms_each']:.1f} ms of server CPU each (the clients' CPU, on the same cores, not counted)")
     if streamed:
         print(f"{streamed['streams']} real-time streams: {streamed['results']} results, per-hop latency median "
               f"{1000 * streamed['hop_median_s']:.0f} ms, p99 {1000 * streamed['hop_p99_s']:.0f} ms, errors {streamed['errors']}")
