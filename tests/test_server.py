@@ -339,7 +339,7 @@ def test_serve_without_a_model_says_how_to_make_one(tmp_path, monkeypatch, capsy
     assert "holds no saved model" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("missing", ["fastapi", "uvicorn", "multipart"])
+@pytest.mark.parametrize("missing", ["fastapi", "uvicorn", "websockets", "multipart"])
 def test_serve_without_the_web_framework_names_the_install_command(tiny_model_dir, monkeypatch, capsys, missing):
     monkeypatch.setitem(sys.modules, missing, None)  # as if not installed
     assert cli.main(["serve", "--model", str(tiny_model_dir)]) == 2

@@ -527,10 +527,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         import uvicorn
+        import websockets  # noqa: F401  (uvicorn refuses WebSocket connections without it)
 
         app = create_app(model_dir, max_upload_bytes=int(args.max_upload_mb * 2**20), max_stream_seconds=args.max_stream_seconds)
     except ImportError as exc:  # the trainer's absence was ruled out first, so this is the server's
-        raise UsageError(f'ser-rs serve needs FastAPI, uvicorn and python-multipart: pip install "ser_rs[serve]" ({exc})') from exc
+        raise UsageError(f'ser-rs serve needs FastAPI, uvicorn, websockets and python-multipart: pip install "ser_rs[serve]" ({exc})') from exc
     print(f"Serving {model_dir} at http://{args.host}:{args.port}/ (API documentation at /docs); Ctrl+C stops", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
