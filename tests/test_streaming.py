@@ -159,6 +159,8 @@ def test_int16_chunks_are_scaled_pcm(mel_model, speech):
     from_pcm = _stream(StreamingRecognizer(mel_model, window=2.0), pcm, [4000])
     from_float = _stream(StreamingRecognizer(mel_model, window=2.0), pcm.astype(np.float64) / 32768, [4000])
     assert from_pcm == from_float and len(from_pcm) > 3
+    big_endian = _stream(StreamingRecognizer(mel_model, window=2.0), pcm.astype(">i2"), [4000])
+    assert big_endian == from_pcm
 
 
 # -- speaker normalisation ----------------------------------------------------------------------
@@ -298,6 +300,8 @@ def test_an_empty_chunk_changes_nothing(mel_model, speech):
     (np.zeros(100, np.complex64), TypeError, "complex64"),
     (np.zeros(100, object), TypeError, "object"),
     (np.zeros(100, bool), TypeError, "bool"),
+    (np.zeros(100, np.float16), TypeError, "float16"),
+    (np.zeros(100, np.uint16), TypeError, "uint16"),
     ([0.0] * 100, TypeError, "numpy array"),
     (b"\x00" * 100, TypeError, "numpy array"),
 ])
