@@ -429,3 +429,19 @@ def test_the_benchmark_runs_and_reports_both_methods(ravdess16k, tmp_path):
         streamed, offline = rows["streaming (incremental)"], rows["predict_array per window"]
         assert streamed["hops"] == offline["hops"] == 1 + int((5 - 3) / 0.496)
         assert 0 < streamed["median_ms"] <= streamed["p99_ms"] and streamed["real_time_factor"] > 0
+
+
+def test_the_stream_command_without_the_trainer_names_the_install_command(monkeypatch, tmp_path, capsys):
+    from ser_rs._backend import INSTALL_TRAINER
+    from ser_rs.cli import main
+
+    monkeypatch.setitem(sys.modules, "ser_rs_train", None)  # as when the trainer is not installed
+    assert main(["stream", str(tmp_path / "a.wav"), "--model", str(tmp_path)]) == 2
+    assert INSTALL_TRAINER in capsys.readouterr().err
+
+
+def test_importing_streaming_loads_no_torch():
+    code = "import json, sys, ser_rs.streaming; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'ser_rs_train'))))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
