@@ -159,6 +159,8 @@ def test_int16_chunks_are_scaled_pcm(mel_model, speech):
     from_pcm = _stream(StreamingRecognizer(mel_model, window=2.0), pcm, [4000])
     from_float = _stream(StreamingRecognizer(mel_model, window=2.0), pcm.astype(np.float64) / 32768, [4000])
     assert from_pcm == from_float and len(from_pcm) > 3
+    big_endian = _stream(StreamingRecognizer(mel_model, window=2.0), pcm.astype(">i2"), [4000])
+    assert big_endian == from_pcm
 
 
 # -- speaker normalisation ----------------------------------------------------------------------
@@ -298,6 +300,8 @@ def test_an_empty_chunk_changes_nothing(mel_model, speech):
     (np.zeros(100, np.complex64), TypeError, "complex64"),
     (np.zeros(100, object), TypeError, "object"),
     (np.zeros(100, bool), TypeError, "bool"),
+    (np.zeros(100, np.float16), TypeError, "float16"),
+    (np.zeros(100, np.uint16), TypeError, "uint16"),
     ([0.0] * 100, TypeError, "numpy array"),
     (b"\x00" * 100, TypeError, "numpy array"),
 ])
@@ -425,3 +429,19 @@ def test_the_benchmark_runs_and_reports_both_methods(ravdess16k, tmp_path):
         streamed, offline = rows["streaming (incremental)"], rows["predict_array per window"]
         assert streamed["hops"] == offline["hops"] == 1 + int((5 - 3) / 0.496)
         assert 0 < streamed["median_ms"] <= streamed["p99_ms"] and streamed["real_time_factor"] > 0
+
+
+def test_the_stream_command_without_the_trainer_names_the_install_command(monkeypatch, tmp_path, capsys):
+    from ser_rs._backend import INSTALL_TRAINER
+    from ser_rs.cli import main
+
+    monkeypatch.setitem(sys.modules, "ser_rs_train", None)  # as when the trainer is not installed
+    assert main(["stream", str(tmp_path / "a.wav"), "--model", str(tmp_path)]) == 2
+    assert INSTALL_TRAINER in capsys.readouterr().err
+
+
+def test_importing_streaming_loads_no_torch():
+    code = "import json, sys, ser_rs.streaming; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'ser_rs_train'))))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -226,7 +226,7 @@ class Recognizer:
 
     def predict_features(self, frames: Any, duration: float, *, mean: Any = None, std: Any = None) -> Prediction:
         """The emotion of one utterance's features, ``(frames, features)`` as the model's
-        pipeline computes them (:meth:`features`), for callers that compute them themselves, such
+        pipeline computes them (:attr:`features`), for callers that compute them themselves, such
         as :class:`ser_rs.streaming.StreamingRecognizer`.
 
         Parameters

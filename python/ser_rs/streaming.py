@@ -483,8 +483,8 @@ class StreamingRecognizer:
         """End the stream: the rest of the resampler's output, then a result for the last
         window if audio has arrived since the last result's window ended and that window (the
         last ``window`` seconds, or the whole stream if it is shorter) is long enough for the
-        model's features (a one-``n_fft`` window at least); else nothing. The stream can then
-        be :meth:`reset`; pushing more continues it (its next windows are timed as before).
+        model's features (a one-``n_fft`` window at least); else nothing. Call :meth:`reset`
+        before using the recogniser for another stream.
 
         Returns
         -------
@@ -510,9 +510,10 @@ class StreamingRecognizer:
         if not isinstance(chunk, np.ndarray):
             raise InputTypeError(f"chunk must be a numpy array of samples (float32, float64 or int16), got {type(chunk).__name__}; "
                                  "use np.asarray(chunk, dtype=np.float32)")
-        if chunk.dtype == np.int16:
+        kind, size = chunk.dtype.kind, chunk.dtype.itemsize  # by kind and size, so either byte order is taken
+        if (kind, size) == ("i", 2):
             samples = chunk.astype(np.float32) / np.float32(_INT16_SCALE)
-        elif chunk.dtype in (np.float32, np.float64):
+        elif kind == "f" and size in (4, 8):
             samples = chunk.astype(np.float32, copy=False)
         else:
             raise InputTypeError(f"chunk must hold float32, float64 or int16 samples, got dtype {chunk.dtype}; "
