@@ -36,9 +36,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("datasets",),
     ("model",),
     ("inference",),
+    ("streaming",),  # live recognition over inference
     ("sklearn",),  # scikit-learn estimators on the features; the SVM baseline of experiment
     ("plots",),  # draws what it is given; imports nothing of ser_rs, so experiment may use it
     ("experiment",),
+    ("server",),  # the HTTP server and page over inference (FastAPI, imported lazily)
     (PACKAGE,),  # the package's __init__: the public facade over everything above
     ("cli",),  # the command, an application of the facade
 )

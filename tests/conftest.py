@@ -86,3 +86,21 @@ def pytest_terminal_summary(terminalreporter):
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     (out / "librosa_agreement.txt").write_text("\n".join(lines) + "\n")
+
+
+# -- a saved model for what serves one ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A tiny network trained in seconds on a synthetic corpus (3 speakers saying angry and sad
+    twice), saved to a folder: for tests of what loads and serves a model."""
+    from ser_rs import EmotionClassifier
+    from ser_rs.datasets import make_demo_corpus
+
+    corpus = make_demo_corpus(tmp_path_factory.mktemp("tiny_corpus"), n_speakers=3, n_per_emotion=2, emotions=["angry", "sad"], seed=1)
+    features = {"feature": "mfcc", "sr": 16000, "n_mfcc": 13, "n_fft": 1024, "hop_length": 256}
+    folder = tmp_path_factory.mktemp("tiny_model") / "model"
+    clf = EmotionClassifier(hidden_size=4, num_layers=1, epochs=2, patience=None, n_threads=1, features=features)
+    clf.fit(corpus["path"].tolist(), corpus["emotion"].to_numpy()).save(folder)
+    return folder

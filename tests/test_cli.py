@@ -209,7 +209,7 @@ def test_bad_corpora_are_explained_with_a_nonzero_exit(tiny_corpus, tmp_path, ca
     assert "column" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["features", "train", "evaluate", "predict", "demo"])
+@pytest.mark.parametrize("command", ["features", "train", "evaluate", "predict", "demo", "serve"])
 def test_every_subcommand_explains_itself(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])

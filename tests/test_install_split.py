@@ -56,7 +56,7 @@ def test_the_trainer_names_its_install_command_when_missing(without_trainer):
         ser_rs.EmotionClassifier(epochs=1, patience=None).fit(np.eye(4, dtype=np.float32), ["a", "b"] * 2)
 
 
-@pytest.mark.parametrize("arguments", [["train", "DIR"], ["evaluate", "DIR"], ["predict", "DIR", "DIR"], ["demo"]])
+@pytest.mark.parametrize("arguments", [["train", "DIR"], ["evaluate", "DIR"], ["predict", "DIR", "DIR"], ["demo"], ["serve"]])
 def test_the_training_commands_exit_2_with_the_install_command(without_trainer, arguments, tmp_path, capsys):
     assert cli.main([str(tmp_path) if a == "DIR" else a for a in arguments]) == 2
     assert INSTALL_TRAINER in capsys.readouterr().err

@@ -110,6 +110,15 @@ def test_a_wheel_holds_no_libtorch_and_is_tagged_for_the_glibc_it_needs(wheels, 
     print(f"{wheel.name}: {wheel.stat().st_size / 2**20:.1f} MiB")
 
 
+def test_the_features_wheel_ships_the_server_s_page(wheels):
+    from ser_rs.server import STATIC_DIR
+
+    with zipfile.ZipFile(wheels["features"]) as z:
+        names = set(z.namelist())
+    page = {f"ser_rs/static/{p.name}" for p in STATIC_DIR.iterdir()}
+    assert page and page <= names, f"{wheels['features'].name} lacks {sorted(page - names)}"
+
+
 FEATURES_SCRIPT = """
 import json, sys
 import numpy as np

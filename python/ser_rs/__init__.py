@@ -14,6 +14,8 @@ The package mirrors the pipeline:
   ``pip install "ser_rs[train]"``; without it, using them raises :class:`TrainerNotInstalledError`.
 - :mod:`ser_rs.inference`: :func:`load_model` and :class:`~ser_rs.inference.Recognizer`, emotion
   from files, uploaded bytes or signals with the model's own feature pipeline (``ser-rs predict``).
+- :mod:`ser_rs.streaming`: :class:`~ser_rs.streaming.StreamingRecognizer`, emotion over a live
+  stream, a result per hop for the last window (``ser-rs stream``).
 - :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports
   (with the trainer too).
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
@@ -61,6 +63,8 @@ _TRAINER_NAMES = {
     "load_model": "ser_rs.inference",
     "model": "ser_rs",
     "inference": "ser_rs",
+    "StreamingRecognizer": "ser_rs.streaming",
+    "streaming": "ser_rs",
     "experiment": "ser_rs",
 }
 
@@ -81,6 +85,7 @@ __all__ = [
     "InputTypeError",
     "MissingFileError",
     "SerError",
+    "StreamingRecognizer",
     "TrainerNotInstalledError",
     "ExtractionResult",
     "FEATURES",
@@ -101,5 +106,6 @@ __all__ = [
     "pyin",
     "resample",
     "stft",
+    "streaming",
     "yin",
 ]

@@ -1,4 +1,4 @@
-"""The ``ser-rs`` command: features, train, evaluate, predict and demo.
+"""The ``ser-rs`` command: features, train, evaluate, predict, stream, demo and serve.
 
 Every subcommand explains itself with ``--help``. Exit codes: 0 success, 1 the work failed (no
 file could be read, a corrupt model, an unusable corpus or parameter), 2 the command line points
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import sys
 import tempfile
 import time
@@ -21,8 +22,13 @@ from ser_rs._backend import trainer
 from ser_rs.exceptions import TrainerNotInstalledError, UsageError
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.model import CLASSIFIER_DEFAULTS, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
+from ser_rs.server import DEFAULT_HOST, DEFAULT_MAX_STREAM_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT
+from ser_rs.streaming import DEFAULT_HOP, DEFAULT_WARMUP, DEFAULT_WINDOW
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
+#: Where ``ser-rs demo`` writes its report, and the model in it that ``ser-rs serve`` serves by default.
+DEMO_OUTPUT = Path("ser_rs_output/demo")
+DEMO_MODEL = DEMO_OUTPUT / "model"
 
 #: Frame-level inputs of the command's models, framed as the classifier's default pipeline
 #: (:data:`ser_rs.model.MODEL_SR`, 64 ms windows, 16 ms hop). Log-mel is the default: it keeps the
@@ -166,6 +172,24 @@ def _parser() -> argparse.ArgumentParser:
     pred.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     pred.add_argument("--n-jobs", type=int, default=None, help="feature-extraction threads (default: all cores)")
 
+    live = sub.add_parser("stream", help="recognise emotion over time, playing a file (or the microphone) as a live stream", description=(
+        "Play FILE through the streaming recogniser as if it arrived live, in chunks of --chunk seconds, and print the emotion "
+        "of the last --window seconds after every --hop (a timeline; JSON lines with --json). No waiting between chunks "
+        "unless --realtime. --microphone listens to the default input device instead, where the sounddevice package is "
+        "installed, until Ctrl-C. A model trained with speaker normalisation standardises by the stream's own running "
+        "statistics once it has heard --warmup seconds; the timeline marks the results before that."))
+    live.add_argument("file", type=Path, nargs="?", help="an audio file (WAV, FLAC, MP3, OGG) at any sampling rate")
+    live.add_argument("--model", type=Path, required=True, help="a model folder written by `ser-rs train` or `ser-rs demo`")
+    live.add_argument("--window", type=float, default=DEFAULT_WINDOW, help="seconds of audio each result is computed from (default: %(default)s)")
+    live.add_argument("--hop", type=float, default=None,
+                      help=f"seconds between results (default: {DEFAULT_HOP}, rounded to whole feature hops, e.g. 0.496 s)")
+    live.add_argument("--warmup", type=float, default=DEFAULT_WARMUP,
+                      help="seconds a speaker-normalised model listens before using the stream's statistics (default: %(default)s)")
+    live.add_argument("--chunk", type=float, default=0.1, help="seconds of audio per pushed chunk (default: %(default)s)")
+    live.add_argument("--realtime", action="store_true", help="pace the file at its real speed")
+    live.add_argument("--microphone", action="store_true", help="listen to the default microphone instead of FILE (needs `pip install sounddevice`)")
+    live.add_argument("--json", action="store_true", help="print JSON lines instead of a timeline")
+
     demo = sub.add_parser("demo", help="the whole pipeline end to end on a synthetic (or your) corpus", description=(
         "Generate the synthetic emotional-speech demo corpus (or read --data), extract features, run the speaker-independent "
         "evaluation of a normal and an adversarially trained RNN with the robustness table, train a final model on all "
@@ -173,12 +197,23 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", type=Path, default=None, help="a corpus folder or CSV manifest instead of the synthetic corpus")
     demo.add_argument("--corpus", default="auto", help="naming of --data (default: auto)")
     demo.add_argument("--four-classes", action="store_true", help="keep only neutral, happy, sad and angry")
-    demo.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/demo"), help="output folder (default: %(default)s)")
+    demo.add_argument("-o", "--output", type=Path, default=DEMO_OUTPUT, help="output folder (default: %(default)s)")
     demo.add_argument("--speakers", type=int, default=8, help="synthetic speakers (default: %(default)s)")
     demo.add_argument("--per-emotion", type=int, default=4, help="synthetic utterances per speaker and emotion (default: %(default)s)")
     demo.add_argument("--folds", type=int, default=4, help="speaker folds for the synthetic corpus (default: %(default)s)")
     _training_arguments(demo)
     _common_arguments(demo)
+
+    serve = sub.add_parser("serve", help="serve a model over HTTP: a web page, uploads and live streams", description=(
+        "Serve a saved model: a page at http://HOST:PORT/ to upload a recording or stream the microphone, POST /predict, "
+        "the WebSocket /stream, GET /health and the API's documentation at /docs. Needs pip install \"ser_rs[serve]\"."))
+    serve.add_argument("--model", type=Path, default=None, help=f"a model folder (default: the one `ser-rs demo` saved, {DEMO_MODEL})")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on; keep the default to serve this machine only (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
+    serve.add_argument("--max-upload-mb", type=float, default=DEFAULT_MAX_UPLOAD_BYTES / 2**20,
+                       help="the largest upload accepted, in MiB (default: %(default)s)")
+    serve.add_argument("--max-stream-seconds", type=float, default=DEFAULT_MAX_STREAM_SECONDS,
+                       help="the most audio one stream may send (default: %(default)s)")
     return parser
 
 
@@ -382,6 +417,73 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stream(args: argparse.Namespace) -> int:
+    from ser_rs.streaming import StreamingRecognizer
+
+    if (args.file is None) == (not args.microphone):
+        raise UsageError("pass an audio FILE, or --microphone to listen to the microphone (not both)")
+    if not (args.chunk > 0 and args.chunk == args.chunk):
+        raise UsageError(f"--chunk {args.chunk}: pass a positive number of seconds, e.g. 0.1")
+    # The source first, so that a missing microphone or file is reported before the model loads.
+    chunks = _microphone_chunks(args.chunk) if args.microphone else _file_chunks(args.file, args.chunk, args.realtime)
+    stream = StreamingRecognizer(args.model, window=args.window, hop=args.hop, warmup=args.warmup)
+    try:
+        for chunk, rate in chunks:
+            _print_results(stream.push(chunk, sr=rate), args.json)
+    except KeyboardInterrupt:  # the end of a microphone stream
+        _print_results(stream.flush(), args.json)
+        raise
+    _print_results(stream.flush(), args.json)
+    return 0
+
+
+def _file_chunks(path: Path, seconds: float, realtime: bool):
+    """A file's samples at its own rate, ``seconds`` at a time, paced at real speed if asked."""
+    from ser_rs.audio import load
+
+    y, rate = load(path, sr=None)
+    return _paced(y, rate, max(1, int(round(seconds * rate))), realtime)
+
+
+def _paced(y, rate: int, step: int, realtime: bool):
+    """``y`` in chunks of ``step`` samples, each when real time reaches it if ``realtime``."""
+    started = time.perf_counter()
+    for i in range(0, len(y), step):
+        if realtime:
+            time.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        yield y[i:i + step], rate
+
+
+def _microphone_chunks(seconds: float):
+    """The default microphone's samples, ``seconds`` at a time, until Ctrl-C."""
+    try:
+        import sounddevice
+    except (ImportError, OSError) as exc:  # OSError: the package is there but PortAudio is not
+        raise UsageError(f"the microphone is not available here ({exc}): install sounddevice (`pip install sounddevice`, "
+                         "which needs PortAudio) on a machine with a microphone, or pass an audio FILE") from None
+    try:
+        rate = int(sounddevice.query_devices(kind="input")["default_samplerate"])
+    except Exception as exc:  # sounddevice's PortAudioError: no input device
+        raise UsageError(f"no microphone found ({exc}): pass an audio FILE instead") from None
+    return _listen(sounddevice, rate, seconds)
+
+
+def _listen(sounddevice, rate: int, seconds: float):
+    blocks: "queue.Queue" = queue.Queue()
+    with sounddevice.InputStream(samplerate=rate, channels=1, dtype="float32", blocksize=max(1, int(seconds * rate)),
+                                 callback=lambda data, frames, when, status: blocks.put(data[:, 0].copy())):
+        print(f"listening at {rate} Hz; Ctrl-C to stop", file=sys.stderr, flush=True)
+        while True:
+            yield blocks.get(), rate
+
+
+def _print_results(results: list, as_json: bool) -> None:
+    for r in results:
+        row = r.to_dict()
+        print(json.dumps(row) if as_json else
+              f"{row['time']:8.2f} s  {row['emotion']!s:>10}  {row['probability']:.2f}{'' if row['warm'] else '  (warming up)'}", flush=True)
+
+
 def _demo(args: argparse.Namespace) -> int:
     import ser_rs
     from ser_rs.datasets import SpeakerKFold
@@ -400,7 +502,7 @@ def _demo(args: argparse.Namespace) -> int:
         splitter = None
     report_dir = args.output
     _run_experiment(args, manifest, splitter)
-    model_dir = report_dir / "model"
+    model_dir = report_dir / DEMO_MODEL.name
     clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
     _say(args, f"Training the final model on all {manifest['speaker'].nunique()} speakers ...")
     clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy(), speakers=_speakers(clf, manifest))
@@ -413,9 +515,32 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "demo": _demo}
+def _serve(args: argparse.Namespace) -> int:
+    model_dir = args.model if args.model is not None else DEMO_MODEL
+    if not (model_dir / "model.json").is_file():
+        named = f"--model {model_dir}" if args.model is not None else f"no --model, and {model_dir}"
+        raise UsageError(f"{named} holds no saved model: make one with `ser-rs demo` (saved in {DEMO_MODEL}) "
+                         "or `ser-rs train DATA -o DIR`, then pass --model DIR")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: choose a port from 0 to 65535")
+    from ser_rs.server import create_app
+
+    try:
+        import uvicorn
+        import websockets  # noqa: F401  (uvicorn refuses WebSocket connections without it)
+
+        app = create_app(model_dir, max_upload_bytes=int(args.max_upload_mb * 2**20), max_stream_seconds=args.max_stream_seconds)
+    except ImportError as exc:  # the trainer's absence was ruled out first, so this is the server's
+        raise UsageError(f'ser-rs serve needs FastAPI, uvicorn, websockets and python-multipart: pip install "ser_rs[serve]" ({exc})') from exc
+    print(f"Serving {model_dir} at http://{args.host}:{args.port}/ (API documentation at /docs); Ctrl+C stops", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "stream": _stream, "demo": _demo,
+            "serve": _serve}
 #: The commands built on the optional trainer (``pip install "ser_rs[train]"``).
-TRAINER_COMMANDS = ("train", "evaluate", "predict", "demo")
+TRAINER_COMMANDS = ("train", "evaluate", "predict", "stream", "demo", "serve")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

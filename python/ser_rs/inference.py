@@ -31,7 +31,7 @@ import numpy as np
 from ser_rs._validate import as_audio, as_n_jobs, as_rate
 from ser_rs.audio import load, resample
 from ser_rs.exceptions import InputTypeError, ItemError, ParameterError, exception_class
-from ser_rs.model import MODEL_SR, EmotionClassifier, run_feature_pipeline
+from ser_rs.model import MODEL_SR, EmotionClassifier, run_feature_pipeline, standardize
 
 __all__ = ["Prediction", "PredictionBatch", "Recognizer", "load_model"]
 
@@ -223,6 +223,56 @@ class Recognizer:
         """
         signal = self._at_model_rate(y, sr)
         return self._single((signal, len(signal) / self._rate if len(signal) else 0.0))
+
+    def predict_features(self, frames: Any, duration: float, *, mean: Any = None, std: Any = None) -> Prediction:
+        """The emotion of one utterance's features, ``(frames, features)`` as the model's
+        pipeline computes them (:attr:`features`), for callers that compute them themselves, such
+        as :class:`ser_rs.streaming.StreamingRecognizer`.
+
+        Parameters
+        ----------
+        frames : np.ndarray [shape=(frames, features)]
+        duration : float
+            Seconds of audio the frames describe (reported in the prediction).
+        mean, std : np.ndarray [shape=(features,)], optional
+            A speaker-normalised model's speaker statistics (both or neither); without them the
+            frames are standardised by their own, as :meth:`predict_array` does. Other models
+            refuse them.
+
+        Raises
+        ------
+        TypeError
+            ``frames`` is not a real-valued numpy array.
+        ParameterError
+            ``frames`` is not 2-D with the model's feature count, or the statistics are given
+            to a model without speaker normalisation, or only one of them.
+
+        Examples
+        --------
+        >>> recognizer.predict_features(frames, 3.0).emotion    # doctest: +SKIP
+        'calm'
+        """
+        if (mean is None) != (std is None):
+            raise ParameterError("pass both mean and std (a speaker's statistics), or neither")
+        if mean is not None and not self.speaker_norm:
+            raise ParameterError("mean and std are speaker statistics, and this model does not normalise by speaker: drop them")
+        seq = self._checked_frames(frames)
+        if not self.speaker_norm:
+            proba = self._classifier.predict_proba([seq])
+        elif mean is None:
+            proba = self._classifier.predict_proba([seq], speakers=[0])
+        else:
+            proba = self._classifier.predict_proba_standardized([standardize(seq, mean, std)])
+        p = proba[0]
+        return Prediction(self._classes[int(np.argmax(p))], dict(zip(self._classes, map(float, p))), float(duration))
+
+    def _checked_frames(self, frames: Any) -> np.ndarray:
+        if not isinstance(frames, np.ndarray) or not (np.issubdtype(frames.dtype, np.floating) or np.issubdtype(frames.dtype, np.integer)):
+            raise InputTypeError(f"frames must be a real-valued numpy array of shape (frames, features), got {type(frames).__name__}")
+        n_features = self._classifier.n_features_in_
+        if frames.ndim != 2 or frames.shape[0] == 0 or frames.shape[1] != n_features:
+            raise ParameterError(f"frames must have shape (frames >= 1, {n_features}) for this model, got {frames.shape}")
+        return np.ascontiguousarray(frames, dtype=np.float32)
 
     # -- batches -------------------------------------------------------------------------------
 

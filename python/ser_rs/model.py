@@ -35,7 +35,7 @@ from ser_rs import exceptions
 from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["EmotionClassifier", "CLASSIFIER_DEFAULTS", "DEFAULT_FEATURES", "MODEL_SR", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
-           "column_stats", "extract_sequences", "run_feature_pipeline", "standardize_by_speaker"]
+           "column_stats", "extract_sequences", "run_feature_pipeline", "standardize", "standardize_by_speaker"]
 
 #: The sampling rate (Hz) the classifier's feature pipelines analyse at, unless a pipeline names
 #: its own ``sr``. Not :data:`ser_rs.audio.LIBROSA_SR` (22050 Hz), which the librosa-mirroring
@@ -196,10 +196,26 @@ def standardize_by_speaker(X: Any, speakers: Any, *, name: str = "X") -> list:
         if not np.all(np.isfinite(frames)):
             raise ParameterError(f"{name} holds NaN or infinite values: clean the features before normalising")
         mean, std = frames.mean(axis=0), frames.std(axis=0)
-        std[std <= 1e-8 * np.maximum(1.0, np.abs(mean))] = 1.0  # a constant feature is centred, not blown up
         for i in members:
-            out[i] = ((seqs[i] - mean) / std).astype(np.float32)
+            out[i] = standardize(seqs[i], mean, std)
     return out
+
+
+def standardize(frames: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """``(frames - mean) / std`` per feature as float32, where a feature whose ``std`` is
+    (nearly) zero is only centred: the rule of :func:`standardize_by_speaker`, for statistics
+    gathered elsewhere (a live stream's running ones, :mod:`ser_rs.streaming`).
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> ser_rs.model.standardize(np.array([[3.0, 5.0]]), np.array([1.0, 5.0]), np.array([2.0, 0.0])).tolist()
+    [[1.0, 0.0]]
+    """
+    mean = np.asarray(mean, dtype=np.float64)
+    std = np.array(std, dtype=np.float64)
+    std[std <= 1e-8 * np.maximum(1.0, np.abs(mean))] = 1.0  # a constant feature is centred, not blown up
+    return ((frames - mean) / std).astype(np.float32)
 
 
 def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, n_jobs: Optional[int] = None, signals: Optional[Sequence[np.ndarray]] = None) -> list:
@@ -857,6 +873,24 @@ class EmotionClassifier:
         seqs = self._inputs(X, fitting=False, speakers=speakers)
         batch = self.batch_size if isinstance(self.batch_size, int) and self.batch_size > 0 else 64
         return self._native.predict_proba(seqs, max(batch, 64))
+
+    def predict_proba_standardized(self, X: Any) -> np.ndarray:
+        """Class probabilities of samples a caller has already standardised by speaker, for a
+        ``speaker_norm`` model used with statistics it does not see, such as a live stream's
+        running ones (:mod:`ser_rs.streaming`); other models take them as :meth:`predict_proba`.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> X = np.array([[-1.0], [1.0]] * 10)
+        >>> clf = ser_rs.EmotionClassifier("mlp", hidden_size=4, num_layers=1, epochs=2, patience=None, speaker_norm=True)
+        >>> clf = clf.fit(X, [0, 1] * 10, speakers=[0] * 20)
+        >>> bool(np.array_equal(clf.predict_proba_standardized(X[:2]), clf.predict_proba(X[:2], speakers=[0, 0])))
+        True
+        """
+        self._check_fitted()
+        batch = self.batch_size if isinstance(self.batch_size, int) and self.batch_size > 0 else 64
+        return self._native.predict_proba(self._raw_inputs(X, fitting=False), max(batch, 64))
 
     def predict(self, X: Any, *, speakers: Any = None) -> np.ndarray:
         """The most probable label of each sample. ``speakers``: one id per sample, with
