@@ -55,6 +55,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--streams", type=int, default=8, help="concurrent real-time streams (default: %(default)s)")
     p.add_argument("--stream-seconds", type=float, default=6.0, help="seconds each stream sends (default: %(default)s)")
     p.add_argument("--clips", type=int, default=32, help="distinct clips cycled through (default: %(default)s)")
+    p.add_argument("--output", type=Path, default=OUT / "server.json", help="where the JSON report goes (default: %(default)s)")
     return p.parse_args()
 
 
@@ -264,11 +265,11 @@ def main() -> int:
     for part in (served, streamed or {}):
         for error in part.get("first_errors", []):
             print(f"  error: {error}")
-    OUT.mkdir(exist_ok=True)
     report = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "cores": os.cpu_count(),
               "bare": base_line, "uploads": served, "share_of_bare": share, "streams": streamed}
-    (OUT / "server.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written {OUT / 'server.json'}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written {args.output}")
     return 1 if served["errors"] or (streamed and streamed["errors"]) else 0
 
 

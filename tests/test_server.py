@@ -365,3 +365,22 @@ def test_serve_serves_the_demo_model_by_default(tiny_model_dir, tmp_path, monkey
     assert served["host"] == "127.0.0.1" and served["port"] == 8123
     with TestClient(served["app"]) as c:
         assert c.get("/health").json()["classes"] == ["angry", "sad"]
+
+
+def test_the_load_benchmark_runs_without_errors(tiny_model_dir, tmp_path):
+    """benchmarks/bench_server.py at a small size: concurrent uploads and real-time streams against a
+    real uvicorn process, every request answered (its exit code is 1 on any error)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "server.json"
+    command = [sys.executable, str(root / "benchmarks" / "bench_server.py"), "--model", str(tiny_model_dir), "--clients", "3",
+               "--requests", "4", "--streams", "2", "--stream-seconds", "4", "--clips", "3", "--output", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["uploads"]["requests"] == 12 and report["uploads"]["errors"] == 0
+    assert report["streams"]["errors"] == 0 and report["streams"]["results"] > 0

@@ -11,8 +11,6 @@ use pyo3::types::PyDict;
 #[cfg(feature = "train")]
 use serde::{de::DeserializeOwned, Serialize};
 
-// Parameters from a dict of keyword arguments (the Python wrappers pass their whole signature)
-
 pub(crate) fn get_any<'py>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     Ok(d.get_item(key)?.filter(|v| !v.is_none()))
 }

@@ -8,8 +8,6 @@ use ndarray::Array2;
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use std::path::PathBuf;
 
-// Audio
-
 pub(crate) fn load_options(sr: Option<i64>, mono: bool, offset: f64, duration: Option<f64>) -> PyResult<LoadOptions> {
     let sr = match sr {
         None => None,

@@ -13,8 +13,6 @@ use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::types::{PyDict, PyList, PyString};
 use std::path::PathBuf;
 
-// Batches
-
 /// A batch's items, borrowed from Python: path strings, or float32 arrays kept alive here.
 enum Held<'py> {
     Path(PathBuf),

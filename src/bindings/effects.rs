@@ -10,8 +10,6 @@ use crate::error::SerError;
 use numpy::PyReadonlyArray1;
 use pyo3::types::PyDict;
 
-// Effects
-
 /// A pipeline step as Python describes it: `(name, [(parameter, value)], p)`.
 pub(crate) type StepSpec = (String, Vec<(String, f64)>, f64);
 

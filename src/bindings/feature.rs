@@ -101,8 +101,6 @@ pub(crate) fn output_to_py(py: Python<'_>, out: FeatureOutput) -> PyObj {
     }
 }
 
-// Features
-
 #[pyfunction]
 fn stft(py: Python<'_>, y: PyReadonlyArray1<f32>, params: &Bound<PyDict>) -> PyResult<PyObj> {
     let p = stft_params(params)?;

@@ -5,8 +5,6 @@ use pyo3::prelude::*;
 use crate::metrics;
 use numpy::{IntoPyArray, PyReadonlyArray1};
 
-// Metrics (labels arrive as class indices; the Python layer maps label names to them)
-
 fn class_indices(a: PyReadonlyArray1<i64>, name: &str) -> PyResult<Vec<usize>> {
     a.as_array()
         .iter()

@@ -9,8 +9,6 @@ use crate::error::contain_bug;
 use crate::synth;
 use pyo3::types::PyDict;
 
-// Synthetic emotional speech (the demo corpus)
-
 #[pyfunction]
 fn synth_emotions() -> Vec<&'static str> {
     synth::Emotion::ALL.iter().map(|e| e.name()).collect()

@@ -14,8 +14,6 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-// tch
-
 #[pyfunction]
 fn backend_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let info = py.detach(model::backend_info);
@@ -33,8 +31,6 @@ fn column_stats(py: Python<'_>, x: PyReadonlyArray2<f32>) -> PyResult<(PyObj, Py
     let (mean, std) = detached(py, || model::column_stats(x))?;
     Ok((mean.into_pyarray(py).into_any().unbind(), std.into_pyarray(py).into_any().unbind()))
 }
-
-// The trainer (tch): fit, predict, robustness, checkpoints
 
 /// A trained network behind a lock: `tch::Tensor` is Send but not Sync.
 #[pyclass(module = "ser_rs_train._trainer", name = "NativeClassifier")]
