@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
@@ -122,48 +123,182 @@ def stft(
     return _native.stft(as_audio(y), params)
 
 
-def _db(S: Any, ref: Reference, amin: float, top_db: Optional[float], amplitude: bool) -> np.ndarray:
-    if not isinstance(S, np.ndarray):
-        raise InputTypeError(f"S must be a numpy array, got {type(S).__name__}")
-    magnitude = np.abs(S) if np.iscomplexobj(S) else S
-    if not (np.issubdtype(magnitude.dtype, np.floating) or np.issubdtype(magnitude.dtype, np.integer)):
-        raise InputTypeError(f"S must be a real or complex numeric array, got dtype {S.dtype}")
-    if magnitude.size == 0:
-        raise ParameterError("S is empty")
-    shape = magnitude.shape
-    flat = np.ascontiguousarray(magnitude.reshape(1, -1) if magnitude.ndim < 2 else magnitude.reshape(-1, shape[-1]), dtype=np.float32)
-    ref_value = ref(np.abs(magnitude)) if callable(ref) else ref
-    ref_value = abs(as_number(ref_value, "ref"))
-    top = None if top_db is None else as_number(top_db, "top_db")
-    out = _native.to_db(flat, ref_value, as_number(amin, "amin"), top, amplitude)
-    return out.reshape(shape)
+# librosa's warning for complex input, word for word, so that filters written for it still apply.
+_COMPLEX_DB_WARNING = (
+    "{name} was called on complex input so phase information will be discarded. "
+    "To suppress this warning, call {fix} instead."
+)
+
+# numpy kinds of the real values librosa's dB conversions compute with: bool, (un)signed int, float.
+_REAL_KINDS = "biuf"
 
 
-def power_to_db(S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-10, top_db: Optional[float] = 80.0) -> np.ndarray:
+def _db_limits(amin: Any, top_db: Any) -> tuple[float, Optional[float]]:
+    """``amin`` and ``top_db`` as floats, refused (as librosa refuses them) when absurd."""
+    amin = as_number(amin, "amin")
+    if not (np.isfinite(amin) and amin > 0):
+        raise ParameterError(f"amin={amin} must be strictly positive, e.g. 1e-10")
+    if top_db is None:
+        return amin, None
+    top_db = as_number(top_db, "top_db")
+    if not (np.isfinite(top_db) and top_db >= 0):
+        raise ParameterError(f"top_db={top_db} must be non-negative, or None for no floor")
+    return amin, top_db
+
+
+def _db_values(S: Any, name: str, fix: str) -> np.ndarray:
+    """``S`` (a number, list or array) as a real array; complex input warns and keeps ``np.abs``."""
+    try:
+        values = np.asarray(S)
+    except ValueError as exc:  # a ragged list
+        raise InputTypeError(f"S must be a number, a list of numbers or a numeric array ({exc})") from exc
+    if values.dtype.kind == "c":
+        # stacklevel 4: this helper, _db, the public function, then the user's line.
+        warnings.warn(_COMPLEX_DB_WARNING.format(name=name, fix=fix), UserWarning, stacklevel=4)
+        values = np.abs(values)
+    if values.dtype.kind not in _REAL_KINDS:
+        raise InputTypeError(f"S must be a number, a list of numbers or a numeric array, got {type(S).__name__} of dtype {values.dtype}")
+    if values.size == 0:
+        raise ParameterError(f"S is empty (shape {values.shape}); pass at least one value")
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        raise ParameterError("S contains NaN or inf; replace them first, e.g. np.nan_to_num(S)")
+    return values
+
+
+def _db_reference(ref: Reference, magnitude: np.ndarray) -> Any:
+    """librosa's reference: ``ref(magnitude)`` for a callable, else ``np.abs(ref)``."""
+    if callable(ref):
+        value = ref(magnitude)
+        if np.asarray(value).dtype.kind not in _REAL_KINDS:
+            raise InputTypeError(f"ref(S) must return a real number, got {type(value).__name__}")
+    else:
+        value = np.abs(as_number(ref, "ref"))
+    if not np.isfinite(value).all():
+        raise ParameterError(f"the reference {value} must be finite; pass a finite ref or a function such as np.max")
+    return value
+
+
+def _power_to_db_numpy(power: np.ndarray, ref_value: Any, amin: float, top_db: Optional[float]) -> Any:
+    """librosa's own arithmetic, operation for operation, so that dtypes and rounding are its own
+    (float64 and integer input give float64, a scalar gives a numpy scalar)."""
+    db = 10.0 * np.log10(np.maximum(amin, power))
+    # In place, as librosa does: a float32 array stays float32 even when the reference is float64.
+    db -= 10.0 * np.log10(np.maximum(amin, ref_value))
+    if top_db is not None:
+        db = np.maximum(db, db.max() - top_db)
+    return db
+
+
+def _db_native(values: np.ndarray, ref_value: Any, amin: float, top_db: Optional[float], amplitude: bool) -> np.ndarray:
+    """The Rust kernel over any float32 shape: it works element by element with one global peak,
+    so a flat (1, n) view is exact."""
+    flat = np.ascontiguousarray(values, dtype=np.float32).reshape(1, -1)
+    # librosa floors a power reference at amin without taking its absolute value (the kernel
+    # would); squaring makes the sign irrelevant for amplitudes.
+    ref = float(ref_value) if amplitude else max(float(ref_value), amin)
+    return _native.to_db(flat, ref, amin, top_db, amplitude).reshape(values.shape)
+
+
+def _db(S: Any, ref: Reference, amin: Any, top_db: Any, *, amplitude: bool) -> Any:
+    name, fix = ("amplitude_to_db", "amplitude_to_db(np.abs(S))") if amplitude else ("power_to_db", "power_to_db(np.abs(D)**2)")
+    amin, top_db = _db_limits(amin, top_db)
+    values = _db_values(S, name, fix)
+    magnitude = np.abs(values) if amplitude else values
+    ref_value = _db_reference(ref, magnitude)
+    if values.dtype == np.float32 and values.ndim >= 1 and np.ndim(ref_value) == 0:
+        return _db_native(values, ref_value, amin, top_db, amplitude)
+    if amplitude:
+        return _power_to_db_numpy(np.square(magnitude), np.abs(ref_value**2), amin**2, top_db)
+    return _power_to_db_numpy(magnitude, ref_value, amin, top_db)
+
+
+def power_to_db(S: Any, *, ref: Reference = 1.0, amin: float = 1e-10, top_db: Optional[float] = 80.0) -> Any:
     """Convert a power spectrogram to decibels, as ``librosa.power_to_db``.
 
-    ``10 * log10(max(amin, S) / ref)``, floored at ``max - top_db``. ``ref`` may be a number or
-    a function of the magnitudes (e.g. ``np.max``). Complex input is converted by ``np.abs``.
+    ``10 * log10(max(amin, S)) - 10 * log10(max(amin, ref))``, floored at ``max - top_db``.
+
+    Parameters
+    ----------
+    S : number, list or np.ndarray of any shape
+        Power values. Complex input warns (``UserWarning``, librosa's message) and uses ``np.abs(S)``.
+    ref : number or callable
+        Reference power: a number (its absolute value is used) or a function of ``S`` such as
+        ``np.max`` or ``np.median``.
+    amin : float > 0
+        Floor of ``S`` and of the reference.
+    top_db : float >= 0 or None
+        Floor the output at ``top_db`` below its peak; ``None`` keeps every value.
+
+    Returns
+    -------
+    S_db : np.ndarray of ``S``'s shape, or a numpy scalar for scalar ``S``
+        float32 (and complex64) arrays go through ser_rs's Rust kernel and return float32, within
+        a few float32 roundings of librosa. Any other input (float64, integers, lists, scalars,
+        float16, or a ``ref`` function that returns an array) is computed with numpy exactly as
+        librosa computes it, so it returns what librosa returns: float64 for float64, integer
+        and list input, a numpy scalar for a scalar.
+
+    Raises
+    ------
+    ParameterError
+        ``amin <= 0``, ``top_db < 0``, empty ``S``, or NaN/inf in ``S`` or the reference
+        (librosa would return NaN).
+    InputTypeError
+        ``S`` is not numeric (strings, None, ragged lists) or a parameter is not a number.
 
     Examples
     --------
     >>> import numpy as np, ser_rs
-    >>> ser_rs.feature.power_to_db(np.array([[1.0, 10.0, 100.0]]), ref=np.max)
+    >>> ser_rs.feature.power_to_db(np.array([[1.0, 10.0, 100.0]], dtype=np.float32), ref=np.max)
     array([[-20., -10.,   0.]], dtype=float32)
+    >>> ser_rs.feature.power_to_db([1.0, 1e-12], top_db=None)
+    array([   0., -100.])
+    >>> float(ser_rs.feature.power_to_db(100.0))
+    20.0
     """
     return _db(S, ref, amin, top_db, amplitude=False)
 
 
-def amplitude_to_db(S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-5, top_db: Optional[float] = 80.0) -> np.ndarray:
+def amplitude_to_db(S: Any, *, ref: Reference = 1.0, amin: float = 1e-5, top_db: Optional[float] = 80.0) -> Any:
     """Convert an amplitude spectrogram to decibels, as ``librosa.amplitude_to_db``.
 
-    Equal to ``power_to_db(S**2, ref=ref**2, amin=amin**2, top_db=top_db)``.
+    ``power_to_db(np.abs(S)**2, ref=ref**2, amin=amin**2, top_db=top_db)``, with a callable
+    ``ref`` evaluated on ``np.abs(S)``.
+
+    Parameters
+    ----------
+    S : number, list or np.ndarray of any shape
+        Amplitudes. Complex input warns (``UserWarning``, librosa's message) and uses ``np.abs(S)``.
+    ref : number or callable
+        Reference amplitude, or a function of ``np.abs(S)`` such as ``np.max``.
+    amin : float > 0
+        Floor of the amplitudes and of the reference.
+    top_db : float >= 0 or None
+        Floor the output at ``top_db`` below its peak; ``None`` keeps every value.
+
+    Returns
+    -------
+    S_db : np.ndarray of ``S``'s shape, or a numpy scalar for scalar ``S``
+        float32 (and complex64) arrays go through ser_rs's Rust kernel and return float32, within
+        a few float32 roundings of librosa. Any other input (float64, integers, lists, scalars,
+        float16, or a ``ref`` function that returns an array) is computed with numpy exactly as
+        librosa computes it, so it returns what librosa returns: float64 for float64, integer
+        and list input, a numpy scalar for a scalar.
+
+    Raises
+    ------
+    ParameterError
+        ``amin <= 0``, ``top_db < 0``, empty ``S``, or NaN/inf in ``S`` or the reference.
+    InputTypeError
+        ``S`` is not numeric (strings, None, ragged lists) or a parameter is not a number.
 
     Examples
     --------
     >>> import numpy as np, ser_rs
-    >>> ser_rs.feature.amplitude_to_db(np.array([[1.0, 10.0]]))
+    >>> ser_rs.feature.amplitude_to_db(np.array([[1.0, 10.0]], dtype=np.float32))
     array([[ 0., 20.]], dtype=float32)
+    >>> ser_rs.feature.amplitude_to_db([1, 10], ref=np.max)
+    array([-20.,   0.])
     """
     return _db(S, ref, amin, top_db, amplitude=True)
 
