@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any, Callable, Optional, Union
 
@@ -385,7 +386,8 @@ def mfcc(
 ) -> np.ndarray:
     """Mel-frequency cepstral coefficients, as ``librosa.feature.mfcc``.
 
-    The DCT-II of ``power_to_db(melspectrogram(y))`` (ref 1, amin 1e-10, top_db 80).
+    The DCT (type 2 unless ``dct_type`` says otherwise) of ``power_to_db(melspectrogram(y))`` (ref 1,
+    amin 1e-10, top_db 80).
 
     Parameters
     ----------
@@ -397,8 +399,9 @@ def mfcc(
         A log-power mel spectrogram, used instead of ``y``.
     n_mfcc : int > 0
         Number of coefficients.
-    dct_type : {2}
-        Only the DCT-II (librosa's default) is supported.
+    dct_type : {1, 2, 3}
+        DCT type. Type 2 (librosa's default) runs in Rust; types 1 and 3 apply ``scipy.fft.dct``
+        to the log-mel spectrogram exactly as librosa does (they need scipy).
     norm : {'ortho', None}
         DCT normalisation.
     lifter : float >= 0
@@ -419,11 +422,68 @@ def mfcc(
     >>> ser_rs.feature.mfcc(y=y, sr=22050, n_mfcc=13).shape
     (13, 44)
     """
-    return _compute(
-        "mfcc", y, S, sr, n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter, mel_norm=mel_norm,
+    mel = dict(
         n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center,
         pad_mode=pad_mode, power=power, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk,
     )
+    if _dct_type(dct_type) == _NATIVE_DCT_TYPE:
+        return _compute("mfcc", y, S, sr, n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter, mel_norm=mel_norm, **mel)
+    log_mel = _log_mel(y, S, sr, mel_norm, mel)
+    return _mfcc_of_log_mel(log_mel, n_mfcc, dct_type, norm, lifter)
+
+
+# The DCT the Rust MFCC computes; librosa's other types go through scipy.fft.
+_NATIVE_DCT_TYPE = 2
+_DCT_TYPES = (1, 2, 3)
+_DCT_NORMS = ("ortho", None)
+
+
+def _dct_type(dct_type: Any) -> int:
+    if isinstance(dct_type, bool) or not isinstance(dct_type, numbers.Integral):
+        raise InputTypeError(f"dct_type must be an integer (1, 2 or 3), got {type(dct_type).__name__}")
+    if dct_type not in _DCT_TYPES:
+        raise ParameterError(f"dct_type={dct_type} is not supported; pass 1, 2 (the default) or 3")
+    return int(dct_type)
+
+
+def _log_mel(y: Optional[np.ndarray], S: Optional[np.ndarray], sr: float, mel_norm: Optional[str], mel: dict) -> np.ndarray:
+    """The log-power mel spectrogram an MFCC transforms: ``S`` itself when given without ``y``,
+    as in :func:`_compute`."""
+    if y is None and S is not None:
+        log_mel = as_spectrogram(S)
+        if not np.isfinite(log_mel).all():
+            raise ParameterError("S contains NaN or inf; replace them first, e.g. np.nan_to_num(S)")
+        if log_mel.size == 0:
+            raise ParameterError(f"S is empty (shape {log_mel.shape}); it needs at least one mel band and one frame")
+        return log_mel
+    return power_to_db(_compute("melspectrogram", y, S, sr, norm=mel_norm, **mel))
+
+
+def _scipy_fft() -> Any:
+    try:
+        import scipy.fft
+    except ImportError as exc:
+        raise ImportError(f"mfcc with dct_type=1 or 3 needs scipy ({exc}): pip install scipy") from exc
+    return scipy.fft
+
+
+def _mfcc_of_log_mel(log_mel: np.ndarray, n_mfcc: Any, dct_type: int, norm: Any, lifter: Any) -> np.ndarray:
+    """librosa's MFCC of a log-mel spectrogram: ``scipy.fft.dct`` along the bands, the first
+    ``n_mfcc`` rows, then sinusoidal liftering."""
+    if isinstance(n_mfcc, bool) or not isinstance(n_mfcc, numbers.Integral):
+        raise InputTypeError(f"n_mfcc must be an integer, got {type(n_mfcc).__name__}")
+    if not 0 < n_mfcc <= log_mel.shape[-2]:
+        raise ParameterError(f"n_mfcc={n_mfcc} must be between 1 and the number of mel bands ({log_mel.shape[-2]})")
+    if norm not in _DCT_NORMS:
+        raise ParameterError(f"norm={norm!r} is not supported; pass 'ortho' or None")
+    lifter = as_number(lifter, "lifter")
+    if not (np.isfinite(lifter) and lifter >= 0):
+        raise ParameterError(f"lifter={lifter} must be a non-negative number (0 disables liftering)")
+    M = _scipy_fft().dct(log_mel, axis=-2, type=dct_type, norm=norm)[..., :n_mfcc, :]
+    if lifter > 0:
+        weights = np.sin(np.pi * np.arange(1, 1 + n_mfcc, dtype=M.dtype) / lifter)
+        M *= 1 + (lifter / 2) * weights[:, np.newaxis]
+    return M
 
 
 def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "interp") -> np.ndarray:
