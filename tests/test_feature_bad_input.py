@@ -95,7 +95,7 @@ def test_float64_input_is_accepted_and_output_is_float32():
         ("melspectrogram", dict(pad_mode="wrap"), "pad_mode='wrap'"),
         ("mfcc", dict(n_mfcc=0), "n_mfcc=0"),
         ("mfcc", dict(n_mfcc=200), "n_mfcc=200"),
-        ("mfcc", dict(dct_type=3), "dct_type=3"),
+        ("mfcc", dict(dct_type=4), "dct_type=4"),
         ("mfcc", dict(lifter=-1), "lifter=-1"),
         ("chroma_stft", dict(n_chroma=0), "n_chroma=0"),
         ("chroma_stft", dict(norm=-1.0), "norm=-1"),
@@ -151,8 +151,9 @@ def test_db_bad_input():
     with pytest.raises(ParameterError, match="NaN"):
         feature.power_to_db(np.array([[np.nan, 1.0]]))
     with pytest.raises(TypeError):
-        feature.power_to_db([[1.0, 2.0]])
-    # 1-D and 3-D inputs keep their shape, as in librosa.
+        feature.power_to_db("loud")
+    # Lists, 1-D and 3-D inputs are taken, keeping their shape, as in librosa.
+    assert feature.power_to_db([[1.0, 2.0]]).shape == (1, 2)
     assert feature.power_to_db(np.ones(5)).shape == (5,)
     assert feature.power_to_db(np.ones((2, 3, 4))).shape == (2, 3, 4)
 
