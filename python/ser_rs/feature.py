@@ -1,10 +1,11 @@
 """Spectral features with librosa 0.11's names, defaults and numbers, computed in Rust.
 
 Every function takes the same keyword arguments as its librosa namesake and returns float32
-arrays of the same shape (complex64 for :func:`stft`). The differences, all on degenerate input,
-are deliberate: an empty signal, a signal shorter than one frame, NaN/inf samples and
-``fmax > sr / 2`` raise :class:`~ser_rs.ParameterError` instead of warning or returning
-padding.
+arrays of the same shape (complex64 for :func:`stft`), except :func:`power_to_db` and
+:func:`amplitude_to_db`, which take what librosa takes (scalars, lists, any shape, complex) and
+return librosa's dtype. The differences, all on degenerate input, are deliberate: an empty signal,
+a signal shorter than one frame, NaN/inf samples (or spectrogram values) and ``fmax > sr / 2``
+raise :class:`~ser_rs.ParameterError` instead of warning or returning padding.
 
 Examples
 --------
