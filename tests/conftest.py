@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI") == "true"
 
+# librosa's own tests, run with ser_rs swapped in, measure (scripts/librosa_suite.py); they do not gate.
+collect_ignore = ["librosa_suite"]
+
 
 def data_folder(name: str) -> Path:
     """A folder of ../shared/data; skipped when absent, except in CI where absence is a failure."""
