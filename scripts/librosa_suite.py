@@ -1,22 +1,53 @@
 """Measures how much of librosa 0.11's own test suite passes with ser_rs's functions swapped in.
 
-Runs tests/librosa_suite (vendored librosa tests; the swap lives in its conftest.py) and prints the
-pass / fail / skip counts per file and the failures grouped by cause (exception type and first line).
-It measures, it does not gate: the exit status is 0 whenever the suite ran.
+Runs librosa's test files in tests/librosa_suite (the swap lives in its conftest.py, written here)
+and prints the pass / fail / skip counts per file and the failures grouped by cause (exception type
+and first line). It measures, it does not gate: the exit status is 0 whenever the suite ran.
 
-Usage: python scripts/librosa_suite.py [extra pytest arguments, e.g. -k test_rms]
+librosa's files are not copied into this repository: `--fetch` unpacks them (tests/test_core.py,
+test_effects.py, test_features.py and their ISC licence) from the source distribution of the
+librosa version installed (pinned in requirements-dev.txt), fetched from the package index once;
+scripts/test.sh does that before the tests, so nothing is fetched while they run.
+
+Usage: python scripts/librosa_suite.py [--fetch] [extra pytest arguments, e.g. -k test_rms]
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
 SUITE = Path(__file__).resolve().parents[1] / "tests" / "librosa_suite"
+#: What is taken from librosa's source distribution, by its path there.
+UPSTREAM = ("tests/test_core.py", "tests/test_effects.py", "tests/test_features.py", "LICENSE.md")
+
+
+def upstream_present() -> bool:
+    return all((SUITE / Path(name).name).is_file() for name in UPSTREAM)
+
+
+def fetch_upstream() -> None:
+    """Unpacks librosa's test files for the installed version into SUITE (once)."""
+    if upstream_present():
+        return
+    import librosa
+
+    version = librosa.__version__
+    with tempfile.TemporaryDirectory(prefix="librosa_sdist_") as scratch:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                        f"librosa=={version}", "-d", scratch], check=True, timeout=600)
+        (archive,) = Path(scratch).glob("librosa-*.tar.gz")
+        with tarfile.open(archive) as tar:
+            for name in UPSTREAM:
+                member = tar.getmember(f"librosa-{version}/{name}")
+                (SUITE / Path(name).name).write_bytes(tar.extractfile(member).read())
 
 
 class Tally:
@@ -58,6 +89,12 @@ def print_summary(tally: Tally, top: int = 25) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if "--fetch" in argv:
+        fetch_upstream()
+        return 0
+    if not upstream_present():
+        print("librosa's test files are not unpacked yet: run `python scripts/librosa_suite.py --fetch`", file=sys.stderr)
+        return 2
     tally = Tally()
     args = [str(SUITE), "-q", "-p", "no:cacheprovider", "-W", "ignore", "--no-header", "-rN", "--tb=no", *argv]
     status = pytest.main(args, plugins=[tally])

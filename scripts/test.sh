@@ -17,6 +17,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# librosa's own test files for tests/librosa_suite, unpacked from its pinned source distribution.
+.venv/bin/python scripts/librosa_suite.py --fetch
+
 export LIBTORCH="$PWD/.venv/lib/python3.11/site-packages/torch"
 # --release reuses the dependencies that `maturin develop --release` just compiled. The trainer's
 # tests load libtorch from the torch wheel: the built code carries no path to it.

@@ -79,7 +79,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _is_missing_data(excinfo) -> bool:
-    """A failure caused by a file of librosa's tests/data, which is not vendored."""
+    """A failure caused by a file of librosa's tests/data, which the source distribution does not ship."""
     error, text = excinfo.value, str(excinfo.value)
     names_a_data_file = "tests/data" in text or "test1_" in text or "test2_" in text
     if names_a_data_file and isinstance(error, (OSError, RuntimeError, ValueError)):
