@@ -1,4 +1,4 @@
-"""The README's multi-seed tables: one row per ``ser-rs evaluate`` report folder, then the mean,
+"""The multi-seed tables of docs/results.md: one row per ``ser-rs evaluate`` report folder, then the mean,
 the sample standard deviation and a 95% t-interval of the mean over the folders, set against
 the issue's targets (adversarial UAR >= 0.60, >= 80% of clean accuracy kept at the radius where
 the normal model has lost half its accuracy, clean cost <= 3 points).

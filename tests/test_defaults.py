@@ -53,12 +53,12 @@ def test_each_listed_departure_really_departs():
     assert not same, f"{same} equal the classifier's defaults: drop them from COMMAND_DEFAULTS"
 
 
-def test_epsilon_is_one_value_everywhere_and_the_one_the_readme_reports():
+def test_epsilon_is_one_value_everywhere_and_the_one_the_results_report():
     epsilon = CLASSIFIER_DEFAULTS["epsilon"]
     assert _default_of(cross_validate, "epsilon") == epsilon
     assert _command_classifier("evaluate")["epsilon"] == epsilon
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Results on RAVDESS"):]
+    results = (ROOT / "docs" / "results.md").read_text()
+    section = results[results.index("## Results on RAVDESS"):]
     assert f"adversarial model: PGD-3 training at epsilon {epsilon:g};" in section
 
 

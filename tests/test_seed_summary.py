@@ -1,4 +1,4 @@
-"""benchmarks/seed_summary.py: the README's multi-seed tables, and its refusals of reports it
+"""benchmarks/seed_summary.py: the multi-seed tables of docs/results.md, and its refusals of reports it
 cannot average."""
 
 from __future__ import annotations
