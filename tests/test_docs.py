@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
 import inspect
 import importlib
 import pkgutil
+import re
+import textwrap
+from pathlib import Path
 
 import pytest
 
 import ser_rs
 
 MODULES = ["ser_rs"] + [m.name for m in pkgutil.walk_packages(ser_rs.__path__, "ser_rs.") if not m.name.rsplit(".", 1)[-1].startswith("_")]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -52,3 +57,93 @@ def test_every_registered_feature_is_a_documented_function_of_ser_rs_feature():
         func = getattr(feature, name, None)
         assert callable(func) and name in feature.__all__, f"{name} is registered but ser_rs.feature has no such function"
         assert "Examples" in (func.__doc__ or ""), f"ser_rs.feature.{name} has no examples"
+
+
+def _public_names(module):
+    """``__all__``, or else the functions and classes the module defines without a leading underscore."""
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    return [name for name, value in vars(module).items()
+            if not name.startswith("_") and (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == module.__name__]
+
+
+def _public_objects():
+    seen = set()
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in _public_names(module):
+            obj = getattr(module, name)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and id(obj) not in seen:
+                seen.add(id(obj))
+                yield f"{obj.__module__}.{obj.__qualname__}", obj
+
+
+PUBLIC = dict(_public_objects())
+
+
+def _sections(doc):
+    return set(re.findall(r"^(\w[\w ]*)\n-{3,}$", doc, flags=re.MULTILINE))
+
+
+def _takes_arguments(obj):
+    if inspect.isclass(obj):
+        init = obj.__init__
+        # An exception or a plain class without its own __init__ takes what its built-in base takes.
+        if not inspect.isfunction(init) or not init.__module__.startswith("ser_rs"):
+            return False
+        return len(inspect.signature(init).parameters) > 1
+    return len(inspect.signature(obj).parameters) > 0
+
+
+def _own_body_nodes(func):
+    """The AST nodes of ``func``'s body, leaving out nested functions, classes and lambdas."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(func))).body[0]
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node)
+                     if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
+
+
+def _required_sections(obj):
+    required = {"Examples"}
+    if _takes_arguments(obj):
+        required.add("Parameters")
+    if inspect.isfunction(obj):
+        nodes = list(_own_body_nodes(obj))
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
+            required.add("Yields")
+        elif any(isinstance(n, ast.Return) and n.value is not None and not (isinstance(n.value, ast.Constant) and n.value.value is None) for n in nodes):
+            required.add("Returns")
+    return required
+
+
+def test_the_public_names_are_found():
+    # The walk must reach every public module and the names users meet first.
+    assert {"ser_rs.audio.load", "ser_rs.feature.mfcc", "ser_rs.model.EmotionClassifier", "ser_rs.cli.main",
+            "ser_rs.datasets.corpora.read_corpus", "ser_rs.exceptions.ParameterError"} <= set(PUBLIC)
+
+
+@pytest.mark.parametrize("qualname", sorted(PUBLIC))
+def test_every_public_name_has_numpydoc_sections(qualname):
+    obj = PUBLIC[qualname]
+    doc = inspect.getdoc(obj) or ""
+    assert doc and not doc.startswith("\n"), f"{qualname} has no summary line"
+    sections = _sections(doc)
+    if inspect.isclass(obj) and "Attributes" in sections:
+        sections.add("Parameters")  # a record's fields are its constructor's parameters
+    missing = _required_sections(obj) - sections
+    assert not missing, f"{qualname}'s docstring lacks the numpydoc section(s) {sorted(missing)}"
+    assert ">>>" in doc.split("Examples", 1)[-1], f"{qualname}'s Examples section has no doctest"
+
+
+def test_readme_is_short_and_its_links_resolve():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 250, "the README teaches; records belong in docs/"
+    for target, anchor in re.findall(r"\]\((?!https?:)([^)#]+)(?:#([^)]+))?\)", readme):
+        path = ROOT / target
+        assert path.exists(), f"README links to {target}, which does not exist"
+        if anchor:
+            headings = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", path.read_text(), flags=re.MULTILINE)}
+            assert anchor in headings, f"README links to {target}#{anchor}, which has no such heading"

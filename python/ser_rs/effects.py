@@ -248,6 +248,23 @@ def preemphasis(y: np.ndarray, *, coef: float = 0.97, zi: Optional[float] = None
 def gain(y: np.ndarray, *, gain_db: float) -> np.ndarray:
     """Multiply by ``10 ** (gain_db / 20)``.
 
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal (float32 or float64).
+    gain_db : float
+        Gain in decibels; negative attenuates.
+
+    Returns
+    -------
+    np.ndarray
+        The scaled signal, float32, same length.
+
+    Raises
+    ------
+    ParameterError
+        Empty or non-finite ``y``, or a non-finite ``gain_db``.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -262,6 +279,25 @@ def shift(y: np.ndarray, *, shift: int, rollover: bool = True) -> np.ndarray:
 
     With ``rollover`` (``np.roll``) samples pushed off one end reappear at the other;
     without, the gap is zero-filled.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal.
+    shift : int
+        Samples to move by; negative moves earlier.
+    rollover : bool, default True
+        Wrap samples around (``np.roll``) instead of zero-filling the gap.
+
+    Returns
+    -------
+    np.ndarray
+        The shifted signal, float32, same length.
+
+    Raises
+    ------
+    InputTypeError
+        ``shift`` is not a whole number.
 
     Examples
     --------
@@ -279,6 +315,25 @@ def normalize(y: np.ndarray, *, kind: str = "peak", level: float = 1.0) -> np.nd
     """Scale to a peak amplitude (``kind='peak'``) or an RMS level (``kind='rms'``).
 
     A silent signal has no level to scale and is returned unchanged.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal.
+    kind : {'peak', 'rms'}, default 'peak'
+        Which level to set.
+    level : float, default 1.0
+        The peak amplitude or RMS value wanted.
+
+    Returns
+    -------
+    np.ndarray
+        The scaled signal, float32, same length.
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``kind``, or a non-finite ``level``.
 
     Examples
     --------
@@ -298,6 +353,25 @@ def add_noise(y: np.ndarray, *, amplitude: float, seed: int = 0) -> np.ndarray:
     """Add ``amplitude * max|y| * N(0, 1)`` noise (the common SER recipe uses amplitudes up to
     0.035). Reproducible by ``seed``.
 
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal.
+    amplitude : float
+        Noise standard deviation as a fraction of the signal's peak.
+    seed : int, default 0
+        Seed of the noise; the same seed gives the same noise.
+
+    Returns
+    -------
+    np.ndarray
+        The noisy signal, float32, same length.
+
+    Raises
+    ------
+    ParameterError
+        Empty or non-finite ``y``, or a negative ``amplitude``.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -312,6 +386,25 @@ def add_noise(y: np.ndarray, *, amplitude: float, seed: int = 0) -> np.ndarray:
 def add_noise_snr(y: np.ndarray, *, snr_db: float, seed: int = 0) -> np.ndarray:
     """Add white Gaussian noise at exactly ``snr_db`` dB below the signal (measured on the
     output). Reproducible by ``seed``. A silent signal has no SNR: ParameterError.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono signal, not silent.
+    snr_db : float
+        Signal-to-noise ratio of the output, in dB.
+    seed : int, default 0
+        Seed of the noise.
+
+    Returns
+    -------
+    np.ndarray
+        The noisy signal, float32, same length.
+
+    Raises
+    ------
+    ParameterError
+        A silent, empty or non-finite ``y``.
 
     Examples
     --------
@@ -405,6 +498,18 @@ class Transform:
 class AddNoise(Transform):
     """``y + a * max|y| * N(0, 1)`` with ``a`` uniform in ``[min_amplitude, max_amplitude]``.
 
+    Parameters
+    ----------
+    min_amplitude, max_amplitude : float, default 0.0 and 0.035
+        Range of the noise's standard deviation, as a fraction of the signal's peak.
+    p : float, default 0.5
+        Probability that the transform is applied to a given item, in [0, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``p`` outside [0, 1]; a range outside the transform's limits is reported when applied.
+
     Examples
     --------
     >>> import numpy as np
@@ -425,6 +530,18 @@ class AddGaussianSNR(Transform):
     """White noise at an SNR uniform in ``[min_snr_db, max_snr_db]`` (audiomentations'
     defaults), exact on the output.
 
+    Parameters
+    ----------
+    min_snr_db, max_snr_db : float, default 5.0 and 40.0
+        Range of the output's signal-to-noise ratio, in dB.
+    p : float, default 0.5
+        Probability that the transform is applied to a given item, in [0, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``p`` outside [0, 1]; a range outside the transform's limits is reported when applied.
+
     Examples
     --------
     >>> import numpy as np
@@ -444,6 +561,18 @@ class AddGaussianSNR(Transform):
 class TimeStretch(Transform):
     """:func:`time_stretch` by a rate uniform in ``[min_rate, max_rate]``.
 
+    Parameters
+    ----------
+    min_rate, max_rate : float, default 0.8 and 1.25
+        Range of the stretch rate; above 1 is faster (shorter).
+    p : float, default 0.5
+        Probability that the transform is applied to a given item, in [0, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``p`` outside [0, 1]; a range outside the transform's limits is reported when applied.
+
     Examples
     --------
     >>> import numpy as np
@@ -461,6 +590,18 @@ class TimeStretch(Transform):
 
 class PitchShift(Transform):
     """:func:`pitch_shift` by semitones uniform in ``[min_semitones, max_semitones]``.
+
+    Parameters
+    ----------
+    min_semitones, max_semitones : float, default -4.0 and 4.0
+        Range of the shift, in semitones (fractions allowed).
+    p : float, default 0.5
+        Probability that the transform is applied to a given item, in [0, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``p`` outside [0, 1]; a range outside the transform's limits is reported when applied.
 
     Examples
     --------
@@ -483,6 +624,20 @@ class PitchShift(Transform):
 class Shift(Transform):
     """:func:`shift` by a fraction of the length uniform in ``[min_shift, max_shift]``.
 
+    Parameters
+    ----------
+    min_shift, max_shift : float, default -0.5 and 0.5
+        Range of the shift, as a fraction of the signal's length; negative moves earlier.
+    rollover : bool, default True
+        Wrap samples around instead of zero-filling the gap.
+    p : float, default 0.5
+        Probability that the transform is applied to a given item, in [0, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``p`` outside [0, 1]; a range outside the transform's limits is reported when applied.
+
     Examples
     --------
     >>> import numpy as np
@@ -501,6 +656,18 @@ class Shift(Transform):
 
 class Gain(Transform):
     """:func:`gain` by dB uniform in ``[min_gain_db, max_gain_db]``.
+
+    Parameters
+    ----------
+    min_gain_db, max_gain_db : float, default -12.0 and 12.0
+        Range of the gain, in dB.
+    p : float, default 0.5
+        Probability that the transform is applied to a given item, in [0, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``p`` outside [0, 1]; a range outside the transform's limits is reported when applied.
 
     Examples
     --------
@@ -525,6 +692,23 @@ def transform(name: str, **params: Any) -> Transform:
     """A transform by name: ``'noise'``, ``'gaussian_snr'``, ``'time_stretch'``,
     ``'pitch_shift'``, ``'shift'`` or ``'gain'``, with its class's keyword arguments.
 
+    Parameters
+    ----------
+    name : str
+        The transform's name (the class's ``name`` attribute).
+    **params
+        The class's keyword arguments (ranges and ``p``).
+
+    Returns
+    -------
+    Transform
+        An instance of the named class.
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``name``.
+
     Examples
     --------
     >>> import ser_rs
@@ -537,7 +721,23 @@ def transform(name: str, **params: Any) -> Transform:
 
 
 class AugmentedBatch(NamedTuple):
-    """Result of :meth:`Compose.apply_batch`."""
+    """Result of :meth:`Compose.apply_batch`.
+
+    Attributes
+    ----------
+    signals : list of np.ndarray or None
+        One augmented signal per input, ``None`` where that input failed.
+    errors : list of ItemError
+        A :class:`ser_rs.ItemError` per failed input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs.effects import Compose, Gain
+    >>> batch = Compose([Gain(p=1.0)]).apply_batch([np.ones(100, np.float32)], 16000)
+    >>> len(batch.signals), batch.errors
+    (1, [])
+    """
 
     signals: list
     """One augmented signal per input, ``None`` where that input failed."""
@@ -552,6 +752,11 @@ class Compose:
     ----------
     transforms : sequence of Transform
         The steps, e.g. ``[AddGaussianSNR(p=0.5), TimeStretch(p=0.5)]``.
+
+    Raises
+    ------
+    InputTypeError
+        ``transforms`` is not a list of transforms.
 
     Examples
     --------
@@ -574,6 +779,11 @@ class Compose:
     def native_steps(self) -> list:
         """The pipeline as the native augmenter (and :func:`ser_rs.extract`'s ``augment``) takes
         it: one ``(name, [(parameter, value), ...], p)`` per transform, in order.
+
+        Returns
+        -------
+        list of tuple
+            ``(name, [(parameter, value), ...], p)`` for each transform.
 
         Examples
         --------
@@ -611,6 +821,33 @@ class Compose:
         Item ``i`` draws its randomness from ``(seed, i)``: the result does not depend on
         ``n_jobs``. A bad signal does not fail the batch; it is reported in ``errors`` (or
         raised, with ``strict``).
+
+        Parameters
+        ----------
+        signals : sequence of np.ndarray
+            Mono signals, all at ``sample_rate``.
+        sample_rate : float
+            Their sampling rate in Hz.
+        seed : int, default 0
+            Seed of the whole batch; item ``i`` uses the stream of ``(seed, i)``.
+        n_jobs : int, optional
+            Threads to use; all cores by default.
+        progress : bool, default False
+            Show a tqdm bar.
+        strict : bool, default False
+            Raise the first item's error instead of reporting it.
+
+        Returns
+        -------
+        AugmentedBatch
+            The augmented signals (``None`` for failed items) and the errors.
+
+        Raises
+        ------
+        InputTypeError
+            ``signals`` is one array, or holds paths.
+        SerError
+            With ``strict``, the first failed item's error.
 
         Examples
         --------

@@ -71,56 +71,192 @@ __all__ = [
 
 
 class SerError(Exception):
-    """The base of every error ser_rs raises."""
+    """The base of every error ser_rs raises.
+
+    Catch it to handle any of ser_rs's errors in one place; each subclass is also the built-in
+    exception a Python user expects (see the table of this module).
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> try:
+    ...     ser_rs.feature.rms(y=np.array([np.nan], np.float32))
+    ... except ser_rs.SerError as exc:
+    ...     print(type(exc).__name__)
+    ParameterError
+    """
 
 
 class ParameterError(SerError, ValueError):
-    """An argument or the audio itself is unusable (absurd parameters, empty or non-finite signal)."""
+    """An argument or the audio itself is unusable (absurd parameters, empty or non-finite signal).
+
+    Also a ``ValueError``.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> try:
+    ...     ser_rs.feature.mfcc(y=np.ones(4096, np.float32), sr=22050, n_mfcc=-1)
+    ... except ValueError as exc:
+    ...     print(type(exc).__name__)
+    ParameterError
+    """
 
 
 class AudioDecodeError(SerError, ValueError):
-    """The bytes are not decodable audio: unknown format, corrupt or truncated."""
+    """The bytes are not decodable audio: unknown format, corrupt or truncated.
+
+    Also a ``ValueError``.
+
+    Examples
+    --------
+    >>> import io, ser_rs
+    >>> try:
+    ...     ser_rs.load(io.BytesIO(b"not audio at all"))
+    ... except ser_rs.AudioDecodeError as exc:
+    ...     print(isinstance(exc, ValueError))
+    True
+    """
 
 
 class MissingFileError(SerError, FileNotFoundError):
-    """A file or folder that was named does not exist."""
+    """A file or folder that was named does not exist.
+
+    Also a ``FileNotFoundError``.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> try:
+    ...     ser_rs.load("no/such/file.wav")
+    ... except FileNotFoundError as exc:
+    ...     print(type(exc).__name__)
+    MissingFileError
+    """
 
 
 class FileAccessError(SerError, OSError):
-    """A file exists but cannot be read or written (a directory, no permission, disk full)."""
+    """A file exists but cannot be read or written (a directory, no permission, disk full).
+
+    Also an ``OSError``.
+
+    Examples
+    --------
+    >>> import tempfile, ser_rs
+    >>> try:
+    ...     ser_rs.load(tempfile.gettempdir())   # a folder, not a file
+    ... except OSError as exc:
+    ...     print(type(exc).__name__)
+    FileAccessError
+    """
 
 
 class InputTypeError(SerError, TypeError):
-    """An argument has the wrong type or dtype; the message says what to pass."""
+    """An argument has the wrong type or dtype; the message says what to pass.
+
+    Also a ``TypeError``.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> try:
+    ...     ser_rs.feature.rms(y="not a signal")
+    ... except TypeError as exc:
+    ...     print(type(exc).__name__)
+    InputTypeError
+    """
 
 
 class TorchError(SerError, RuntimeError):
-    """libtorch failed inside the trainer."""
+    """libtorch failed inside the trainer.
+
+    Also a ``RuntimeError``; the message carries libtorch's own.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import TorchError
+    >>> issubclass(TorchError, RuntimeError)
+    True
+    """
 
 
 class InternalError(SerError, RuntimeError):
-    """A bug in ser_rs, caught before it could crash the process: please report it."""
+    """A bug in ser_rs, caught before it could crash the process: please report it.
+
+    Also a ``RuntimeError``.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import InternalError
+    >>> issubclass(InternalError, RuntimeError)
+    True
+    """
 
 
 class TrainerNotInstalledError(SerError, ImportError):
-    """The tch trainer is used but not installed: ``pip install "ser_rs[train]"``."""
+    """The tch trainer is used but not installed: ``pip install "ser_rs[train]"``.
+
+    Also an ``ImportError``, so code that tries the trainer and falls back can catch either.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> issubclass(ser_rs.TrainerNotInstalledError, ImportError)
+    True
+    """
 
 
 class DownloadError(SerError, OSError):
-    """An archive could not be fetched (HTTP error, network failure, transfer cut short)."""
+    """An archive could not be fetched (HTTP error, network failure, transfer cut short).
+
+    Also an ``OSError``; raised by :func:`ser_rs.datasets.download_ravdess`.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import DownloadError
+    >>> issubclass(DownloadError, OSError)
+    True
+    """
 
 
 class ChecksumError(DownloadError):
-    """A fetched archive's checksum is not the expected one."""
+    """A fetched archive's checksum is not the expected one.
+
+    A :class:`DownloadError`; the partial download is kept aside, never used.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import ChecksumError, DownloadError
+    >>> issubclass(ChecksumError, DownloadError)
+    True
+    """
 
 
 class UsageError(SerError, ValueError):
-    """A problem with the ``ser-rs`` command line itself (exit code 2)."""
+    """A problem with the ``ser-rs`` command line itself (exit code 2).
+
+    Also a ``ValueError``.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import UsageError
+    >>> issubclass(UsageError, ValueError)
+    True
+    """
 
 
 class WorkerLostError(SerError, RuntimeError):
     """Every dask worker that ran a task of :mod:`ser_rs.distributed` died while running it (out
-    of memory, killed): the error of each item of that partition."""
+    of memory, killed): the error of each item of that partition.
+
+    Also a ``RuntimeError``; :func:`ser_rs.distributed.extract_to_parquet` reports it per item.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import WorkerLostError, exception_class
+    >>> exception_class("WorkerLostError") is WorkerLostError
+    True
+    """
 
 
 _not_fitted: Optional[type] = None
@@ -137,8 +273,10 @@ def _not_fitted_error() -> type:
             bases: tuple = (ParameterError, sklearn_not_fitted)
         except ImportError:
             bases = (ParameterError, AttributeError)  # sklearn's own bases: ValueError and AttributeError
-        doc = ("A model was used before it was fitted: call ``fit`` (or ``load``) first. A ParameterError, ValueError "
-               "and AttributeError, and scikit-learn's NotFittedError where scikit-learn is installed.")
+        doc = ("A model was used before it was fitted: call ``fit`` (or ``load``) first.\n\nA ParameterError, ValueError "
+               "and AttributeError, and scikit-learn's NotFittedError where scikit-learn is installed.\n\n"
+               "Examples\n--------\n>>> from ser_rs.exceptions import NotFittedError\n"
+               ">>> issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)\nTrue\n")
         _not_fitted = type("NotFittedError", bases, {"__module__": __name__, "__qualname__": "NotFittedError", "__doc__": doc})
     return _not_fitted
 
@@ -152,6 +290,16 @@ def __getattr__(name: str) -> Any:
 def exception_class(name: str) -> type[SerError]:
     """The class of this module that a batch error's ``error_type`` names (InternalError if none).
 
+    Parameters
+    ----------
+    name : str
+        An exception's class name, as in :attr:`ItemError.error_type`.
+
+    Returns
+    -------
+    type
+        The :class:`SerError` subclass of that name, or :class:`InternalError` for an unknown name.
+
     Examples
     --------
     >>> exception_class("ParameterError").__name__
@@ -163,6 +311,19 @@ def exception_class(name: str) -> type[SerError]:
 
 class ItemError(NamedTuple):
     """Why one item of a batch produced no result.
+
+    Attributes
+    ----------
+    index : int
+        Position of the item in the inputs.
+    path : str or None
+        The item's path (None for in-memory arrays).
+    error_type : str
+        Name of the exception it would raise on its own, e.g. 'AudioDecodeError'.
+    message : str
+        What went wrong and what to do.
+    copy : int
+        0 for the item itself, k for its k-th augmented copy (see ``augment``).
 
     Examples
     --------
@@ -183,6 +344,18 @@ class ItemError(NamedTuple):
     """0 for the item itself, k for its k-th augmented copy (see ``augment``)."""
 
     def exception(self) -> Exception:
-        """The exception this error stands for, ready to raise."""
+        """The exception this error stands for, ready to raise.
+
+        Returns
+        -------
+        SerError
+            An instance of the class :attr:`error_type` names, its message prefixed by the path.
+
+        Examples
+        --------
+        >>> from ser_rs.exceptions import ItemError
+        >>> ItemError(0, None, "ParameterError", "empty signal").exception()
+        ParameterError('item 0: empty signal')
+        """
         where = f"{self.path}: " if self.path else f"item {self.index}: "
         return exception_class(self.error_type)(where + self.message)
