@@ -96,6 +96,27 @@ def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
     The output has ``ceil(len(y) * target_sr / orig_sr)`` samples, aligned in time with the
     input (band-limited resampling in Rust that reproduces soxr's "HQ" filter, as librosa uses).
 
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Mono signal, float32 or float64.
+    orig_sr : number > 0
+        Its sampling rate.
+    target_sr : number > 0
+        The rate wanted.
+
+    Returns
+    -------
+    np.ndarray [shape=(ceil(n * target_sr / orig_sr),)], float32
+        The resampled signal (``y`` itself, as float32, when the rates are equal).
+
+    Raises
+    ------
+    ParameterError
+        A non-positive or non-finite rate, or an empty or non-finite signal.
+    InputTypeError
+        ``y`` is not a numeric array.
+
     Examples
     --------
     >>> import numpy as np, ser_rs

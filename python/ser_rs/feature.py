@@ -595,6 +595,24 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
     -------
     zcr : np.ndarray [shape=(1, n_frames)], float32
 
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    frame_length : int > 0
+        Samples per frame.
+    hop_length : int > 0
+        Samples between frames.
+    center : bool
+        Pad the signal with its edge values so that frames are centred.
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -622,6 +640,28 @@ def rms(
     Returns
     -------
     rms : np.ndarray [shape=(1, n_frames)], float32
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    S : np.ndarray [shape=(frame_length // 2 + 1, n_frames)] or None
+        A precomputed magnitude spectrogram, used instead of ``y``.
+    frame_length : int > 0
+        Samples per frame (the FFT size when ``S`` is given).
+    hop_length : int > 0
+        Samples between frames.
+    center : bool
+        Pad the signal so that frames are centred on their time.
+    pad_mode : str
+        ``np.pad`` mode of the centring padding.
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
 
     Examples
     --------
@@ -653,6 +693,26 @@ def spectral_centroid(
     Returns
     -------
     centroid : np.ndarray [shape=(1, n_frames)], float32
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed magnitude spectrogram, used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    freq : np.ndarray or None
+        Centre frequency of each bin (default: the FFT bins).
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
 
     Examples
     --------
@@ -689,6 +749,32 @@ def spectral_bandwidth(
     -------
     bandwidth : np.ndarray [shape=(1, n_frames)], float32
 
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed magnitude spectrogram, used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    freq : np.ndarray or None
+        Centre frequency of each bin (default: the FFT bins).
+    centroid : np.ndarray or None
+        A precomputed :func:`spectral_centroid`.
+    norm : bool
+        Normalise each frame's spectrum to sum to 1.
+    p : float > 0
+        Order of the deviation from the centroid.
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -722,6 +808,28 @@ def spectral_rolloff(
     Returns
     -------
     rolloff : np.ndarray [shape=(1, n_frames)], float32
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed magnitude spectrogram, used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    freq : np.ndarray or None
+        Centre frequency of each bin (default: the FFT bins).
+    roll_percent : float in (0, 1)
+        Share of the energy below the roll-off frequency.
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
 
     Examples
     --------
@@ -759,6 +867,34 @@ def spectral_contrast(
     -------
     contrast : np.ndarray [shape=(n_bands + 1, n_frames)], float32
 
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    sr : number > 0
+        Sampling rate of ``y``.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed magnitude spectrogram, used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    freq : np.ndarray or None
+        Centre frequency of each bin (default: the FFT bins).
+    fmin : float > 0
+        Lower edge of the first band.
+    n_bands : int > 0
+        Number of octave bands above ``fmin``.
+    quantile : float in (0, 1)
+        Share of each band taken as its peak and its valley.
+    linear : bool
+        Linear difference of peak and valley instead of their dB difference.
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -791,6 +927,26 @@ def spectral_flatness(
     -------
     flatness : np.ndarray [shape=(1, n_frames)], float32
 
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio signal.
+    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+        A precomputed magnitude spectrogram, used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT settings, as in :func:`stft`.
+    amin : float > 0
+        Floor of the power, against division by zero.
+    power : float > 0
+        Exponent of the magnitude spectrogram.
+
+    Raises
+    ------
+    ParameterError
+        Neither ``y`` nor ``S`` given; an empty, too short or non-finite signal; absurd settings.
+    InputTypeError
+        ``y`` or ``S`` is not a numeric array.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -818,6 +974,23 @@ def ser162(y: np.ndarray, *, sr: float = LIBROSA_SR) -> np.ndarray:
             librosa.feature.rms(y=y).mean(axis=1),
             librosa.feature.melspectrogram(y=y, sr=sr).mean(axis=1),
         ])
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Audio signal, at least one STFT frame long.
+    sr : number > 0
+        Sampling rate of ``y``.
+
+    Returns
+    -------
+    np.ndarray [shape=(162,)], float32
+        The vector, in the order of :data:`SER162_COLUMNS`.
+
+    Raises
+    ------
+    ParameterError
+        An empty, too short or non-finite signal.
 
     Examples
     --------
@@ -964,6 +1137,23 @@ def functionals(
 
 def functional_names(names: Any, *, stats: Any = DEFAULT_STATS) -> list:
     """Column names of :func:`functionals`: ``f"{feature}_{stat}"`` for each feature row name.
+
+    Parameters
+    ----------
+    names : sequence of str
+        One name per row of the frame-level track given to :func:`functionals`.
+    stats : sequence of str
+        The statistics, as in :func:`functionals`.
+
+    Returns
+    -------
+    list of str
+        ``len(names) * len(stats)`` names, in :func:`functionals`'s column order.
+
+    Raises
+    ------
+    InputTypeError
+        ``stats`` is a single string or holds something other than names.
 
     Examples
     --------

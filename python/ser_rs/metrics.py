@@ -43,7 +43,19 @@ _AVERAGES = (None, "binary", "micro", "macro", "weighted")
 
 
 class UndefinedMetricWarning(UserWarning):
-    """A precision, recall or F-score had a zero denominator and was set by ``zero_division``."""
+    """A precision, recall or F-score had a zero denominator and was set by ``zero_division``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from ser_rs.metrics import UndefinedMetricWarning, precision_score
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     precision_score(["a", "b"], ["a", "a"], average="macro")
+    0.25
+    >>> caught[0].category is UndefinedMetricWarning
+    True
+    """
 
 
 def _as_labels(y: Any, name: str) -> np.ndarray:
@@ -153,6 +165,14 @@ def precision_recall_fscore_support(
     precision, recall, fbeta, support
         Arrays with one value per class, or three floats and None when averaged.
 
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
+
     Examples
     --------
     >>> from ser_rs.metrics import precision_recall_fscore_support
@@ -190,6 +210,32 @@ def _one_score(which: int, y_true, y_pred, *, beta=1.0, labels=None, pos_label=1
 def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average: Optional[str] = "binary", zero_division="warn"):
     """Precision, tp / (tp + fp), per class or averaged (``sklearn.metrics.precision_score``).
 
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    labels : array-like, optional
+        The classes to score; default: the sorted union of both label arrays.
+    pos_label : label, default 1
+        The positive class when ``average='binary'``.
+    average : {'binary', None, 'micro', 'macro', 'weighted'}, default 'binary'
+        None returns one value per class; the others summarise them.
+    zero_division : {'warn', 0, 1, np.nan}, default 'warn'
+        The value of a score whose denominator is zero ('warn' gives 0 and warns).
+
+    Returns
+    -------
+    float or np.ndarray
+        The precision, or one per class when ``average=None``.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
+
     Examples
     --------
     >>> from ser_rs.metrics import precision_score
@@ -204,6 +250,32 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average: Optional[
 
     ``average='macro'`` is the unweighted average recall (UAR) over the scored classes.
 
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    labels : array-like, optional
+        The classes to score; default: the sorted union of both label arrays.
+    pos_label : label, default 1
+        The positive class when ``average='binary'``.
+    average : {'binary', None, 'micro', 'macro', 'weighted'}, default 'binary'
+        None returns one value per class; the others summarise them.
+    zero_division : {'warn', 0, 1, np.nan}, default 'warn'
+        The value of a score whose denominator is zero ('warn' gives 0 and warns).
+
+    Returns
+    -------
+    float or np.ndarray
+        The recall, or one per class when ``average=None``.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
+
     Examples
     --------
     >>> from ser_rs.metrics import recall_score
@@ -215,6 +287,34 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average: Optional[
 
 def fbeta_score(y_true, y_pred, *, beta: float, labels=None, pos_label=1, average: Optional[str] = "binary", zero_division="warn"):
     """F-beta, the weighted harmonic mean of precision and recall (``sklearn.metrics.fbeta_score``).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    beta : float >= 0
+        Weight of recall against precision (1 gives F1).
+    labels : array-like, optional
+        The classes to score; default: the sorted union of both label arrays.
+    pos_label : label, default 1
+        The positive class when ``average='binary'``.
+    average : {'binary', None, 'micro', 'macro', 'weighted'}, default 'binary'
+        None returns one value per class; the others summarise them.
+    zero_division : {'warn', 0, 1, np.nan}, default 'warn'
+        The value of a score whose denominator is zero ('warn' gives 0 and warns).
+
+    Returns
+    -------
+    float or np.ndarray
+        The F-beta score, or one per class when ``average=None``.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
 
     Examples
     --------
@@ -228,6 +328,32 @@ def fbeta_score(y_true, y_pred, *, beta: float, labels=None, pos_label=1, averag
 def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average: Optional[str] = "binary", zero_division="warn"):
     """F1, the harmonic mean of precision and recall (``sklearn.metrics.f1_score``).
 
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    labels : array-like, optional
+        The classes to score; default: the sorted union of both label arrays.
+    pos_label : label, default 1
+        The positive class when ``average='binary'``.
+    average : {'binary', None, 'micro', 'macro', 'weighted'}, default 'binary'
+        None returns one value per class; the others summarise them.
+    zero_division : {'warn', 0, 1, np.nan}, default 'warn'
+        The value of a score whose denominator is zero ('warn' gives 0 and warns).
+
+    Returns
+    -------
+    float or np.ndarray
+        The F1 score, or one per class when ``average=None``.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
+
     Examples
     --------
     >>> from ser_rs.metrics import f1_score
@@ -239,6 +365,26 @@ def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average: Optional[str]
 
 def accuracy_score(y_true, y_pred, *, normalize: bool = True) -> float:
     """The fraction (or, with ``normalize=False``, the number) of correct predictions.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    normalize : bool, default True
+        Return the fraction; False returns the count (as a float, like scikit-learn).
+
+    Returns
+    -------
+    float
+        The fraction or number of samples whose prediction equals the truth.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
 
     Examples
     --------
@@ -257,6 +403,26 @@ def balanced_accuracy_score(y_true, y_pred, *, adjusted: bool = False) -> float:
     """Balanced accuracy: the mean recall over the classes in ``y_true`` (UAR).
 
     With ``adjusted=True`` chance maps to 0 and perfect to 1, as in scikit-learn.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    adjusted : bool, default False
+        Rescale so that chance is 0 and a perfect score 1.
+
+    Returns
+    -------
+    float
+        The mean over the classes present in ``y_true`` of their recall.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
 
     Examples
     --------
@@ -280,6 +446,28 @@ def confusion_matrix(y_true, y_pred, *, labels: Optional[Sequence] = None, norma
 
     Samples whose true or predicted label is not in ``labels`` are left out, as in scikit-learn.
     ``normalize`` is None (counts), 'true' (rows sum to 1), 'pred' (columns) or 'all'.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    labels : array-like, optional
+        The classes, in the order of the rows and columns; default: the sorted union of both.
+    normalize : {None, 'true', 'pred', 'all'}, default None
+        Counts, or shares of each row, of each column, or of the whole.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_classes, n_classes)]
+        Counts (int) or shares (float).
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
 
     Examples
     --------
@@ -319,6 +507,34 @@ def classification_report(
 ):
     """Precision, recall, F1 and support per class with the accuracy and the macro and weighted
     averages: scikit-learn's text table (or its dict with ``output_dict=True``).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of labels
+        True and predicted labels, numbers or strings, one per sample.
+    labels : array-like, optional
+        The classes to report, in order; default: those in the data.
+    target_names : sequence of str, optional
+        Display names of ``labels``.
+    digits : int >= 0, default 2
+        Digits of the text table's scores.
+    output_dict : bool, default False
+        Return a dict of dicts instead of the text table.
+    zero_division : {'warn', 0, 1, np.nan}, default 'warn'
+        The value of a score whose denominator is zero.
+
+    Returns
+    -------
+    str or dict
+        The table, or ``{class: {'precision': ..., 'recall': ..., 'f1-score': ..., 'support': ...}, 'accuracy': ..., ...}``.
+
+    Raises
+    ------
+    ParameterError
+        Label arrays of different lengths, empty, not 1-D, holding NaN or mixing strings and
+        numbers; ``average='binary'`` on more than two classes; an unknown ``average``.
+    InputTypeError
+        Labels that are neither numbers nor strings.
 
     Examples
     --------

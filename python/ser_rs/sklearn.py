@@ -92,6 +92,27 @@ def feature_columns(feature: str, *, sr: int = DEFAULT_FEATURES["sr"], stats: Se
     Fixed-length sets keep their own names; a frame-level feature's rows (``mfcc_1``, ...; the
     feature's name alone when it has one row, such as ``rms``) each get ``stats``.
 
+    Parameters
+    ----------
+    feature : str
+        A name in :data:`ser_rs.FEATURES`, as in :func:`feature_matrix`.
+    sr : int
+        Analysis rate (the number of rows of some features depends on it).
+    stats : sequence of str
+        Statistics of a frame-level feature.
+    feature_params : dict, optional
+        The feature's keyword arguments, as in :func:`feature_matrix`.
+
+    Returns
+    -------
+    list of str
+        One name per column of :func:`feature_matrix`'s values.
+
+    Raises
+    ------
+    ParameterError
+        An unknown feature or unusable parameters.
+
     Examples
     --------
     >>> import ser_rs.sklearn
@@ -378,6 +399,11 @@ def svm_baseline(**svc_params: Any):
     -------
     sklearn.pipeline.Pipeline
         Steps ``impute``, ``scale``, ``svc``. Put a :class:`FeatureExtractor` in front for files.
+
+    Parameters
+    ----------
+    **svc_params
+        Keyword arguments of ``sklearn.svm.SVC`` (``C``, ``gamma``, ...), replacing the defaults.
 
     Examples
     --------
