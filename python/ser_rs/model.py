@@ -58,6 +58,16 @@ TRAINING_PERTURBATIONS: tuple = _ATTACKS + ("trades",)
 def backend_info() -> dict:
     """Facts about the linked libtorch: ``cuda_available``, ``cuda_devices``, ``threads``.
 
+    Returns
+    -------
+    dict
+        ``cuda_available`` (bool), ``cuda_devices`` (int) and ``threads`` (int, libtorch's intra-op threads).
+
+    Raises
+    ------
+    TrainerNotInstalledError
+        The trainer (``pip install "ser_rs[train]"``) is not installed.
+
     Examples
     --------
     >>> import ser_rs.model
@@ -69,6 +79,21 @@ def backend_info() -> dict:
 
 def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-column mean and population standard deviation of a 2-D feature matrix, by libtorch.
+
+    Parameters
+    ----------
+    X : np.ndarray [shape=(n_rows, n_columns)]
+        A numeric matrix.
+
+    Returns
+    -------
+    mean, std : np.ndarray [shape=(n_columns,)]
+        Column means and population standard deviations.
+
+    Raises
+    ------
+    TrainerNotInstalledError
+        The trainer is not installed.
 
     Examples
     --------
@@ -206,6 +231,18 @@ def standardize(frames: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.nda
     (nearly) zero is only centred: the rule of :func:`standardize_by_speaker`, for statistics
     gathered elsewhere (a live stream's running ones, :mod:`ser_rs.streaming`).
 
+    Parameters
+    ----------
+    frames : np.ndarray [shape=(n_frames, n_features)]
+        Feature frames.
+    mean, std : np.ndarray [shape=(n_features,)]
+        The statistics to standardise by.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_frames, n_features)], float32
+        The standardised frames.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -229,6 +266,28 @@ def extract_sequences(paths: Sequence[Any], features: Optional[dict] = None, *, 
     recurrent model sees each frame beside its utterance's functionals; a value the clip cannot
     support, such as the pitch of an unvoiced clip, becomes 0) and the frame feature's keyword
     arguments. Default: :data:`DEFAULT_FEATURES`.
+
+    Parameters
+    ----------
+    paths : sequence of str or os.PathLike
+        Audio files (ignored when ``signals`` is given).
+    features : dict, optional
+        The pipeline, as above.
+    n_jobs : int, optional
+        Worker threads; None uses every core.
+    signals : sequence of np.ndarray, optional
+        Mono signals at the pipeline's ``sr``, instead of files.
+
+    Returns
+    -------
+    list of np.ndarray
+        One float32 ``(frames, features)`` array per item.
+
+    Raises
+    ------
+    SerError
+        The first item that cannot be read or analysed (use :func:`run_feature_pipeline` to keep
+        the good items of a batch); ``ParameterError`` for an unusable pipeline.
 
     Examples
     --------
@@ -343,6 +402,19 @@ def as_sequences(result: Any, features: Optional[dict] = None) -> list:
     """The good items of an :class:`~ser_rs.ExtractionResult` as the classifier's inputs:
     ``(frames, features)`` float32 arrays (``(1, n)`` for fixed-length features), in dB where
     the pipeline ``features`` asks for it. ``result.index`` tells which input each came from.
+
+    Parameters
+    ----------
+    result : ExtractionResult
+        The output of :func:`ser_rs.extract`.
+    features : dict, optional
+        The pipeline the features came from (as in :func:`extract_sequences`); it says whether a
+        power spectrogram is converted to dB. Default: :data:`DEFAULT_FEATURES`.
+
+    Returns
+    -------
+    list of np.ndarray
+        One float32 ``(frames, features)`` array per good item.
 
     Examples
     --------

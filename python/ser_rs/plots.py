@@ -34,6 +34,27 @@ def training_curves(history: Any, *, hue: str | None = None):
 
     ``history`` is an ``EmotionClassifier.history_`` frame, or several stacked with a ``hue``
     column (e.g. ``'model'``) drawn in different colours.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        An ``epoch`` column and ``*loss`` / ``*uar`` columns (``train_loss``, ``val_uar``, ...).
+    hue : str, optional
+        A column whose values get a colour each, e.g. ``'model'``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: loss and UAR against the epoch.
+
+    Examples
+    --------
+    >>> import pandas as pd, ser_rs.plots
+    >>> history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [1.2, 0.9, 0.7], "val_loss": [1.3, 1.1, 1.0],
+    ...                         "train_uar": [0.3, 0.5, 0.6], "val_uar": [0.25, 0.4, 0.45]})
+    >>> fig = ser_rs.plots.training_curves(history)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['loss', 'UAR']
     """
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for ax, metric, title in ((axes[0], "loss", "loss"), (axes[1], "uar", "UAR")):
@@ -47,6 +68,20 @@ def training_curves(history: Any, *, hue: str | None = None):
 
 def confusion_matrix(matrix: Any, labels: Sequence[str], *, title: str = "confusion matrix (rows: true, normalised)"):
     """A heatmap of a confusion matrix, each row normalised to the class's recall.
+
+    Parameters
+    ----------
+    matrix : array-like [shape=(n_classes, n_classes)]
+        Counts, rows the true classes (as :func:`ser_rs.metrics.confusion_matrix` gives them).
+    labels : sequence of str
+        The class names, in the matrix's order.
+    title : str
+        The plot's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The annotated heatmap.
 
     Examples
     --------
@@ -71,6 +106,16 @@ def robustness_curves(table: Any):
 
     ``table`` is :func:`ser_rs.experiment.robustness_table`'s frame: one row per model, condition
     (``'clean'``, ``'fgsm'``, ``'pgd-3'``, ``'noise'``) and level (epsilon or SNR in dB).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``model``, ``condition``, ``level`` and ``accuracy``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: feature-space attacks and waveform noise.
 
     Examples
     --------
