@@ -71,6 +71,20 @@ class ExperimentResult:
         Models, features, classifier parameters, splitter and the attack grid.
     errors : list of (path, error type, message)
         Files that could not be read; the others were used.
+
+    Examples
+    --------
+    :func:`cross_validate` makes one (``result = cross_validate(corpus)``); here one is made by
+    hand to show the robustness check it feeds:
+
+    >>> import pandas as pd
+    >>> from ser_rs.experiment import ExperimentResult, robustness_targets
+    >>> rows = pd.DataFrame({"model": ["standard"] * 3 + ["adversarial"] * 3, "attack": ["clean", "pgd-3", "pgd-3"] * 2,
+    ...                      "epsilon": [0.0, 0.05, 0.1] * 2, "snr_db": [None] * 6, "files": 10,
+    ...                      "accuracy": [0.6, 0.4, 0.2, 0.62, 0.5, 0.4], "uar": [0.6, 0.4, 0.2, 0.62, 0.5, 0.4]})
+    >>> result = ExperimentResult(predictions=None, folds=None, robustness=rows, histories=None, settings={})
+    >>> round(robustness_targets(result)["half_accuracy_epsilon"], 3)
+    0.075
     """
 
     predictions: Any
@@ -157,6 +171,11 @@ def default_augmentation() -> Any:
     copy's speaker-dependent cues, F0 level, formants and rate, move, so a copy acts as a new
     speaker), and light white noise (20-40 dB SNR) on half of them.
 
+    Returns
+    -------
+    ser_rs.effects.Compose
+        PitchShift(+-2 semitones), TimeStretch(0.9-1.1) and, with p=0.5, AddGaussianSNR(20-40 dB).
+
     Examples
     --------
     >>> import ser_rs
@@ -188,6 +207,30 @@ def augmented_copies(
 
     Returns the sequences, the input each came from and its copy number (1 to ``copies``). An
     input the augmentation or the features fail on loses that copy only, with a warning.
+
+    Parameters
+    ----------
+    signals : sequence of np.ndarray
+        Mono signals at ``features['sr']``.
+    features : dict
+        The feature pipeline (see :func:`ser_rs.model.extract_sequences`).
+    copies : int >= 1
+        Augmented copies per signal.
+    pipeline : ser_rs.effects.Compose, optional
+        The augmentation; default :func:`default_augmentation`.
+    seed : int, default 0
+        Seed of the augmentation; copy ``k`` of signal ``i`` is reproducible from it.
+    n_jobs : int, optional
+        Worker threads; None uses every core.
+
+    Returns
+    -------
+    sequences : list of np.ndarray
+        One ``(frames, features)`` array per copy made.
+    source : np.ndarray of int
+        The index of the signal each copy came from.
+    copy : np.ndarray of int
+        Its copy number, 1 to ``copies``.
 
     Examples
     --------
@@ -543,6 +586,31 @@ def robustness_targets(result: ExperimentResult) -> dict:
     then the PGD grid) by linear interpolation between the two grid radii around the halving
     point; the first grid radius at or below half is reported beside it. Without interpolation a
     coarse grid would overshoot the halving point and ask the adversarial model for more.
+
+    Parameters
+    ----------
+    result : ExperimentResult
+        A result that scored both the ``'standard'`` and the ``'adversarial'`` model under PGD.
+
+    Returns
+    -------
+    dict
+        ``clean_accuracy`` (per model), ``clean_cost_points``, ``half_accuracy_epsilon``,
+        ``adversarial_accuracy_at_epsilon``, ``adversarial_kept_share``, and the same at the first
+        grid radius at or below half (``grid_epsilon``, ...). ``half_accuracy_epsilon`` is None,
+        with a ``note``, when a model is missing or the standard model never lost half.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ser_rs.experiment import ExperimentResult, robustness_targets
+    >>> rows = pd.DataFrame({"model": ["standard"] * 3 + ["adversarial"] * 3, "attack": ["clean", "pgd-3", "pgd-3"] * 2,
+    ...                      "epsilon": [0.0, 0.05, 0.1] * 2, "snr_db": [None] * 6, "files": 10,
+    ...                      "accuracy": [0.6, 0.4, 0.2, 0.62, 0.5, 0.4], "uar": [0.6, 0.4, 0.2, 0.62, 0.5, 0.4]})
+    >>> result = ExperimentResult(predictions=None, folds=None, robustness=rows, histories=None, settings={})
+    >>> targets = robustness_targets(result)
+    >>> round(targets["half_accuracy_epsilon"], 3), round(targets["adversarial_kept_share"], 3)
+    (0.075, 0.726)
     """
     table = robustness_table(result.robustness)
     if not all((table.model == m).any() for m in MODELS):
@@ -602,6 +670,25 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) 
     """Write ``report.json``, ``report.txt``, ``predictions.csv``, ``history.csv`` and (with
     matplotlib and seaborn installed) ``training_curves.png``, ``confusion_matrix.png`` and
     ``robustness.png`` into ``out_dir``; return the paths written by name.
+
+    Parameters
+    ----------
+    result : ExperimentResult
+        What :func:`cross_validate` returned.
+    out_dir : str or os.PathLike
+        The folder to write into; made if missing.
+    plots : bool, default True
+        Draw the PNG plots (needs ``pip install "ser_rs[plots]"``; skipped with a warning without it).
+
+    Returns
+    -------
+    dict of str to str
+        The paths of the files written, by name (``json``, ``text``, ``predictions``, ``history``, and the plots).
+
+    Raises
+    ------
+    OSError
+        ``out_dir`` cannot be made or written.
 
     Examples
     --------
