@@ -57,6 +57,14 @@ class ExtractionResult:
     copy : np.ndarray of int or None
         With ``augment``: for each row, 0 for the clean item and k for its k-th augmented copy.
         Rows of one item share its ``index`` and path: split on those, never on rows.
+
+    Examples
+    --------
+    >>> import numpy as np, ser_rs
+    >>> tone = np.sin(np.arange(22050) * 0.1).astype(np.float32)
+    >>> result = ser_rs.extract([tone, np.zeros(0, np.float32)], "ser162")
+    >>> result.features.shape, result.index.tolist(), result.errors[0].error_type
+    ((1, 162), [0], 'ParameterError')
     """
 
     features: Union[np.ndarray, list]
@@ -72,7 +80,27 @@ class ExtractionResult:
         return len(self.index)
 
     def to_dataframe(self):
-        """The fixed-length features as a pandas DataFrame with a ``path`` column."""
+        """The fixed-length features as a pandas DataFrame with a ``path`` column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per good item (and copy), indexed by ``item`` (the input position): ``path``,
+            ``copy`` (with ``augment``) and one column per value.
+
+        Raises
+        ------
+        ParameterError
+            The feature is frame-level (such as ``'mfcc'``): it has no fixed columns.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs
+        >>> tone = np.sin(np.arange(22050) * 0.1).astype(np.float32)
+        >>> table = ser_rs.extract([tone], "ser162").to_dataframe()
+        >>> table.shape, list(table.columns[:2])
+        ((1, 163), ['path', 'zcr_mean'])
+        """
         import pandas as pd
 
         if self.columns is None:

@@ -64,6 +64,15 @@ class ParquetExtraction:
         The rows' Parquet files, in partition order (a partition lost with its workers has none).
     error_files : list of str
         The errors' Parquet files, one per partition, in partition order.
+
+    Examples
+    --------
+    :func:`extract_to_parquet` returns one; its parts:
+
+    >>> from ser_rs.distributed import ParquetExtraction
+    >>> summary = ParquetExtraction(rows=2, files=["out/part-00000.parquet"])
+    >>> summary.rows, summary.errors
+    (2, [])
     """
 
     rows: int = 0

@@ -55,6 +55,17 @@ class Prediction:
         The file it came from (None for bytes and arrays).
     index : int
         Its position in the inputs of a batch (0 for a single prediction).
+
+    Examples
+    --------
+    :meth:`Recognizer.predict_file` and its siblings make them; one made by hand:
+
+    >>> from ser_rs.inference import Prediction
+    >>> p = Prediction("happy", {"happy": 0.7, "sad": 0.3}, duration=3.2, path="a.wav")
+    >>> p.emotion, p.probability
+    ('happy', 0.7)
+    >>> p.to_dict()["probabilities"]
+    {'happy': 0.7, 'sad': 0.3}
     """
 
     emotion: Any
@@ -83,7 +94,24 @@ class Prediction:
 
 class PredictionBatch(NamedTuple):
     """What :meth:`Recognizer.predict_files` returns: a prediction per good input, in input
-    order, and an error per input that could not be read."""
+    order, and an error per input that could not be read.
+
+    Attributes
+    ----------
+    predictions : list of Prediction
+        One per input that could be read, in input order; ``Prediction.index`` is its position.
+    errors : list of ser_rs.ItemError
+        One per input that could not.
+
+    Examples
+    --------
+    >>> from ser_rs.exceptions import ItemError
+    >>> from ser_rs.inference import Prediction, PredictionBatch
+    >>> batch = PredictionBatch([Prediction("sad", {"sad": 1.0}, 2.0, "a.wav", 0)],
+    ...                         [ItemError(1, "b.wav", "AudioDecodeError", "not audio")])
+    >>> [p.path for p in batch.predictions], [e.path for e in batch.errors]
+    (['a.wav'], ['b.wav'])
+    """
 
     predictions: list
     errors: list

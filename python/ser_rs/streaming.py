@@ -120,6 +120,15 @@ class StreamResult:
     duration : float
         Seconds of audio in the window (shorter than ``window`` only for a flushed stream that
         was shorter than one window).
+
+    Examples
+    --------
+    :meth:`StreamingRecognizer.push` makes them; one made by hand:
+
+    >>> from ser_rs.streaming import StreamResult
+    >>> r = StreamResult(time=3.5, emotion="calm", probabilities={"calm": 0.8, "angry": 0.2}, warm=True, duration=3.0)
+    >>> r.emotion, r.to_dict()["time"]
+    ('calm', 3.5)
     """
 
     time: float
