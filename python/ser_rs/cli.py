@@ -61,7 +61,29 @@ def _default(name: str) -> Any:
 
 
 def find_audio(folder: Path) -> list[Path]:
-    """Audio files under ``folder``, recursively, in a stable order."""
+    """Audio files under ``folder``, recursively, in a stable order.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The folder to search.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files whose suffix is one of :data:`ser_rs.datasets.AUDIO_SUFFIXES`, sorted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from ser_rs.cli import find_audio
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for name in ("b.WAV", "a.flac", "notes.txt"):
+    ...     (root / name).touch()
+    >>> [p.name for p in find_audio(root)]
+    ['a.flac', 'b.WAV']
+    """
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
 
 
@@ -544,6 +566,32 @@ TRAINER_COMMANDS = ("train", "evaluate", "predict", "stream", "demo", "serve")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``ser-rs`` command: ``features``, ``train``, ``evaluate``, ``predict``, ``stream``,
+    ``demo`` or ``serve`` (``ser-rs COMMAND --help`` describes each).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``ser-rs``; default: the process's (``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 when the work is done, 2 when the command line points at nothing usable
+        (or the trainer is missing), 1 when the work failed, 130 when interrupted. The reason is
+        printed to stderr.
+
+    Raises
+    ------
+    SystemExit
+        From argparse, for ``--help`` and for arguments it cannot parse (code 2).
+
+    Examples
+    --------
+    >>> from ser_rs.cli import main
+    >>> main(["features", "no/such/folder", "-o", "features.csv"])   # the message goes to stderr
+    2
+    """
     args = _parser().parse_args(argv)
     try:
         if args.command in TRAINER_COMMANDS:

@@ -108,7 +108,22 @@ _ALIASES: dict[str, str] = {
 
 
 class CorpusWarning(UserWarning):
-    """Some files under a corpus folder were left out of the manifest (see ``attrs["skipped"]``)."""
+    """Some files under a corpus folder were left out of the manifest (see ``attrs["skipped"]``).
+
+    Examples
+    --------
+    >>> import os, tempfile, warnings
+    >>> from ser_rs.datasets import CorpusWarning, read_ravdess
+    >>> root = tempfile.mkdtemp()
+    >>> os.makedirs(os.path.join(root, "Actor_01"))
+    >>> for name in ("03-01-05-01-01-01-01.wav", "notes.wav"):
+    ...     open(os.path.join(root, "Actor_01", name), "wb").close()
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     manifest = read_ravdess(root)
+    >>> caught[0].category is CorpusWarning, [os.path.basename(p) for p in manifest.attrs["skipped"]]
+    (True, ['notes.wav'])
+    """
 
 
 def normalize_emotion(label: Any) -> str:
@@ -116,6 +131,16 @@ def normalize_emotion(label: Any) -> str:
 
     Matching ignores case, surrounding blanks and ``-``/space versus ``_`` (``"Pleasant Surprise"``
     becomes ``"surprised"``).
+
+    Parameters
+    ----------
+    label : str
+        An emotion label as a corpus spells it.
+
+    Returns
+    -------
+    str
+        The name in :data:`EMOTIONS` (``'angry'``, ``'happy'``, ...), or ``label`` itself.
 
     Examples
     --------

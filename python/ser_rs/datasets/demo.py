@@ -68,6 +68,15 @@ _MAX_UTTERANCES = 200_000
 def write_wav(path: Union[str, os.PathLike], y: np.ndarray, sr: int) -> None:
     """Write a mono float signal in [-1, 1] as a 16-bit PCM WAV file (standard library only).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write (its folder must exist).
+    y : np.ndarray [shape=(n,)]
+        Samples in [-1, 1]; values outside are clipped.
+    sr : int
+        Sampling rate in Hz.
+
     Examples
     --------
     >>> import tempfile, os, numpy as np, ser_rs
@@ -114,6 +123,18 @@ def speaker_voice(speaker: int) -> dict:
         ``sex``, ``f0_hz`` (neutral pitch level), ``formant_scale`` (formants relative to the
         male reference, i.e. inverse vocal-tract length), ``breathiness`` (habitual aspiration),
         ``rate_scale`` and ``expressiveness``.
+
+    Parameters
+    ----------
+    speaker : int >= 1
+        The speaker's number.
+
+    Raises
+    ------
+    ParameterError
+        ``speaker`` below 1.
+    InputTypeError
+        ``speaker`` is not an integer.
 
     Examples
     --------
@@ -335,6 +356,27 @@ def make_demo_audio(dest: Union[str, os.PathLike], *, n_per_style: int = 2, sr: 
     (narrow pitch range, soft, slow) and lively (happy: high, wide, loud, fast). Files are named
     ``spkN_STYLE_NN.wav``. Deterministic for a given ``seed``. For a corpus with all eight
     emotions and a manifest, use :func:`make_demo_corpus`.
+
+    Parameters
+    ----------
+    dest : str or os.PathLike
+        The folder to write into; made if missing.
+    n_per_style : int >= 1, default 2
+        Utterances per speaker and style.
+    sr : int, default 16000
+        Sampling rate of the files.
+    seed : int, default 0
+        Seed of the synthesis.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, speaker by speaker.
+
+    Raises
+    ------
+    ParameterError
+        ``n_per_style`` below 1, or an unusable ``sr``.
 
     Examples
     --------
