@@ -798,7 +798,38 @@ class Compose:
 
     def __call__(self, samples: np.ndarray, sample_rate: float, *, seed: int = 0, index: int = 0) -> np.ndarray:
         """Augment one signal, with the randomness of item ``index`` of a batch under ``seed``
-        (so ``pipeline(y, sr, seed=s, index=i)`` equals ``apply_batch(...)`` 's item ``i``)."""
+        (so ``pipeline(y, sr, seed=s, index=i)`` equals ``apply_batch(...)`` 's item ``i``).
+
+        Parameters
+        ----------
+        samples : np.ndarray [shape=(n,)]
+            Mono signal.
+        sample_rate : float
+            Its sampling rate in Hz.
+        seed : int, default 0
+            Seed of the batch this item belongs to.
+        index : int >= 0, default 0
+            The item's position in that batch.
+
+        Returns
+        -------
+        np.ndarray, float32
+            The augmented signal (its length changes with time stretching).
+
+        Raises
+        ------
+        ParameterError
+            A bad ``index`` or an unusable signal or rate.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from ser_rs.effects import AddNoise, Compose
+        >>> y = np.sin(np.arange(16000) * 0.1).astype(np.float32)
+        >>> recipe = Compose([AddNoise(p=1.0)])
+        >>> bool(np.array_equal(recipe(y, 16000, seed=7, index=2), recipe.apply_batch([y, y, y], 16000, seed=7).signals[2]))
+        True
+        """
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < 2**64:
             raise ParameterError(f"index={index!r} must be a non-negative integer")
         (out,) = _native.augment([as_audio(samples, "samples")], [int(index)], as_number(sample_rate, "sample_rate"), self.native_steps(), as_seed(seed), None)

@@ -95,7 +95,27 @@ class ExperimentResult:
     errors: list = field(default_factory=list)
 
     def summary(self) -> dict:
-        """Pooled out-of-fold scores per model and the robustness table averaged over folds."""
+        """Pooled out-of-fold scores per model and the robustness table averaged over folds.
+
+        Returns
+        -------
+        dict
+            ``files``, ``speakers``, ``labels``; ``models``: per model ``accuracy``, ``uar``,
+            ``macro_f1``, ``confusion_matrix`` and ``report``; ``robustness`` (the fold-averaged table
+            as records) and ``targets`` (:func:`robustness_targets`).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from ser_rs.experiment import ExperimentResult
+        >>> predictions = pd.DataFrame({"speaker": [1, 1, 2, 2], "emotion": ["sad", "calm", "sad", "calm"],
+        ...                             "pred_standard": ["sad", "sad", "sad", "calm"], "pred_adversarial": ["sad", "calm", "sad", "calm"]})
+        >>> rows = pd.DataFrame({"model": ["standard", "adversarial"], "attack": "clean", "epsilon": 0.0, "snr_db": None,
+        ...                      "files": 4, "accuracy": [0.75, 1.0], "uar": [0.75, 1.0]})
+        >>> summary = ExperimentResult(predictions, folds=None, robustness=rows, histories=None, settings={}).summary()
+        >>> summary["models"]["standard"]["uar"], summary["models"]["adversarial"]["accuracy"]
+        (0.75, 1.0)
+        """
         labels = sorted(self.predictions["emotion"].unique())
         out: dict = {"files": int(len(self.predictions)), "speakers": int(self.predictions["speaker"].nunique()), "labels": labels, "models": {}}
         for model in _result_models(self):

@@ -82,6 +82,11 @@ class Prediction:
     def to_dict(self) -> dict:
         """The prediction as JSON-ready values: the lines of ``ser-rs predict --json``.
 
+        Returns
+        -------
+        dict
+            ``path``, ``emotion``, ``probability``, ``probabilities`` and ``duration``, as plain Python values.
+
         Examples
         --------
         >>> from ser_rs.inference import Prediction
@@ -197,6 +202,16 @@ class Recognizer:
     def predict_file(self, path: Any) -> Prediction:
         """The emotion in one audio file (WAV, FLAC, MP3, OGG).
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The audio file.
+
+        Returns
+        -------
+        Prediction
+            The emotion, each label's probability, the seconds analysed and ``path``.
+
         Raises
         ------
         TypeError
@@ -215,6 +230,16 @@ class Recognizer:
 
     def predict_bytes(self, data: Any) -> Prediction:
         """The emotion in the bytes of an audio file (WAV, FLAC, MP3, OGG), e.g. an upload.
+
+        Parameters
+        ----------
+        data : bytes, bytearray or memoryview
+            The whole file's bytes.
+
+        Returns
+        -------
+        Prediction
+            The emotion, each label's probability and the seconds analysed.
 
         Raises
         ------
@@ -235,6 +260,18 @@ class Recognizer:
     def predict_array(self, y: Any, sr: Any) -> Prediction:
         """The emotion in a mono signal ``y`` sampled at ``sr`` Hz (resampled to
         :attr:`sample_rate` when it differs).
+
+        Parameters
+        ----------
+        y : np.ndarray [shape=(n,)], float
+            The signal.
+        sr : int
+            Its sampling rate in Hz.
+
+        Returns
+        -------
+        Prediction
+            The emotion, each label's probability and the seconds analysed.
 
         Raises
         ------
@@ -266,6 +303,11 @@ class Recognizer:
             A speaker-normalised model's speaker statistics (both or neither); without them the
             frames are standardised by their own, as :meth:`predict_array` does. Other models
             refuse them.
+
+        Returns
+        -------
+        Prediction
+            The emotion, each label's probability and ``duration``.
 
         Raises
         ------

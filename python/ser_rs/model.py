@@ -658,6 +658,16 @@ class EmotionClassifier:
     def get_params(self, deep: bool = True) -> dict:
         """The constructor's parameters, as scikit-learn's ``clone`` needs them.
 
+        Parameters
+        ----------
+        deep : bool, default True
+            Accepted for scikit-learn; there are no nested estimators.
+
+        Returns
+        -------
+        dict
+            Each constructor parameter's current value.
+
         Examples
         --------
         >>> import ser_rs
@@ -668,6 +678,21 @@ class EmotionClassifier:
 
     def set_params(self, **params: Any) -> "EmotionClassifier":
         """Set constructor parameters; unknown names are a ParameterError.
+
+        Parameters
+        ----------
+        **params
+            Constructor parameters and their new values.
+
+        Returns
+        -------
+        EmotionClassifier
+            ``self``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown parameter name.
 
         Examples
         --------
@@ -932,6 +957,27 @@ class EmotionClassifier:
         """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_`` order.
         ``speakers``: one id per sample, with ``speaker_norm`` only.
 
+        Parameters
+        ----------
+        X : list of np.ndarray, np.ndarray or list of paths
+            Samples in the form :meth:`fit` took: ``(frames, features)`` sequences, a 2-D
+            ``(samples, features)`` array, or audio files (run through the recorded feature pipeline).
+        speakers : sequence, optional
+            One speaker id per sample, with ``speaker_norm`` only.
+
+        Returns
+        -------
+        np.ndarray [shape=(n_samples, n_classes)], float
+            Rows sum to 1; columns follow ``classes_``.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ParameterError
+            Samples whose shape differs from the training data's, or ``speakers`` missing for a
+            ``speaker_norm`` model.
+
         Examples
         --------
         >>> import numpy as np, ser_rs
@@ -951,6 +997,21 @@ class EmotionClassifier:
         ``speaker_norm`` model used with statistics it does not see, such as a live stream's
         running ones (:mod:`ser_rs.streaming`); other models take them as :meth:`predict_proba`.
 
+        Parameters
+        ----------
+        X : list of np.ndarray or np.ndarray
+            Feature sequences (or a 2-D array), already standardised.
+
+        Returns
+        -------
+        np.ndarray [shape=(n_samples, n_classes)], float
+            Rows sum to 1; columns follow ``classes_``.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+
         Examples
         --------
         >>> import numpy as np, ser_rs
@@ -968,6 +1029,27 @@ class EmotionClassifier:
         """The most probable label of each sample. ``speakers``: one id per sample, with
         ``speaker_norm`` only.
 
+        Parameters
+        ----------
+        X : list of np.ndarray, np.ndarray or list of paths
+            Samples in the form :meth:`fit` took: ``(frames, features)`` sequences, a 2-D
+            ``(samples, features)`` array, or audio files (run through the recorded feature pipeline).
+        speakers : sequence, optional
+            One speaker id per sample, with ``speaker_norm`` only.
+
+        Returns
+        -------
+        np.ndarray [shape=(n_samples,)]
+            Labels from ``classes_``.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ParameterError
+            Samples whose shape differs from the training data's, or ``speakers`` missing for a
+            ``speaker_norm`` model.
+
         Examples
         --------
         >>> import numpy as np, ser_rs
@@ -981,6 +1063,29 @@ class EmotionClassifier:
 
     def score(self, X: Any, y: Any, *, speakers: Any = None) -> float:
         """Accuracy on ``(X, y)``. ``speakers``: one id per sample, with ``speaker_norm`` only.
+
+        Parameters
+        ----------
+        X : list of np.ndarray, np.ndarray or list of paths
+            Samples in the form :meth:`fit` took: ``(frames, features)`` sequences, a 2-D
+            ``(samples, features)`` array, or audio files (run through the recorded feature pipeline).
+        y : sequence
+            The true labels.
+        speakers : sequence, optional
+            One speaker id per sample, with ``speaker_norm`` only.
+
+        Returns
+        -------
+        float
+            The fraction of samples predicted right.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ParameterError
+            Samples whose shape differs from the training data's, or ``speakers`` missing for a
+            ``speaker_norm`` model.
 
         Examples
         --------
@@ -1070,6 +1175,26 @@ class EmotionClassifier:
         pandas.DataFrame
             Columns ``snr_db``, ``accuracy``, ``uar``.
 
+        Parameters
+        ----------
+        paths : sequence of str or os.PathLike
+            Audio files.
+        y : sequence
+            Their labels.
+        snr_db : sequence of float, default (20, 10, 5, 0)
+            Signal-to-noise ratios of the added noise, in dB.
+        seed : int, default 0
+            Seed of the noise.
+        speakers : sequence, optional
+            One speaker id per file, with ``speaker_norm`` only.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ParameterError
+            A model fitted on arrays rather than files (it has no pipeline to re-run).
+
         Examples
         --------
         >>> clf.noise_robustness(test_paths, test_labels)   # doctest: +SKIP
@@ -1106,6 +1231,18 @@ class EmotionClassifier:
         """Write the model to the folder ``path``: ``weights.safetensors`` and ``model.json``
         (model config, labels, feature pipeline, scaler, parameters, history). Each file is
         replaced atomically. No pickle.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The folder; made if missing.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        FileAccessError, MissingFileError
+            The folder cannot be made or written.
 
         Examples
         --------
@@ -1145,6 +1282,25 @@ class EmotionClassifier:
     def load(cls, path: Any, *, device: str = "cpu") -> "EmotionClassifier":
         """Read a model written by :meth:`save`. A missing, corrupt, truncated or mismatched
         checkpoint raises FileNotFoundError or ParameterError saying what is wrong.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The folder :meth:`save` wrote.
+        device : str, default 'cpu'
+            Where the weights go (``'cpu'`` or ``'cuda'``, ``'cuda:N'`` where libtorch sees a GPU).
+
+        Returns
+        -------
+        EmotionClassifier
+            A fitted classifier, with the recorded feature pipeline and history.
+
+        Raises
+        ------
+        MissingFileError
+            No ``model.json`` or weights in ``path``.
+        ParameterError
+            A corrupt, truncated or mismatched checkpoint.
 
         Examples
         --------

@@ -363,14 +363,32 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         """The features of each item of ``X``, one row each, in order.
 
+        Parameters
+        ----------
+        X : list of paths or 1-D float signals, or a 2-D float array (one signal per row)
+            The items, as :meth:`fit` takes them.
+
         Returns
         -------
         np.ndarray [shape=(n_items, len(feature_names_out_))], float64
+            With ``on_error='nan'``, a NaN row for each item that could not be read.
 
         Raises
         ------
-        The first unreadable item's own error (FileNotFoundError, AudioDecodeError,
-        ParameterError, ...) with ``on_error='raise'``; TypeError for wrong types.
+        SerError
+            With ``on_error='raise'``, the first unreadable item's own error
+            (MissingFileError, AudioDecodeError, ParameterError, ...).
+        InputTypeError
+            Wrong types.
+        NotFittedError
+            Before :meth:`fit`.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs.sklearn
+        >>> ex = ser_rs.sklearn.FeatureExtractor("rms", stats=["max"]).fit([np.ones(4096, np.float32)])
+        >>> ex.transform([np.full(4096, 0.5, np.float32)]).round(3).tolist()
+        [[0.5]]
         """
         check_is_fitted(self)
         self._check_params()
@@ -384,7 +402,30 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         return values
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The output column names (``input_features`` is ignored: columns do not come from input columns)."""
+        """The output column names (``input_features`` is ignored: columns do not come from input columns).
+
+        Parameters
+        ----------
+        input_features : ignored
+            Accepted for scikit-learn's API.
+
+        Returns
+        -------
+        np.ndarray of str
+            One name per output column.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+
+        Examples
+        --------
+        >>> import numpy as np, ser_rs.sklearn
+        >>> ex = ser_rs.sklearn.FeatureExtractor("rms", stats=["mean", "max"]).fit([np.ones(4096, np.float32)])
+        >>> ex.get_feature_names_out().tolist()
+        ['rms_mean', 'rms_max']
+        """
         check_is_fitted(self)
         return self.feature_names_out_.copy()
 

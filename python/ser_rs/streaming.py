@@ -145,6 +145,11 @@ class StreamResult:
     def to_dict(self) -> dict:
         """JSON-ready values: the lines of ``ser-rs stream --json``.
 
+        Returns
+        -------
+        dict
+            ``time``, ``emotion``, ``probability``, ``probabilities``, ``warm`` and ``duration``.
+
         Examples
         --------
         >>> from ser_rs.streaming import StreamResult

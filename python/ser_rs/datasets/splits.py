@@ -269,7 +269,27 @@ class SpeakerKFold(_SpeakerSplitter):
         return f"SpeakerKFold(n_splits={self.n_splits}, shuffle={self.shuffle}, seed={self.seed})"
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Number of folds."""
+        """Number of folds.
+
+        Parameters
+        ----------
+        X : array-like or pandas.DataFrame, optional
+            The samples, or a manifest with a ``speaker`` column.
+        y : ignored
+        groups : array-like, optional
+            One speaker id per sample.
+
+        Returns
+        -------
+        int
+            ``n_splits``.
+
+        Examples
+        --------
+        >>> from ser_rs.datasets import SpeakerKFold
+        >>> SpeakerKFold(n_splits=4).get_n_splits()
+        4
+        """
         return self.n_splits
 
     def _test_sets(self, unique: list, speakers: np.ndarray) -> list[set]:
@@ -346,7 +366,32 @@ class LeaveSpeakersOut(_SpeakerSplitter):
         return f"LeaveSpeakersOut(n_speakers={self.n_speakers}, test_speakers={self.test_speakers}, seed={self.seed})"
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Number of splits; needs the speakers (``groups`` or a manifest ``X``) unless test_speakers was given."""
+        """Number of splits; needs the speakers (``groups`` or a manifest ``X``) unless test_speakers was given.
+
+        Parameters
+        ----------
+        X : array-like or pandas.DataFrame, optional
+            The samples, or a manifest with a ``speaker`` column.
+        y : ignored
+        groups : array-like, optional
+            One speaker id per sample.
+
+        Returns
+        -------
+        int
+            One split per speaker, or per listed test speaker.
+
+        Raises
+        ------
+        ParameterError
+            Neither ``groups`` nor a manifest ``X`` is given and no ``test_speakers`` were.
+
+        Examples
+        --------
+        >>> from ser_rs.datasets import LeaveSpeakersOut
+        >>> LeaveSpeakersOut().get_n_splits(groups=["a", "a", "b", "c"])
+        3
+        """
         if self.test_speakers is not None:
             return len(self.test_speakers)
         if groups is None and X is None:
@@ -411,7 +456,27 @@ class RavdessActorFolds(_SpeakerSplitter):
         return "RavdessActorFolds()"
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """5, or with the actors given, the number of folds that have any of them."""
+        """5, or with the actors given, the number of folds that have any of them.
+
+        Parameters
+        ----------
+        X : array-like or pandas.DataFrame, optional
+            The samples, or a manifest with a ``speaker`` column.
+        y : ignored
+        groups : array-like, optional
+            One speaker id per sample.
+
+        Returns
+        -------
+        int
+            The number of the five published folds that test any of the actors.
+
+        Examples
+        --------
+        >>> from ser_rs.datasets import RavdessActorFolds
+        >>> RavdessActorFolds().get_n_splits()
+        5
+        """
         if groups is None and X is None:
             return len(RAVDESS_ACTOR_FOLDS)
         speakers, _ = speaker_groups(X if X is not None else groups, groups)
