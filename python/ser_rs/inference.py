@@ -157,6 +157,22 @@ class Recognizer:
     Traceback (most recent call last):
     ...
     ser_rs.exceptions.ParameterError: this EmotionClassifier is not fitted: fit it on audio files, or load a saved model with ser_rs.inference.load_model
+
+    A classifier fitted on audio files (tiny here, to run quickly) predicts from files, bytes
+    and arrays:
+
+    >>> import tempfile, ser_rs
+    >>> paths = ser_rs.datasets.make_demo_audio(tempfile.mkdtemp(), n_per_style=1)   # 6 synthetic clips
+    >>> labels = [p.name.split("_")[1] for p in paths]                                 # 'calm' or 'lively'
+    >>> clf = ser_rs.EmotionClassifier("rnn", hidden_size=8, num_layers=1, epochs=2, patience=None,
+    ...                                features={"feature": "mfcc", "sr": 16000, "n_mfcc": 13})
+    >>> clf = clf.fit([str(p) for p in paths], labels)
+    >>> recognizer = ser_rs.inference.Recognizer(clf)
+    >>> prediction = recognizer.predict_file(paths[0])
+    >>> prediction.emotion in ("calm", "lively"), round(sum(prediction.probabilities.values()), 6)
+    (True, 1.0)
+    >>> recognizer.predict_bytes(paths[0].read_bytes()).probabilities == prediction.probabilities
+    True
     """
 
     __slots__ = ("_classifier", "_classes", "_features", "_rate")

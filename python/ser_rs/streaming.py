@@ -347,10 +347,20 @@ class StreamingRecognizer:
 
     Examples
     --------
-    >>> import numpy as np, ser_rs.streaming
-    >>> stream = ser_rs.streaming.StreamingRecognizer(recognizer, window=3.0, hop=0.5)   # doctest: +SKIP
-    >>> [r.time for r in stream.push(np.zeros(4 * 16000, np.float32), sr=16000)]         # doctest: +SKIP
-    [3.0, 3.496]
+    A tiny model trained on synthetic clips (so that the example runs quickly), then a clip
+    pushed in half-second chunks:
+
+    >>> import tempfile, ser_rs
+    >>> paths = ser_rs.datasets.make_demo_audio(tempfile.mkdtemp(), n_per_style=1)   # 6 synthetic clips
+    >>> labels = [p.name.split("_")[1] for p in paths]                                 # 'calm' or 'lively'
+    >>> clf = ser_rs.EmotionClassifier("rnn", hidden_size=8, num_layers=1, epochs=2, patience=None,
+    ...                                features={"feature": "mfcc", "sr": 16000, "n_mfcc": 13})
+    >>> clf = clf.fit([str(p) for p in paths], labels)
+    >>> stream = ser_rs.streaming.StreamingRecognizer(ser_rs.inference.Recognizer(clf), window=1.0, hop=0.5)
+    >>> y, sr = ser_rs.load(paths[0], sr=16000)
+    >>> results = [r for start in range(0, 32000, 8000) for r in stream.push(y[start:start + 8000], sr=sr)]
+    >>> [r.time for r in results], results[0].emotion in ("calm", "lively")
+    ([1.0, 1.5, 2.0], True)
     """
 
     def __init__(self, model: Any, *, window: Any = DEFAULT_WINDOW, hop: Any = None, sr: Any = None, warmup: Any = DEFAULT_WARMUP) -> None:
