@@ -106,17 +106,44 @@ def _own_body_nodes(func):
                      if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
 
 
+def _body_sections(func):
+    """Returns (or Yields) when ``func`` gives a value back, Raises when it raises itself."""
+    try:
+        nodes = list(_own_body_nodes(func))
+    except OSError:  # generated code (a dataclass's __init__) has no source and no body to read
+        return set()
+    required = set()
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
+        required.add("Yields")
+    elif any(isinstance(n, ast.Return) and n.value is not None and not (isinstance(n.value, ast.Constant) and n.value.value is None) for n in nodes):
+        required.add("Returns")
+    if any(isinstance(n, ast.Raise) for n in nodes):
+        required.add("Raises")
+    return required
+
+
 def _required_sections(obj):
     required = {"Examples"}
     if _takes_arguments(obj):
         required.add("Parameters")
     if inspect.isfunction(obj):
-        nodes = list(_own_body_nodes(obj))
-        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
-            required.add("Yields")
-        elif any(isinstance(n, ast.Return) and n.value is not None and not (isinstance(n.value, ast.Constant) and n.value.value is None) for n in nodes):
-            required.add("Returns")
+        required |= _body_sections(obj)
+    elif "__init__" in vars(obj) and inspect.isfunction(obj.__init__):
+        required |= _body_sections(obj.__init__) & {"Raises"}  # a class documents what its constructor raises
     return required
+
+
+def _public_methods():
+    for qualname, cls in PUBLIC.items():
+        if not inspect.isclass(cls):
+            continue
+        for name, member in vars(cls).items():
+            func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+            if inspect.isfunction(func) and (not name.startswith("_") or name == "__call__"):
+                yield f"{qualname}.{name}", func
+
+
+METHODS = dict(_public_methods())
 
 
 def test_the_public_names_are_found():
@@ -136,6 +163,20 @@ def test_every_public_name_has_numpydoc_sections(qualname):
     missing = _required_sections(obj) - sections
     assert not missing, f"{qualname}'s docstring lacks the numpydoc section(s) {sorted(missing)}"
     assert ">>>" in doc.split("Examples", 1)[-1], f"{qualname}'s Examples section has no doctest"
+
+
+@pytest.mark.parametrize("qualname", sorted(METHODS))
+def test_every_public_method_has_numpydoc_sections(qualname):
+    # Methods need no Examples of their own when their class's show them in use.
+    method = METHODS[qualname]
+    doc = inspect.getdoc(method) or ""
+    assert doc and not doc.startswith("\n"), f"{qualname} has no summary line"
+    required = _body_sections(method)
+    parameters = [p for p in inspect.signature(method).parameters if p not in ("self", "cls")]
+    if parameters:
+        required.add("Parameters")
+    missing = required - _sections(doc)
+    assert not missing, f"{qualname}'s docstring lacks the numpydoc section(s) {sorted(missing)}"
 
 
 def test_readme_is_short_and_its_links_resolve():

@@ -244,6 +244,15 @@ def extract(
     -------
     ExtractionResult
 
+    Raises
+    ------
+    ParameterError
+        An unknown feature, or parameters the feature refuses.
+    InputTypeError
+        ``inputs`` is a single path or array rather than a sequence of them.
+    SerError
+        With ``strict=True``, the first failed item's own error (without it, failures go to ``errors``).
+
     Examples
     --------
     >>> import numpy as np, ser_rs

@@ -137,6 +137,13 @@ def pitch_shift(
     -------
     y_shift : np.ndarray [shape=(n,)], float32
 
+    Raises
+    ------
+    ParameterError
+        An empty or non-finite signal, or a non-finite ``n_steps``.
+    InputTypeError
+        ``bins_per_octave`` is not an integer, or ``y`` not a float array.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -182,6 +189,13 @@ def trim(
         ``y[start:end]``.
     index : np.ndarray [shape=(2,)]
         ``[start, end]`` in samples.
+
+    Raises
+    ------
+    ParameterError
+        An empty or non-finite signal, or unusable frame settings.
+    InputTypeError
+        ``ref`` is neither a number nor ``np.max``.
 
     Examples
     --------
@@ -229,6 +243,13 @@ def preemphasis(y: np.ndarray, *, coef: float = 0.97, zi: Optional[float] = None
     y_out : np.ndarray, float32
     zf : float
         Only with ``return_zf``.
+
+    Raises
+    ------
+    ParameterError
+        An empty or non-finite signal, or ``zi`` holding more than one value.
+    InputTypeError
+        ``y`` is not a float array.
 
     Examples
     --------

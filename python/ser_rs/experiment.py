@@ -404,6 +404,17 @@ def cross_validate(
     -------
     ExperimentResult
 
+    Raises
+    ------
+    ParameterError
+        A manifest without ``path``/``emotion``/``speaker``, empty, with one emotion or too few
+        speakers for the splitter; an unknown ``adversarial`` method or model; a
+        ``validation_speakers`` share outside (0, 1); no readable file.
+    SerError
+        With ``strict=True``, the first unreadable file's own error.
+    TrainerNotInstalledError
+        The trainer is not installed (``pip install "ser_rs[train]"``).
+
     Examples
     --------
     >>> import ser_rs

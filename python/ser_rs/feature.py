@@ -509,6 +509,13 @@ def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, m
     -------
     delta_data : np.ndarray, float32, same shape as ``data``
 
+    Raises
+    ------
+    ParameterError
+        ``data`` with no axis, or ``width``/``order``/``axis`` that do not fit it.
+    InputTypeError
+        ``data`` is not a real-valued numpy array, or ``width``/``order``/``axis`` not integers.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -1097,6 +1104,14 @@ def functionals(
     See Also
     --------
     functional_names : the name of each value.
+
+    Raises
+    ------
+    ParameterError
+        ``data`` neither 2-D nor 3-D, ``lengths`` outside the frame count, ``mask`` with a batch,
+        or an unknown statistic.
+    InputTypeError
+        ``data`` is not a real-valued numpy array, or ``stats`` not a list of names.
 
     Examples
     --------

@@ -382,6 +382,13 @@ class Recognizer:
             ``predictions`` for the good files in input order (``Prediction.index`` is the
             input position) and ``errors`` (:class:`ser_rs.ItemError`) for the others.
 
+        Raises
+        ------
+        InputTypeError
+            ``paths`` is a single path rather than a sequence.
+        ParameterError
+            ``speakers`` not one id per file.
+
         Examples
         --------
         >>> batch = recognizer.predict_files(["a.wav", "b.wav", "missing.wav"])   # doctest: +SKIP

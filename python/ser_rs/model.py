@@ -196,6 +196,11 @@ def standardize_by_speaker(X: Any, speakers: Any, *, name: str = "X") -> list:
     list of float32 (frames, features) arrays
         Features whose std is zero within a speaker are only centred.
 
+    Raises
+    ------
+    ParameterError
+        ``speakers`` not one id per sample, holding None or NaN, or features holding NaN or infinity.
+
     Examples
     --------
     >>> import numpy as np, ser_rs
@@ -888,6 +893,16 @@ class EmotionClassifier:
         Returns
         -------
         self
+
+        Raises
+        ------
+        ParameterError
+            ``y`` not 1-D or not one label per sample, empty data, only one of ``X_val`` and ``y_val``,
+            ``speakers_val`` without them, missing ``speakers`` for ``speaker_norm``, or unusable settings.
+        InputTypeError
+            ``X`` is none of the accepted forms.
+        SerError
+            Audio paths in ``X`` that cannot be read (the file's own error).
 
         Examples
         --------

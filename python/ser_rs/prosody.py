@@ -267,6 +267,13 @@ def pyin(
     voiced_prob : np.ndarray [shape=(..., n_frames)], float64
         Probability that each frame is voiced.
 
+    Raises
+    ------
+    ParameterError
+        An empty or non-finite signal, or ``fmin``/``fmax``/frame settings that cannot work.
+    InputTypeError
+        ``y`` is not a float array, or ``beta_parameters`` is not a pair of numbers.
+
     Examples
     --------
     >>> import numpy as np, ser_rs

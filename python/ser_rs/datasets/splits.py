@@ -330,6 +330,11 @@ class LeaveSpeakersOut(_SpeakerSplitter):
     augmented_in_test : bool
         Keep augmented copies in the test sets (default False: originals only).
 
+    Raises
+    ------
+    ParameterError
+        ``test_speakers`` is empty or holds an empty test set.
+
     Examples
     --------
     >>> import numpy as np
