@@ -179,12 +179,21 @@ def test_every_public_method_has_numpydoc_sections(qualname):
     assert not missing, f"{qualname}'s docstring lacks the numpydoc section(s) {sorted(missing)}"
 
 
-def test_readme_is_short_and_its_links_resolve():
-    readme = (ROOT / "README.md").read_text()
-    assert len(readme.splitlines()) <= 250, "the README teaches; records belong in docs/"
-    for target, anchor in re.findall(r"\]\((?!https?:)([^)#]+)(?:#([^)]+))?\)", readme):
-        path = ROOT / target
-        assert path.exists(), f"README links to {target}, which does not exist"
+def _anchors(markdown):
+    """GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens."""
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", markdown, flags=re.MULTILINE)}
+
+
+def test_readme_is_short():
+    assert len((ROOT / "README.md").read_text().splitlines()) <= 250, "the README teaches; records belong in docs/"
+
+
+@pytest.mark.parametrize("page", ["README.md"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md")))
+def test_links_between_the_pages_resolve(page):
+    source = ROOT / page
+    text = source.read_text()
+    for target, anchor in re.findall(r"\]\((?!https?:)([^)#\s]*)(?:#([^)\s]+))?\)", text):
+        path = source.parent / target if target else source
+        assert path.exists(), f"{page} links to {target}, which does not exist"
         if anchor:
-            headings = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", path.read_text(), flags=re.MULTILINE)}
-            assert anchor in headings, f"README links to {target}#{anchor}, which has no such heading"
+            assert anchor in _anchors(path.read_text()), f"{page} links to {target}#{anchor}, which has no such heading"
