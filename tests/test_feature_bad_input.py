@@ -172,3 +172,35 @@ def test_delta_bad_input():
         feature.delta(m, width=3.0)
     with pytest.raises(ParameterError, match="NaN"):
         feature.delta(np.full((2, 10), np.nan), width=3)
+
+
+def test_functional_names_refuses_a_statistic_functionals_does_not_compute():
+    from ser_rs.exceptions import ParameterError
+    with pytest.raises(ParameterError, match="p101|statistic|stat"):
+        ser_rs.feature.functional_names(["mfcc_1"], stats=["mean", "p101"])
+    with pytest.raises(ParameterError):
+        ser_rs.feature.functional_names(["mfcc_1"], stats=["average"])
+
+
+def test_write_wav_refuses_missing_folder_nan_and_bad_rate(tmp_path):
+    from ser_rs.datasets.demo import write_wav
+    from ser_rs.exceptions import MissingFileError, ParameterError
+    y = np.zeros(160, dtype=np.float32)
+    with pytest.raises(MissingFileError, match="does not exist"):
+        write_wav(tmp_path / "no" / "x.wav", y, 16000)
+    with pytest.raises(ParameterError, match="NaN"):
+        write_wav(tmp_path / "x.wav", np.array([0.0, np.nan]), 16000)
+    with pytest.raises(ParameterError, match="mono"):
+        write_wav(tmp_path / "x.wav", np.zeros((2, 10)), 16000)
+    with pytest.raises(ParameterError, match="positive"):
+        write_wav(tmp_path / "x.wav", y, 0)
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_normalize_emotion_refuses_a_missing_label():
+    from ser_rs.datasets import normalize_emotion
+    from ser_rs.exceptions import InputTypeError
+    for missing in (None, float("nan")):
+        with pytest.raises(InputTypeError, match="missing"):
+            normalize_emotion(missing)
+    assert normalize_emotion(" Anger ") == "angry"

@@ -1169,6 +1169,8 @@ def functional_names(names: Any, *, stats: Any = DEFAULT_STATS) -> list:
     ------
     InputTypeError
         ``stats`` is a single string or holds something other than names.
+    ParameterError
+        A name in ``stats`` is not a statistic :func:`functionals` computes.
 
     Examples
     --------
@@ -1177,4 +1179,6 @@ def functional_names(names: Any, *, stats: Any = DEFAULT_STATS) -> list:
     ['mfcc_1_mean', 'mfcc_1_p50', 'mfcc_2_mean', 'mfcc_2_p50']
     """
     stats = _stats(stats)
+    # functionals is the one judge of which statistic names exist: ask it on a two-frame track.
+    functionals(np.zeros((1, 2), dtype=np.float32), stats=stats)
     return [f"{n}_{s}" for n in names for s in stats]

@@ -142,12 +142,19 @@ def normalize_emotion(label: Any) -> str:
     str
         The name in :data:`EMOTIONS` (``'angry'``, ``'happy'``, ...), or ``label`` itself.
 
+    Raises
+    ------
+    InputTypeError
+        ``label`` is None or a float NaN (a missing label, not an emotion).
+
     Examples
     --------
     >>> from ser_rs.datasets import normalize_emotion
     >>> normalize_emotion("Anger"), normalize_emotion("happiness"), normalize_emotion("frustrated")
     ('angry', 'happy', 'frustrated')
     """
+    if label is None or (isinstance(label, float) and label != label):
+        raise InputTypeError("an emotion label is missing (None/NaN); fill or drop the rows without a label")
     text = str(label).strip()
     key = re.sub(r"[\s\-]+", "_", text.lower())
     return _ALIASES.get(key, text)

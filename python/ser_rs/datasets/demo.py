@@ -52,7 +52,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_n_jobs, as_number, as_rate, as_seed
-from ser_rs.exceptions import InputTypeError, ParameterError
+from ser_rs.exceptions import InputTypeError, MissingFileError, ParameterError
 
 __all__ = ["EMOTIONS", "make_demo_audio", "make_demo_corpus", "speaker_voice", "synthesize", "write_wav"]
 
@@ -77,6 +77,13 @@ def write_wav(path: Union[str, os.PathLike], y: np.ndarray, sr: int) -> None:
     sr : int
         Sampling rate in Hz.
 
+    Raises
+    ------
+    MissingFileError
+        The folder of ``path`` does not exist.
+    ParameterError
+        ``y`` is not one-dimensional or holds NaN/inf, or ``sr`` is not a positive rate.
+
     Examples
     --------
     >>> import tempfile, os, numpy as np, ser_rs
@@ -85,7 +92,18 @@ def write_wav(path: Union[str, os.PathLike], y: np.ndarray, sr: int) -> None:
     >>> ser_rs.load(path, sr=None)[0].shape
     (1600,)
     """
-    pcm = np.clip(np.round(np.asarray(y, dtype=np.float64) * 32767), -32768, 32767).astype("<i2")
+    samples = np.asarray(y, dtype=np.float64)
+    if samples.ndim != 1:
+        raise ParameterError(f"write_wav writes mono audio: y must have shape (n,), got {samples.shape}")
+    if not np.isfinite(samples).all():
+        raise ParameterError("y holds NaN or inf samples; a WAV file cannot hold them (clean the signal first)")
+    sr = as_rate(sr, "sr")
+    if not 0 < sr < 2**31:
+        raise ParameterError(f"sr={sr} must be a positive sampling rate in Hz, e.g. 16000")
+    folder = Path(os.fspath(path)).expanduser().parent
+    if not folder.is_dir():
+        raise MissingFileError(f"cannot write {path}: folder {folder} does not exist; make it first")
+    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
     with wave.open(os.fspath(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
