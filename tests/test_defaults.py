@@ -86,3 +86,20 @@ def test_features_keep_librosa_s_rate_and_the_model_path_its_own():
     assert MODEL_SR != audio.LIBROSA_SR
     assert DEFAULT_FEATURES["sr"] == MODEL_SR
     assert {f["sr"] for f in cli.FRAME_FEATURES.values()} == {MODEL_SR}
+
+
+@pytest.mark.parametrize("name", [n for n in __import__("ser_rs").FEATURES])
+def test_feature_function_defaults_equal_the_rust_config_defaults(name, ravdess16k):
+    """A feature's Python signature and ``FeatureConfig::new`` in Rust both hold librosa's
+    defaults; computing with no settings at all (Rust's) and through the Python function with
+    none given (its signature's) must agree, so a default changed on one side only shows here."""
+    import numpy as np
+
+    from ser_rs import _native
+
+    y, sr = audio.load(next(ravdess16k.glob("Actor_01/*.flac")), sr=None)
+    function = getattr(feature, name)
+    kwargs = {"sr": sr} if "sr" in inspect.signature(function).parameters else {}
+    ours_python = np.asarray(function(y=y, **kwargs))
+    rust_defaults = np.asarray(_native.compute_feature(name, y, None, float(sr), {}))
+    np.testing.assert_array_equal(ours_python, rust_defaults)
