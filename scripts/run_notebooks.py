@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -108,6 +109,15 @@ def execute(path: Path, *, timeout: int = CELL_TIMEOUT) -> tuple[object, Optiona
     return nb, None
 
 
+def _file_mode(target: Path) -> int:
+    """The permissions ``target`` has, or those a new file gets under the process's umask."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_atomically(nb: object, target: Path) -> None:
     """Write ``nb`` to ``target`` through a temporary file in the same folder and a rename."""
     import nbformat
@@ -116,6 +126,7 @@ def _write_atomically(nb: object, target: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             nbformat.write(nb, f)
+        os.chmod(temporary, _file_mode(target))  # mkstemp's file is private to its owner; the notebook is not
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
