@@ -82,3 +82,12 @@ def test_an_unknown_notebook_is_a_usage_error(tmp_path):
     proc = run_notebooks("--quick", "no_such_notebook", data=tmp_path)
     assert proc.returncode == 2
     assert "no notebook 'no_such_notebook'" in proc.stderr
+
+
+@pytest.mark.parametrize("backend, kept", [("module://matplotlib_inline.backend_inline", True), ("", False)])
+def test_ser_rs_plots_keeps_jupyters_inline_backend_and_otherwise_draws_to_files(backend, kept):
+    code = "import matplotlib, ser_rs.plots; print(matplotlib.get_backend())"
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | ({"MPLBACKEND": backend} if backend else {})
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().lower() == (backend if kept else "agg")
