@@ -19,7 +19,10 @@ from typing import Any, Sequence
 
 import matplotlib
 
-matplotlib.use("Agg")  # files only: no display is needed on a server or in CI
+# Files only: no display is needed on a server or in CI. In Jupyter the inline backend stays, so
+# that the figures these functions return are shown in the notebook.
+if "inline" not in matplotlib.get_backend():
+    matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
