@@ -4,8 +4,10 @@ Every function takes the same keyword arguments as its librosa namesake and retu
 arrays of the same shape (complex64 for :func:`stft`), except :func:`power_to_db` and
 :func:`amplitude_to_db`, which take what librosa takes (scalars, lists, any shape, complex) and
 return librosa's dtype. The differences, all on degenerate input, are deliberate: an empty signal,
-a signal shorter than one frame, NaN/inf samples (or spectrogram values) and ``fmax > sr / 2``
-raise :class:`~ser_rs.ParameterError` instead of warning or returning padding.
+NaN/inf samples (or spectrogram values) and ``fmax > sr / 2`` raise
+:class:`~ser_rs.ParameterError` instead of warning or returning garbage. A centred signal shorter
+than one frame is padded as librosa pads it (the STFT-based features warn, as librosa's STFT
+does); uncentred, it is an error, as in librosa.
 
 Examples
 --------
