@@ -48,6 +48,7 @@ ParameterError True
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any, NamedTuple, Optional
 
@@ -92,9 +93,14 @@ def _adopt_librosa_base(cls: type) -> None:
     """Makes ``cls`` also a ``librosa.ParameterError`` once librosa is loaded, so that code written
     for librosa (``except librosa.ParameterError``) catches ser_rs's errors. ``except`` matches by
     the raised class's real bases, so the base is added to the class itself; librosa is looked up
-    in ``sys.modules`` only, never imported (it is not a dependency)."""
-    librosa_errors = sys.modules.get("librosa.util.exceptions")
-    base = getattr(librosa_errors, "ParameterError", None)
+    in ``sys.modules`` only, never imported (it is not a dependency); once it is there, its tiny
+    exceptions module is (librosa loads it lazily, on first use of ``librosa.ParameterError``)."""
+    if sys.modules.get("librosa") is None:
+        return
+    try:
+        base = importlib.import_module("librosa.util.exceptions").ParameterError
+    except (ImportError, AttributeError):  # a librosa without it: stay a plain ValueError
+        return
     if isinstance(base, type) and issubclass(base, Exception) and not issubclass(cls, base):
         try:
             cls.__bases__ = (*cls.__bases__, base)
