@@ -57,7 +57,8 @@ __all__ = [
     "DEFAULT_STATS",
 ]
 
-Window = Union[str, np.ndarray]
+# Any spec librosa.filters.get_window takes (see stft).
+Window = Union[str, tuple, float, Callable[[int], Any], np.ndarray, list]
 Reference = Union[float, Callable[[np.ndarray], Any]]
 
 #: Names of the 162 values of :func:`ser162`, in order.
