@@ -113,6 +113,18 @@ def test_bad_windows_are_typed_errors(window, error, match):
         feature.stft(np.ones(4096, np.float32), window=window)
 
 
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(n_fft=0), ParameterError, "n_fft=0"),
+    (dict(n_fft=2048.0), InputTypeError, "n_fft"),
+    (dict(win_length=-5), ParameterError, "win_length=-5"),
+    (dict(n_fft=512, win_length=1024), ParameterError, "win_length=1024"),
+])
+def test_built_windows_leave_bad_lengths_to_the_length_check(kwargs, error, match):
+    for window in (("kaiser", 4.0), scipy.signal.windows.hann):
+        with pytest.raises(error, match=match):
+            feature.stft(np.ones(4096, np.float32), window=window, **kwargs)
+
+
 # -- time-varying freq, complex S ---------------------------------------------------------------
 
 @pytest.mark.parametrize("name,kwargs", [

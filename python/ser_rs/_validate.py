@@ -77,12 +77,11 @@ def as_window(window: Any, length: Any = None) -> Any:
         coefficients = np.asarray(window)
         if coefficients.ndim == 1 and (np.issubdtype(coefficients.dtype, np.floating) or np.issubdtype(coefficients.dtype, np.integer)):
             return np.ascontiguousarray(coefficients, dtype=np.float64)
-    elif isinstance(length, numbers.Integral) and not isinstance(length, bool) and length > 0 and (
-        callable(window) or isinstance(window, (str, tuple)) or (isinstance(window, numbers.Real) and not isinstance(window, bool))
-    ):
-        return _window_coefficients(window, int(length))
-    elif isinstance(window, str):
-        return window  # n_fft/win_length is unusable: the native check names it
+    elif callable(window) or isinstance(window, (str, tuple)) or (isinstance(window, numbers.Real) and not isinstance(window, bool)):
+        if isinstance(length, numbers.Integral) and not isinstance(length, bool) and length > 0:
+            return _window_coefficients(window, int(length))
+        # win_length/n_fft is unusable, which the native check reports by name; any window does.
+        return NATIVE_WINDOWS[0]
     raise InputTypeError(
         "window must be a name ('hann', 'blackmanharris', ...), a tuple such as ('kaiser', 4.0), a number, "
         f"a callable of the length, or a 1-D array of coefficients, got {type(window).__name__}"
