@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI") == "true"
 
-# librosa's own tests, run with ser_rs swapped in, measure (scripts/librosa_suite.py); they do not gate.
+# librosa's own tests, run with ser_rs swapped in, are run by scripts/librosa_suite.py (its --gate by
+# tests/test_librosa_suite.py), not collected here.
 collect_ignore = ["librosa_suite"]
 
 

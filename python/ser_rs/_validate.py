@@ -59,15 +59,51 @@ def as_number(value: Any, name: str) -> float:
     return float(value)
 
 
-def as_window(window: Any) -> Any:
-    """A window name, or its coefficients as float64."""
-    if isinstance(window, str):
+#: Windows computed in Rust by name; any other spec librosa takes is built by scipy.signal.get_window.
+NATIVE_WINDOWS = ("hann", "hanning", "hamming", "blackman", "boxcar", "rectangular", "ones")
+
+
+def as_window(window: Any, length: Any = None) -> Any:
+    """A window as the native layer takes it: a name it computes, or float64 coefficients.
+
+    Every spec ``librosa.filters.get_window`` accepts works: a name, a tuple such as
+    ``('kaiser', 4.0)``, a number (Kaiser beta), a callable of the length, or an array/list of
+    ``length`` coefficients. Specs Rust lacks are built periodic (``fftbins=True``, as librosa)
+    by ``scipy.signal.get_window`` over ``length`` samples (``win_length``, else ``n_fft``).
+    """
+    if isinstance(window, str) and window in NATIVE_WINDOWS:
         return window
-    if isinstance(window, np.ndarray) and window.ndim == 1:
-        return np.ascontiguousarray(window, dtype=np.float64)
+    if isinstance(window, (np.ndarray, list)):
+        coefficients = np.asarray(window)
+        if coefficients.ndim == 1 and (np.issubdtype(coefficients.dtype, np.floating) or np.issubdtype(coefficients.dtype, np.integer)):
+            return np.ascontiguousarray(coefficients, dtype=np.float64)
+    elif callable(window) or isinstance(window, (str, tuple)) or (isinstance(window, numbers.Real) and not isinstance(window, bool)):
+        if isinstance(length, numbers.Integral) and not isinstance(length, bool) and length > 0:
+            return _window_coefficients(window, int(length))
+        # win_length/n_fft is unusable, which the native check reports by name; any window does.
+        return NATIVE_WINDOWS[0]
     raise InputTypeError(
-        f"window must be a name ('hann', 'hamming', 'blackman', 'boxcar') or a 1-D array, got {type(window).__name__}"
+        "window must be a name ('hann', 'blackmanharris', ...), a tuple such as ('kaiser', 4.0), a number, "
+        f"a callable of the length, or a 1-D array of coefficients, got {type(window).__name__}"
     )
+
+
+def _window_coefficients(window: Any, length: int) -> np.ndarray:
+    """``window(length)`` for a callable, else scipy's periodic window, as float64."""
+    if callable(window):
+        coefficients = np.asarray(window(length))
+    else:
+        try:
+            from scipy.signal import get_window
+        except ImportError as exc:
+            raise ImportError(f"window={window!r} needs scipy ({exc}): pip install scipy, or use one of {NATIVE_WINDOWS}") from exc
+        try:
+            coefficients = get_window(window, length, fftbins=True)
+        except (ValueError, TypeError) as exc:
+            raise ParameterError(f"window={window!r} is not a window scipy.signal.get_window knows ({exc})") from exc
+    if coefficients.shape != (length,) or not np.isrealobj(coefficients):
+        raise ParameterError(f"window={window!r} gave {coefficients.shape} values; it must give {length} real coefficients")
+    return np.ascontiguousarray(coefficients, dtype=np.float64)
 
 
 def as_seed(seed: Any) -> int:

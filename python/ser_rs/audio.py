@@ -9,7 +9,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._validate import as_audio, as_number, as_rate
-from ser_rs.exceptions import InputTypeError
+from ser_rs.exceptions import InputTypeError, ParameterError
 
 __all__ = ["LIBROSA_SR", "load", "resample"]
 
@@ -21,6 +21,20 @@ LIBROSA_SR: int = 22050
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+#: The ``res_type`` values of ``librosa.resample`` that ser_rs computes: its resampler reproduces
+#: soxr's "HQ" filter, librosa's default; the others would be different filters.
+RES_TYPES: tuple[str, ...] = ("soxr_hq",)
+
+
+def _check_res_type(res_type: Any) -> None:
+    if not isinstance(res_type, str):
+        raise InputTypeError(f"res_type must be a string such as {RES_TYPES[0]!r}, got {type(res_type).__name__}")
+    if res_type not in RES_TYPES:
+        raise ParameterError(
+            f"res_type={res_type!r} is not supported: ser_rs resamples with soxr's 'HQ' filter only; "
+            f"pass res_type in {RES_TYPES} (librosa's default), or use librosa.resample for other filters"
+        )
+
 
 def load(
     path: Union[PathLike, BinaryIO],
@@ -30,6 +44,7 @@ def load(
     offset: float = 0.0,
     duration: Optional[float] = None,
     dtype: Any = np.float32,
+    res_type: str = RES_TYPES[0],
 ) -> tuple[np.ndarray, int]:
     """Load an audio file as floating-point samples, like ``librosa.load``.
 
@@ -50,6 +65,9 @@ def load(
         Read at most this many seconds.
     dtype : numpy float dtype
         Output dtype (float32 by default).
+    res_type : str
+        Resampling filter, as ``librosa.load``: only ``'soxr_hq'`` (librosa's default, see
+        :data:`RES_TYPES`); others raise :class:`~ser_rs.ParameterError`.
 
     Returns
     -------
@@ -64,7 +82,8 @@ def load(
     AudioDecodeError
         The file is not decodable audio, or it is truncated.
     ParameterError
-        Absurd arguments (``sr <= 0``, negative offset, ...) or nothing left to read.
+        Absurd arguments (``sr <= 0``, negative offset, an unsupported ``res_type``, ...) or
+        nothing left to read.
 
     Examples
     --------
@@ -72,6 +91,7 @@ def load(
     >>> y, sr = ser_rs.load("speech.wav")                 # doctest: +SKIP
     >>> y, sr = ser_rs.load("speech.flac", sr=None, offset=0.5, duration=2.0)  # doctest: +SKIP
     """
+    _check_res_type(res_type)
     rate = None if sr is None else as_rate(sr)
     offset = as_number(offset, "offset")
     duration = None if duration is None else as_number(duration, "duration")
@@ -90,7 +110,7 @@ def load(
     return y.astype(dtype, copy=False), rate_out
 
 
-def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
+def resample(y: np.ndarray, *, orig_sr: float, target_sr: float, res_type: str = RES_TYPES[0]) -> np.ndarray:
     """Resample a 1-D signal from ``orig_sr`` to ``target_sr``, like ``librosa.resample``.
 
     The output has ``ceil(len(y) * target_sr / orig_sr)`` samples, aligned in time with the
@@ -104,6 +124,8 @@ def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
         Its sampling rate.
     target_sr : number > 0
         The rate wanted.
+    res_type : str
+        Resampling filter: only ``'soxr_hq'``, librosa's default (see :data:`RES_TYPES`).
 
     Returns
     -------
@@ -113,7 +135,8 @@ def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
     Raises
     ------
     ParameterError
-        A non-positive or non-finite rate, or an empty or non-finite signal.
+        A non-positive or non-finite rate, an empty or non-finite signal, or a ``res_type`` other
+        than ``'soxr_hq'``.
     InputTypeError
         ``y`` is not a numeric array.
 
@@ -124,5 +147,6 @@ def resample(y: np.ndarray, *, orig_sr: float, target_sr: float) -> np.ndarray:
     >>> ser_rs.resample(y, orig_sr=48000, target_sr=16000).shape
     (16000,)
     """
+    _check_res_type(res_type)
     y = as_audio(y)
     return _native.resample(y, as_rate(orig_sr, "orig_sr"), as_rate(target_sr, "target_sr"))

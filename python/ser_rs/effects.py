@@ -61,7 +61,7 @@ __all__ = [
 def _stft_params(n_fft: int, hop_length: Optional[int], win_length: Optional[int], window: Any, center: bool, pad_mode: str) -> dict:
     from ser_rs._validate import as_window
 
-    return {"n_fft": n_fft, "hop_length": hop_length, "win_length": win_length, "window": as_window(window), "center": center, "pad_mode": pad_mode}
+    return {"n_fft": n_fft, "hop_length": hop_length, "win_length": win_length, "window": as_window(window, win_length or n_fft), "center": center, "pad_mode": pad_mode}
 
 
 def time_stretch(
@@ -212,8 +212,24 @@ def trim(
         raise InputTypeError("ref must be a number or np.max; for another statistic compute it first and pass the number")
     else:
         ref_value = as_number(ref, "ref")
-    start, end = _native.trim_bounds(y, as_number(top_db, "top_db"), ref_value, _count(frame_length, "frame_length"), _count(hop_length, "hop_length"))
+    frame_length, hop_length = _count(frame_length, "frame_length"), _count(hop_length, "hop_length")
+    if 0 < y.size < frame_length:
+        start, end = _trim_short(y, as_number(top_db, "top_db"), ref, frame_length, hop_length)
+    else:
+        start, end = _native.trim_bounds(y, as_number(top_db, "top_db"), ref_value, frame_length, hop_length)
     return y[start:end], np.array([start, end])
+
+
+def _trim_short(y: np.ndarray, top_db: float, ref: Any, frame_length: int, hop_length: int) -> tuple[int, int]:
+    """librosa's trim of a signal shorter than one frame, which it analyses in the padded frames
+    of a centred RMS (the native kernel needs one whole frame)."""
+    from ser_rs.feature import amplitude_to_db, rms
+
+    db = amplitude_to_db(rms(y=y, frame_length=frame_length, hop_length=hop_length)[0], ref=ref, top_db=None)
+    loud = np.flatnonzero(db > -top_db)
+    if loud.size == 0:
+        return 0, 0
+    return int(loud[0]) * hop_length, min(y.size, (int(loud[-1]) + 1) * hop_length)
 
 
 def _count(value: Any, name: str) -> int:

@@ -6,9 +6,9 @@ would expect, so both ``except ser_rs.SerError`` and ``except ValueError`` work:
 =============================  ==========================  =========================================
 class                          also a                      raised when
 =============================  ==========================  =========================================
-:class:`ParameterError`        ``ValueError``              an argument or the audio itself is
-                                                           unusable (absurd parameters, empty or
-                                                           non-finite signal, too short)
+:class:`ParameterError`        ``ValueError`` (and         an argument or the audio itself is
+                               ``librosa.ParameterError``  unusable (absurd parameters, empty or
+                               where librosa is loaded)    non-finite signal, too short)
 :class:`AudioDecodeError`      ``ValueError``              the bytes are not decodable audio
                                                            (unknown format, corrupt, truncated)
 :class:`MissingFileError`      ``FileNotFoundError``       a file or folder does not exist
@@ -48,6 +48,8 @@ ParameterError True
 
 from __future__ import annotations
 
+import importlib
+import sys
 from typing import Any, NamedTuple, Optional
 
 __all__ = [
@@ -87,10 +89,30 @@ class SerError(Exception):
     """
 
 
+def _adopt_librosa_base(cls: type) -> None:
+    """Makes ``cls`` also a ``librosa.ParameterError`` once librosa is loaded, so that code written
+    for librosa (``except librosa.ParameterError``) catches ser_rs's errors. ``except`` matches by
+    the raised class's real bases, so the base is added to the class itself; librosa is looked up
+    in ``sys.modules`` only, never imported (it is not a dependency); once it is there, its tiny
+    exceptions module is (librosa loads it lazily, on first use of ``librosa.ParameterError``)."""
+    if sys.modules.get("librosa") is None:
+        return
+    try:
+        base = importlib.import_module("librosa.util.exceptions").ParameterError
+    except (ImportError, AttributeError):  # a librosa without it: stay a plain ValueError
+        return
+    if isinstance(base, type) and issubclass(base, Exception) and not issubclass(cls, base):
+        try:
+            cls.__bases__ = (*cls.__bases__, base)
+        except TypeError:  # a librosa whose class cannot be mixed in: stay a plain ValueError
+            pass
+
+
 class ParameterError(SerError, ValueError):
     """An argument or the audio itself is unusable (absurd parameters, empty or non-finite signal).
 
-    Also a ``ValueError``.
+    Also a ``ValueError``, and ``librosa.ParameterError`` where librosa is loaded (checked each
+    time one is raised), so ``except librosa.ParameterError`` catches it too.
 
     Examples
     --------
@@ -101,6 +123,13 @@ class ParameterError(SerError, ValueError):
     ...     print(type(exc).__name__)
     ParameterError
     """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "ParameterError":
+        _adopt_librosa_base(ParameterError)
+        return super().__new__(cls, *args, **kwargs)
+
+
+_adopt_librosa_base(ParameterError)
 
 
 class AudioDecodeError(SerError, ValueError):

@@ -4,8 +4,10 @@ Every function takes the same keyword arguments as its librosa namesake and retu
 arrays of the same shape (complex64 for :func:`stft`), except :func:`power_to_db` and
 :func:`amplitude_to_db`, which take what librosa takes (scalars, lists, any shape, complex) and
 return librosa's dtype. The differences, all on degenerate input, are deliberate: an empty signal,
-a signal shorter than one frame, NaN/inf samples (or spectrogram values) and ``fmax > sr / 2``
-raise :class:`~ser_rs.ParameterError` instead of warning or returning padding.
+NaN/inf samples (or spectrogram values) and ``fmax > sr / 2`` raise
+:class:`~ser_rs.ParameterError` instead of warning or returning garbage. A centred signal shorter
+than one frame is padded as librosa pads it (the STFT-based features warn, as librosa's STFT
+does); uncentred, it is an error, as in librosa.
 
 Examples
 --------
@@ -55,7 +57,8 @@ __all__ = [
     "DEFAULT_STATS",
 ]
 
-Window = Union[str, np.ndarray]
+# Any spec librosa.filters.get_window takes (see stft).
+Window = Union[str, tuple, float, Callable[[int], Any], np.ndarray, list]
 Reference = Union[float, Callable[[np.ndarray], Any]]
 
 #: Names of the 162 values of :func:`ser162`, in order.
@@ -65,20 +68,87 @@ SER162_COLUMNS: tuple[str, ...] = tuple(_native.ser162_columns())
 EGEMAPS_LIKE_COLUMNS: tuple[str, ...] = tuple(_native.feature_columns("egemaps_like"))
 
 
+# Features librosa defines only for real, non-negative spectrograms: complex S is its ParameterError.
+_REAL_S_ONLY = ("spectral_centroid", "spectral_bandwidth", "spectral_rolloff", "spectral_flatness")
+# Native pad modes; with another, a short signal is left to the native check, which names the mode.
+_PAD_MODES = ("constant", "edge", "reflect")
+
+
+def _pad_short(y: np.ndarray, params: dict, stacklevel: int = 4) -> np.ndarray:
+    """librosa's handling of a centred signal shorter than one frame: pad ``frame // 2`` on both
+    sides (``pad_mode``; 'edge' for the zero-crossing rate) and frame it uncentred. The STFT-based
+    features also warn, with ``librosa.stft``'s message. Longer signals pass through untouched."""
+    frame = params.get("n_fft", params.get("frame_length"))
+    mode = params.get("pad_mode", "edge")
+    if params.get("center") is not True or not isinstance(frame, (int, np.integer)) or isinstance(frame, bool):
+        return y
+    if not 0 < y.size < frame or mode not in _PAD_MODES:
+        return y
+    if "n_fft" in params:
+        # stacklevel 4: this helper, _compute, the public function, then the user's line.
+        warnings.warn(f"n_fft={frame} is too large for input signal of length={y.size}", UserWarning, stacklevel=stacklevel)
+    params["center"] = False
+    return np.ascontiguousarray(np.pad(y, int(frame) // 2, mode=mode), dtype=np.float32)
+
+
 def _compute(name: str, y: Optional[np.ndarray], S: Optional[np.ndarray], sr: float, **params: Any) -> np.ndarray:
     """Validates the input and runs the named feature in Rust (GIL released)."""
+    if "window" in params:
+        params["window"] = as_window(params["window"], params.get("win_length") or params.get("n_fft"))
     if y is not None:
-        y_arr, S_arr = as_audio(y), None
+        y_arr, S_arr = _pad_short(as_audio(y), params), None
     elif S is not None:
+        if name in _REAL_S_ONLY and isinstance(S, np.ndarray) and np.iscomplexobj(S):
+            raise ParameterError(f"{name} is only defined with real-valued input; pass a magnitude spectrogram, e.g. np.abs(S)")
+        if name == "rms" and isinstance(S, np.ndarray) and np.iscomplexobj(S):
+            S = np.abs(S)  # librosa's rms takes |S|, so a complex STFT is accepted as is
         y_arr, S_arr = None, as_spectrogram(S)
     else:
         raise ParameterError(f"{name} needs an input: pass y= (audio) or S= (a spectrogram)")
-    if "window" in params:
-        params["window"] = as_window(params["window"])
+    if params.get("freq") is not None and np.ndim(params["freq"]) == 2 and name in _REAL_S_ONLY:
+        return _with_frame_freqs(name, y_arr, S_arr, as_number(sr, "sr"), params)
     for key in ("freq", "centroid"):
         if params.get(key) is not None:
             params[key] = np.ascontiguousarray(np.ravel(params[key]), dtype=np.float64)
     return _native.compute_feature(name, y_arr, S_arr, as_number(sr, "sr"), params)
+
+
+_STFT_KEYS = ("n_fft", "hop_length", "win_length", "window", "center", "pad_mode")
+
+
+def _with_frame_freqs(name: str, y: Optional[np.ndarray], S: Optional[np.ndarray], sr: float, params: dict) -> np.ndarray:
+    """Centroid, bandwidth or roll-off with a frequency per bin *and frame* (``freq`` of the
+    spectrogram's shape, as librosa allows), which the Rust kernels (one frequency per bin) do not
+    take: librosa's formulas in float64 over the magnitude spectrogram. The native call on the same
+    spectrogram, with the default frequencies, checks everything else first."""
+    freq = np.asarray(params.pop("freq"))
+    if S is None:
+        S = np.abs(_native.stft(y, {k: params[k] for k in _STFT_KEYS}))
+    if params.get("centroid") is not None:
+        params["centroid"] = np.ascontiguousarray(np.ravel(params["centroid"]), dtype=np.float64)
+    _native.compute_feature(name, None, S, sr, params)
+    if freq.shape != S.shape or not np.isrealobj(freq) or not np.isfinite(freq).all():
+        raise ParameterError(f"a 2-D freq must hold a finite frequency per bin and frame, shape {S.shape}; got shape {freq.shape}")
+    freq = freq.astype(np.float64)
+    energy = S.astype(np.float64)
+    if name == "spectral_rolloff":
+        total = np.cumsum(energy, axis=0)
+        below = total < params["roll_percent"] * total[-1:]
+        return np.nanmin(np.where(below, np.nan, freq), axis=0, keepdims=True).astype(np.float32)
+
+    def normalized(x: np.ndarray) -> np.ndarray:
+        # librosa.util.normalize(norm=1): columns whose sum is below float32's tiny stay unscaled.
+        length = x.sum(axis=0, keepdims=True)
+        return x / np.where(length < np.finfo(np.float32).tiny, 1.0, length)
+
+    centroid = np.sum(freq * normalized(energy), axis=0, keepdims=True)
+    if name == "spectral_centroid":
+        return centroid.astype(np.float32)
+    if params.get("centroid") is not None:
+        centroid = params["centroid"].reshape(1, -1)
+    weights = normalized(energy) if params["norm"] else energy
+    p = as_number(params["p"], "p")
+    return (np.sum(weights * np.abs(freq - centroid) ** p, axis=0, keepdims=True) ** (1.0 / p)).astype(np.float32)
 
 
 def stft(
@@ -90,6 +160,7 @@ def stft(
     window: Window = "hann",
     center: bool = True,
     pad_mode: str = "constant",
+    out: Optional[np.ndarray] = None,
 ) -> np.ndarray:
     """Short-time Fourier transform, as ``librosa.stft``.
 
@@ -103,16 +174,32 @@ def stft(
         Samples between frames; ``None`` means ``win_length // 4``.
     win_length : int <= n_fft or None
         Window length (zero-padded to ``n_fft``); ``None`` means ``n_fft``.
-    window : str or np.ndarray
-        'hann' (periodic), 'hamming', 'blackman', 'boxcar', or ``win_length`` coefficients.
+    window : str, tuple, number, callable or np.ndarray
+        Any window ``librosa.filters.get_window`` takes: 'hann' (periodic), 'hamming', 'blackman'
+        and 'boxcar' are computed in Rust; other names ('blackmanharris', ...), tuples such as
+        ``('kaiser', 4.0)``, numbers and callables come from ``scipy.signal.get_window`` (needs
+        scipy); an array gives ``win_length`` coefficients.
     center : bool
         Pad ``n_fft // 2`` samples on both sides so frame ``t`` is centred at ``t * hop_length``.
+        A centred signal shorter than ``n_fft`` is padded with a ``UserWarning``, as librosa does.
     pad_mode : {'constant', 'edge', 'reflect'}
         How to pad when ``center``.
+    out : np.ndarray or None
+        A complex array to write the result into, as librosa's ``out``: its shape must match the
+        result's, with at least as many frames (the first ones are filled, and that view returned).
 
     Returns
     -------
     D : np.ndarray [shape=(1 + n_fft // 2, n_frames)], complex64
+        (``out``, or its first ``n_frames`` columns, when ``out`` is given.)
+
+    Raises
+    ------
+    ParameterError
+        An empty or non-finite signal, a signal shorter than ``n_fft`` with ``center=False``,
+        absurd settings, or an ``out`` of the wrong shape or a real dtype.
+    InputTypeError
+        ``y`` is not a floating-point array, or ``window`` not a window spec.
 
     Examples
     --------
@@ -121,8 +208,22 @@ def stft(
     >>> ser_rs.feature.stft(y).shape
     (1025, 44)
     """
-    params = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=as_window(window), center=center, pad_mode=pad_mode)
-    return _native.stft(as_audio(y), params)
+    params = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=as_window(window, win_length or n_fft), center=center, pad_mode=pad_mode)
+    D = _native.stft(_pad_short(as_audio(y), params, stacklevel=3), params)
+    return D if out is None else _into(out, D)
+
+
+def _into(out: Any, D: np.ndarray) -> np.ndarray:
+    """``D`` written into the first columns of ``out``, with librosa's checks of ``out``."""
+    if not isinstance(out, np.ndarray):
+        raise InputTypeError(f"out must be a numpy array, got {type(out).__name__}")
+    if out.shape[:-1] != D.shape[:-1] or out.ndim != D.ndim or out.shape[-1] < D.shape[-1]:
+        raise ParameterError(f"Shape mismatch for provided output array out.shape={out.shape} and target shape={D.shape}")
+    if not np.iscomplexobj(out):
+        raise ParameterError(f"output with dtype={out.dtype} is not of complex type")
+    target = out if out.shape == D.shape else out[..., : D.shape[-1]]
+    target[...] = D
+    return target
 
 
 # librosa's warning for complex input, word for word, so that filters written for it still apply.
@@ -711,8 +812,9 @@ def spectral_centroid(
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
-    freq : np.ndarray or None
-        Centre frequency of each bin (default: the FFT bins).
+    freq : np.ndarray [shape=(n_bins,) or (n_bins, n_frames)] or None
+        Centre frequency of each bin (default: the FFT bins), or of each bin in each frame
+        (time-varying, as librosa allows; computed with numpy).
 
     Raises
     ------
@@ -766,8 +868,9 @@ def spectral_bandwidth(
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
-    freq : np.ndarray or None
-        Centre frequency of each bin (default: the FFT bins).
+    freq : np.ndarray [shape=(n_bins,) or (n_bins, n_frames)] or None
+        Centre frequency of each bin (default: the FFT bins), or of each bin in each frame
+        (time-varying, as librosa allows; computed with numpy).
     centroid : np.ndarray or None
         A precomputed :func:`spectral_centroid`.
     norm : bool
@@ -826,8 +929,9 @@ def spectral_rolloff(
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
-    freq : np.ndarray or None
-        Centre frequency of each bin (default: the FFT bins).
+    freq : np.ndarray [shape=(n_bins,) or (n_bins, n_frames)] or None
+        Centre frequency of each bin (default: the FFT bins), or of each bin in each frame
+        (time-varying, as librosa allows; computed with numpy).
     roll_percent : float in (0, 1)
         Share of the energy below the roll-off frequency.
 
