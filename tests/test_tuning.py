@@ -166,8 +166,10 @@ def test_a_locked_storage_is_reported_not_waited_on(corpus, tmp_path):
 def test_the_command_tunes_and_train_reads_the_best_settings(corpus, tmp_path, capsys):
     data = Path(corpus.path.iloc[0]).parents[1]
     out = tmp_path / "tuning"
-    common = ["--features", "mfcc", "--epochs", "1", "--adversarial", "none", "--no-progress", "--n-jobs", "1"]
+    common = ["--features", "mfcc", "--epochs", "1", "--adversarial", "none", "--no-progress", "--n-jobs", "1",
+              "--space", "lr,hidden_size,num_layers,epsilon"]
     assert main(["tune", str(data), "--trials", "2", "--search-folds", "2", "-o", str(out), *common]) == 0
+    assert json.loads((out / "best_params.json").read_text())["tuned"] == ["lr", "hidden_size", "num_layers"]  # no epsilon without adversarial
     assert (out / "study.db").is_file() and (out / "best_params.json").is_file() and (out / "optimization_history.png").is_file()
     best = json.loads((out / "best_params.json").read_text())["params"]
     assert "ser-rs train" in capsys.readouterr().out
@@ -177,6 +179,12 @@ def test_the_command_tunes_and_train_reads_the_best_settings(corpus, tmp_path, c
     assert saved.hidden_size == best["hidden_size"] and saved.lr == pytest.approx(best["lr"]) and saved.num_layers == best["num_layers"]
     assert saved.dropout == 0.1  # given on the command line: wins over the file
     assert saved.epochs == 1 and saved.adversarial is None
+
+
+def test_the_command_refuses_an_unknown_setting_to_search(corpus, tmp_path, capsys):
+    data = Path(corpus.path.iloc[0]).parents[1]
+    assert main(["tune", str(data), "--trials", "1", "--space", "lr,learning_rate", "-o", str(tmp_path / "t")]) == 2
+    assert "name settings among lr," in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("trials", ["0", "-2"])

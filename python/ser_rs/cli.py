@@ -21,7 +21,7 @@ from typing import Any, Optional, Sequence
 from ser_rs._backend import trainer
 from ser_rs.exceptions import TrainerNotInstalledError, UsageError
 from ser_rs.audio import LIBROSA_SR
-from ser_rs.model import CLASSIFIER_DEFAULTS, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
+from ser_rs.model import CLASSIFIER_DEFAULTS, CLASSIFIER_SEARCH_SPACE, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
 from ser_rs.server import DEFAULT_HOST, DEFAULT_MAX_STREAM_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT
 from ser_rs.streaming import DEFAULT_HOP, DEFAULT_WARMUP, DEFAULT_WINDOW
 from ser_rs.tuning import DEFAULT_SEARCH_FOLDS, DEFAULT_TEST_FRACTION
@@ -229,6 +229,9 @@ def _parser() -> argparse.ArgumentParser:
     tune.add_argument("--storage", type=Path, default=None, help="the study's SQLite file (default: OUTPUT/study.db)")
     tune.add_argument("--study-name", default="ser_rs", help="the study's name in the storage (default: %(default)s)")
     tune.add_argument("--search-folds", type=int, default=DEFAULT_SEARCH_FOLDS, help="folds of search speakers per trial (default: %(default)s)")
+    tune.add_argument("--space", default=",".join(CLASSIFIER_SEARCH_SPACE),
+                      help="the settings to search, comma-separated, over the ranges of ser_rs.model.CLASSIFIER_SEARCH_SPACE; the "
+                           "others keep their option's value (default: %(default)s; epsilon only with adversarial training)")
     tune.add_argument("--test-fraction", type=float, default=DEFAULT_TEST_FRACTION,
                       help="share of speakers kept out of the search and tested once with the best settings; 0: none (default: %(default)s)")
     _training_arguments(tune)
@@ -493,6 +496,14 @@ def _tune(args: argparse.Namespace) -> int:
         raise UsageError(f"--test-fraction {args.test_fraction}: pass a share in [0, 1), e.g. {DEFAULT_TEST_FRACTION}")
     if args.search_folds < 2:
         raise UsageError(f"--search-folds {args.search_folds}: scoring on unseen speakers needs at least 2 folds")
+    space = [name.strip() for name in args.space.split(",") if name.strip()]
+    unknown = [name for name in space if name not in CLASSIFIER_SEARCH_SPACE]
+    if unknown or not space:
+        raise UsageError(f"--space {args.space}: name settings among {','.join(CLASSIFIER_SEARCH_SPACE)}")
+    if _adversarial(args) is None and "epsilon" in space:
+        space.remove("epsilon")  # no perturbation, no radius to search
+    if not space:
+        raise UsageError("--space epsilon: with --adversarial none there is no radius to search; name other settings")
     try:
         import optuna  # noqa: F401
     except ImportError as exc:
@@ -503,7 +514,7 @@ def _tune(args: argparse.Namespace) -> int:
     if args.storage is None:
         args.output.mkdir(parents=True, exist_ok=True)
     result = ser_rs.tuning.tune(
-        manifest, n_trials=args.trials, storage=storage, study_name=args.study_name, search_folds=args.search_folds,
+        manifest, n_trials=args.trials, storage=storage, study_name=args.study_name, search_folds=args.search_folds, space=space,
         test_fraction=args.test_fraction, features=_classifier_params(args)["features"], n_jobs=args.n_jobs, seed=args.seed,
         progress=not args.no_progress, adversarial=_adversarial(args), epsilon=args.epsilon, **params,
     )

@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -283,12 +284,24 @@ def open_study(storage: Any = None, study_name: str = "ser_rs", *, seed: int = 0
     sampler = optuna.samplers.TPESampler(seed=seed + done)
     pruner = optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS, n_warmup_steps=0)
     try:
-        return optuna.create_study(storage=stored, study_name=study_name, direction="maximize", sampler=sampler, pruner=pruner,
-                                   load_if_exists=True)
+        with _quiet(optuna):
+            return optuna.create_study(storage=stored, study_name=study_name, direction="maximize", sampler=sampler, pruner=pruner,
+                                       load_if_exists=True)
     except Exception as exc:
         if isinstance(exc, ValueError) and "direction" in str(exc):
             raise ParameterError(f"the study {study_name!r} in {where} does not maximise one value: pass another study name") from exc
         raise _storage_error(exc, where) from exc
+
+
+@contextlib.contextmanager
+def _quiet(optuna: Any):
+    """Optuna's own INFO lines (a line per trial) off while ser_rs reports progress its own way."""
+    before = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(before, optuna.logging.WARNING))
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(before)
 
 
 def _check_not_locked(path: Path, timeout: float) -> None:
@@ -444,8 +457,6 @@ def tune(
     >>> result = ser_rs.tuning.tune(corpus, n_trials=10, storage="study.db", epochs=10)       # doctest: +SKIP
     >>> result.trials[["number", "state", "value"]]                                          # doctest: +SKIP
     """
-    import pandas as pd
-
     from ser_rs.datasets import SpeakerKFold
 
     n_trials = _check_int(n_trials, "n_trials", 1, "run at least one trial (e.g. n_trials=20)")
@@ -509,9 +520,9 @@ def tune(
     remaining = n_trials - finished
     if remaining > 0:
         log(f"Running {remaining} trial(s) ({finished} already in the study) ...")
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
         try:
-            study.optimize(objective, n_trials=remaining, catch=())
+            with _quiet(optuna):
+                study.optimize(objective, n_trials=remaining, catch=())
         except Exception as exc:
             if url is not None and type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
                 raise _storage_error(exc, where) from exc
