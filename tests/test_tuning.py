@@ -195,6 +195,16 @@ def test_the_command_refuses_zero_trials(corpus, tmp_path, capsys, trials):
     assert not (tmp_path / "t").exists()
 
 
+def test_the_command_on_one_speaker_says_how_many_are_needed_and_writes_nothing(corpus, tmp_path, capsys):
+    one = corpus[corpus.speaker == corpus.speaker.iloc[0]]
+    csv = tmp_path / "one.csv"
+    one[["path", "emotion", "speaker"]].to_csv(csv, index=False)
+    assert main(["tune", str(csv), "--trials", "3", "-o", str(tmp_path / "t"), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "has 1 speaker(s)" in err and "needs at least 4" in err
+    assert not (tmp_path / "t").exists()
+
+
 def test_the_command_names_a_corrupt_storage(corpus, tmp_path, capsys):
     data = Path(corpus.path.iloc[0]).parents[1]
     storage = tmp_path / "study.db"

@@ -511,8 +511,6 @@ def _tune(args: argparse.Namespace) -> int:
     manifest = _read_manifest(args.data, args.corpus, args.four_classes)
     params = {k: v for k, v in _classifier_params(args).items() if k not in ("progress", "features", "seed")}
     storage = args.storage if args.storage is not None else args.output / "study.db"
-    if args.storage is None:
-        args.output.mkdir(parents=True, exist_ok=True)
     result = ser_rs.tuning.tune(
         manifest, n_trials=args.trials, storage=storage, study_name=args.study_name, search_folds=args.search_folds, space=space,
         test_fraction=args.test_fraction, features=_classifier_params(args)["features"], n_jobs=args.n_jobs, seed=args.seed,

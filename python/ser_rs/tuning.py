@@ -197,8 +197,9 @@ def _check_sqlite_file(path: Path) -> None:
     if path.is_dir():
         raise FileAccessError(f"the study storage {path} is a folder: pass a file path such as {path / 'study.db'}")
     if not path.exists() or path.stat().st_size == 0:
-        if not path.parent.is_dir():
-            raise FileAccessError(f"the folder of the study storage {path} does not exist: create it or pass another path")
+        if path.parent.exists() and not path.parent.is_dir():
+            raise FileAccessError(f"the study storage {path} lies under {path.parent}, which is a file: pass another path")
+        path.parent.mkdir(parents=True, exist_ok=True)
         return
     try:
         with open(path, "rb") as f:
@@ -233,7 +234,7 @@ def open_study(storage: Any = None, study_name: str = "ser_rs", *, seed: int = 0
     Parameters
     ----------
     storage : str, os.PathLike or None
-        An SQLite file (made if missing), a database URL, or None for a study in memory.
+        An SQLite file (made if missing, with its folder), a database URL, or None for a study in memory.
     study_name : str
         The study's name in the storage.
     seed : int
