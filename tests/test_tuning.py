@@ -67,11 +67,11 @@ def test_a_stored_study_resumes_up_to_the_total(corpus, tmp_path):
         tune(corpus, n_trials=3, storage=storage, search_folds=3, **FAST)
 
 
-def test_the_pruner_stops_trials_below_the_median(corpus, monkeypatch):
+def test_the_pruner_stops_trials_in_the_bottom_quarter(corpus, monkeypatch):
     import ser_rs.tuning as tuning
 
     # The first three trials (six folds) predict perfectly, every later one wrongly: each later
-    # trial falls below the median after its first fold.
+    # trial falls into the bottom quarter after its first fold.
     calls = {"n": 0}
 
     def scripted(params, seqs, y, speakers, train, test):
