@@ -519,8 +519,8 @@ def tune(
             if k + 1 < len(folds) and trial.should_prune():
                 log(f"  trial {trial.number}: pruned after fold {k + 1} (mean UAR {np.mean(scores):.3f})")
                 raise optuna.TrialPruned()
-        log(f"  trial {trial.number}: mean UAR {np.mean(scores):.3f} ({', '.join(f'{s:.3f}' for s in scores)})  "
-            f"{ {n: params[n] for n in space} }")
+        shown = ", ".join(f"{n}={params[n]:.3g}" if isinstance(params[n], float) else f"{n}={params[n]}" for n in space)
+        log(f"  trial {trial.number}: mean UAR {np.mean(scores):.3f} ({', '.join(f'{s:.3f}' for s in scores)})  {shown}")
         return float(np.mean(scores))
 
     finished = sum(t.state.name in _FINISHED for t in study.trials)
