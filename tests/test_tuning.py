@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -212,6 +209,22 @@ def test_the_command_names_a_corrupt_storage(corpus, tmp_path, capsys):
     assert main(["tune", str(data), "--trials", "1", "--storage", str(storage), "-o", str(tmp_path / "t"), "--no-progress"]) == 1
     assert "not an SQLite database" in capsys.readouterr().err
     assert not (tmp_path / "t" / "report.txt").exists()
+
+
+def test_the_command_reports_a_locked_storage_and_leaves_no_report(corpus, tmp_path, capsys):
+    data = Path(corpus.path.iloc[0]).parents[1]
+    storage = tmp_path / "study.db"
+    open_study(storage, "ser_rs")
+    holder = sqlite3.connect(storage)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code = main(["tune", str(data), "--trials", "1", "--storage", str(storage), "-o", str(tmp_path / "t"), "--no-progress"])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 1
+    assert "locked by another process" in capsys.readouterr().err
+    assert not (tmp_path / "t").exists()
 
 
 def test_train_refuses_a_params_file_that_is_not_one(corpus, tmp_path, capsys):

@@ -223,9 +223,9 @@ def _is_locked(exc: BaseException) -> bool:
     return False
 
 
-def _storage_error(exc: BaseException, where: str) -> FileAccessError:
+def _storage_error(exc: BaseException, where: str, timeout: float = STORAGE_TIMEOUT) -> FileAccessError:
     if _is_locked(exc):
-        return FileAccessError(f"the study storage {where} is locked by another process (waited {STORAGE_TIMEOUT:g} s): wait for it to "
+        return FileAccessError(f"the study storage {where} is locked by another process (waited {timeout:g} s): wait for it to "
                                "finish, or pass another storage")
     return FileAccessError(f"the study storage {where} cannot be used as an Optuna study ({type(exc).__name__}: {exc}); it was left as "
                            "it is: move it away or pass another storage")
@@ -284,7 +284,7 @@ def open_study(storage: Any = None, study_name: str = "ser_rs", *, seed: int = 0
         except FileAccessError:
             raise
         except Exception as exc:  # SQLAlchemy's and Optuna's errors: a database that is not a study, or locked
-            raise _storage_error(exc, where) from exc
+            raise _storage_error(exc, where, timeout) from exc
     else:
         done = 0
     sampler = optuna.samplers.TPESampler(seed=seed + done)
@@ -297,7 +297,7 @@ def open_study(storage: Any = None, study_name: str = "ser_rs", *, seed: int = 0
     except Exception as exc:
         if isinstance(exc, ValueError) and "direction" in str(exc):
             raise ParameterError(f"the study {study_name!r} in {where} does not maximise one value: pass another study name") from exc
-        raise _storage_error(exc, where) from exc
+        raise _storage_error(exc, where, timeout) from exc
 
 
 @contextlib.contextmanager
@@ -323,7 +323,7 @@ def _check_not_locked(path: Path, timeout: float) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise _storage_error(exc, str(path)) from exc
+        raise _storage_error(exc, str(path), timeout) from exc
 
 
 def _choose_test_speakers(unique: list, fraction: float, seed: int) -> list:
@@ -532,7 +532,7 @@ def tune(
                 study.optimize(objective, n_trials=remaining, catch=())
         except Exception as exc:
             if url is not None and type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
-                raise _storage_error(exc, where) from exc
+                raise _storage_error(exc, where, timeout) from exc
             raise
     else:
         log(f"The study already holds {finished} finished trial(s): nothing to run")
