@@ -82,6 +82,20 @@ def test_the_pruner_stops_trials_in_the_bottom_quarter(corpus, monkeypatch):
     assert result.test_scores is None and result.best_value == 1.0
 
 
+def test_a_trial_below_the_median_but_above_the_bottom_quarter_goes_on(corpus, monkeypatch):
+    import ser_rs.tuning as tuning
+
+    # Fold scores by call: three trials complete at 0.2, 0.6 and 1.0; the fourth starts at 0.5
+    # (below their median 0.6, above their 25th percentile 0.4) and completes; the fifth starts
+    # at 0.3, below the four completed trials' 25th percentile (0.425), and stops.
+    scores = iter([0.2, 0.2, 0.6, 0.6, 1.0, 1.0, 0.5, 0.5, 0.3])
+    monkeypatch.setattr(tuning, "_fit_score", lambda *args: (None, None))
+    monkeypatch.setattr(tuning.metrics, "balanced_accuracy_score", lambda y, p: next(scores))
+    result = tune(corpus, n_trials=5, search_folds=2, test_fraction=0, **FAST)
+    assert list(result.trials.state) == ["COMPLETE"] * 4 + ["PRUNED"]
+    assert result.trials.fold_uar.tolist()[3:] == ["0.5000 0.5000", "0.3000"]
+
+
 def test_the_report_is_written_whole(corpus, tmp_path):
     result = tune(corpus, n_trials=2, search_folds=2, **FAST)
     paths = write_tuning_report(result, tmp_path / "out")
