@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("streaming",),  # live recognition over inference
     ("sklearn",),  # scikit-learn estimators on the features; the SVM baseline of experiment
     ("plots",),  # draws what it is given; imports nothing of ser_rs, so experiment may use it
+    ("tuning",),  # the hyperparameter search (Optuna) over model's classifier, on datasets' speaker folds
     ("experiment",),
     ("server",),  # the HTTP server and page over inference (FastAPI, imported lazily)
     (PACKAGE,),  # the package's __init__: the public facade over everything above

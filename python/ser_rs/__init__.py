@@ -18,6 +18,8 @@ The package mirrors the pipeline:
   stream, a result per hop for the last window (``ser-rs stream``).
 - :mod:`ser_rs.experiment`: speaker-independent cross-validation with robustness tables and reports
   (with the trainer too).
+- :mod:`ser_rs.tuning`: a hyperparameter search (Optuna) scored on folds of speakers, with test
+  speakers kept out of it (``pip install "ser_rs[tune]"``).
 - :mod:`ser_rs.metrics`: accuracy, UAR, precision, recall, F1, confusion matrix (scikit-learn's numbers).
 - :mod:`ser_rs.datasets`: corpus readers (RAVDESS, CREMA-D, TESS, SAVEE, EmoDB, your folders),
   speaker-independent splits, ``download_ravdess`` and a synthetic demo corpus.
@@ -66,6 +68,7 @@ _TRAINER_NAMES = {
     "StreamingRecognizer": "ser_rs.streaming",
     "streaming": "ser_rs",
     "experiment": "ser_rs",
+    "tuning": "ser_rs",
 }
 
 
@@ -107,5 +110,6 @@ __all__ = [
     "resample",
     "stft",
     "streaming",
+    "tuning",
     "yin",
 ]

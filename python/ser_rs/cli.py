@@ -1,4 +1,4 @@
-"""The ``ser-rs`` command: features, train, evaluate, predict, stream, demo and serve.
+"""The ``ser-rs`` command: features, train, evaluate, tune, predict, stream, demo and serve.
 
 Every subcommand explains itself with ``--help``. Exit codes: 0 success, 1 the work failed (no
 file could be read, a corrupt model, an unusable corpus or parameter), 2 the command line points
@@ -21,9 +21,10 @@ from typing import Any, Optional, Sequence
 from ser_rs._backend import trainer
 from ser_rs.exceptions import TrainerNotInstalledError, UsageError
 from ser_rs.audio import LIBROSA_SR
-from ser_rs.model import CLASSIFIER_DEFAULTS, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
+from ser_rs.model import CLASSIFIER_DEFAULTS, CLASSIFIER_SEARCH_SPACE, DEFAULT_FEATURES, TRAINING_PERTURBATIONS
 from ser_rs.server import DEFAULT_HOST, DEFAULT_MAX_STREAM_SECONDS, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_PORT
 from ser_rs.streaming import DEFAULT_HOP, DEFAULT_WARMUP, DEFAULT_WINDOW
+from ser_rs.tuning import DEFAULT_SEARCH_FOLDS, DEFAULT_TEST_FRACTION
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg")
 #: Where ``ser-rs demo`` writes its report, and the model in it that ``ser-rs serve`` serves by default.
@@ -159,6 +160,9 @@ def _parser() -> argparse.ArgumentParser:
         "`ser-rs evaluate`, which tests on unseen speakers."))
     _data_arguments(train)
     train.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/model"), help="model folder to write (default: %(default)s)")
+    train.add_argument("--params", type=Path, default=None,
+                       help="a best_params.json written by `ser-rs tune`: its settings replace the defaults; options given on the "
+                            "command line win over it")
     _training_arguments(train)
     _common_arguments(train)
 
@@ -211,6 +215,27 @@ def _parser() -> argparse.ArgumentParser:
     live.add_argument("--realtime", action="store_true", help="pace the file at its real speed")
     live.add_argument("--microphone", action="store_true", help="listen to the default microphone instead of FILE (needs `pip install sounddevice`)")
     live.add_argument("--json", action="store_true", help="print JSON lines instead of a timeline")
+
+    tune = sub.add_parser("tune", help="search the training settings on folds of speakers (Optuna)", description=(
+        "Search the classifier's settings (learning rate, hidden size, layers, dropout, weight decay, pooling and, with adversarial "
+        "training, epsilon) with Optuna: each trial trains on folds of the search speakers and is scored by its mean UAR on each "
+        "fold's unseen speakers; hopeless trials are pruned after a fold. A share of the speakers (--test-fraction) is kept out of "
+        "the search and scores the best settings once at the end. The study is kept in --storage: running the command again "
+        "resumes it up to --trials. Writes trials.csv, best_params.json (for `ser-rs train --params`), report.txt, report.json "
+        "and PNG plots to OUTPUT. The other options are the fixed settings of every trial. Needs pip install \"ser_rs[tune]\"."))
+    _data_arguments(tune)
+    tune.add_argument("--trials", type=int, required=True, help="finished trials the study should hold (re-running resumes up to this)")
+    tune.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/tuning"), help="report folder (default: %(default)s)")
+    tune.add_argument("--storage", type=Path, default=None, help="the study's SQLite file (default: OUTPUT/study.db)")
+    tune.add_argument("--study-name", default="ser_rs", help="the study's name in the storage (default: %(default)s)")
+    tune.add_argument("--search-folds", type=int, default=DEFAULT_SEARCH_FOLDS, help="folds of search speakers per trial (default: %(default)s)")
+    tune.add_argument("--space", default=",".join(CLASSIFIER_SEARCH_SPACE),
+                      help="the settings to search, comma-separated, over the ranges of ser_rs.model.CLASSIFIER_SEARCH_SPACE; the "
+                           "others keep their option's value (default: %(default)s; epsilon only with adversarial training)")
+    tune.add_argument("--test-fraction", type=float, default=DEFAULT_TEST_FRACTION,
+                      help="share of speakers kept out of the search and tested once with the best settings; 0: none (default: %(default)s)")
+    _training_arguments(tune)
+    _common_arguments(tune)
 
     demo = sub.add_parser("demo", help="the whole pipeline end to end on a synthetic (or your) corpus", description=(
         "Generate the synthetic emotional-speech demo corpus (or read --data), extract features, run the speaker-independent "
@@ -282,7 +307,8 @@ def _classifier_params(args: argparse.Namespace) -> dict:
     params.update(epochs=args.epochs, hidden_size=args.hidden_size, num_layers=args.layers, pooling=args.pooling, dropout=args.dropout,
                   lr=args.lr, ema_decay=args.ema_decay, class_weight=None if args.class_weight == "none" else args.class_weight,
                   monitor=args.monitor, pgd_steps=args.pgd_steps, trades_beta=args.trades_beta,
-                  features=FRAME_FEATURES[args.features], speaker_norm=args.speaker_norm)
+                  features=FRAME_FEATURES[args.features] if isinstance(args.features, str) else args.features,
+                  speaker_norm=args.speaker_norm)
     return params
 
 
@@ -327,11 +353,61 @@ def _features(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
+#: Classifier parameters whose ``ser-rs`` option has another name.
+_OPTION_NAMES = MappingProxyType({"num_layers": "layers"})
+
+
+def _is_given(dest: str, argv: Sequence[str]) -> bool:
+    """Whether the option of ``dest`` is written in ``argv``: ``--hidden-size 32``, ``--hidden-size=32``,
+    an abbreviation argparse accepted (``--hidden 32``) or the negation ``--no-speaker-norm``."""
+    option = dest.replace("_", "-")
+    for token in argv:
+        if token.startswith("--") and len(token) > 2:
+            name = token[2:].split("=", 1)[0]
+            if option.startswith(name) or name == f"no-{option}":
+                return True
+    return False
+
+
+def _apply_params_file(args: argparse.Namespace, argv: Sequence[str]) -> dict:
+    """Replace ``args``'s defaults by the settings of ``args.params`` (a ``ser-rs tune`` best_params.json),
+    leaving the options given in ``argv``; return the settings that have no option, for the classifier."""
+    path = args.params
+    if not path.is_file():
+        raise UsageError(f"--params {path}: no such file; pass the best_params.json that `ser-rs tune` wrote")
+    try:
+        settings = json.loads(path.read_text())["params"]
+        if not isinstance(settings, dict):
+            raise TypeError("'params' is not an object")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"--params {path} is not a best_params.json of `ser-rs tune` ({type(exc).__name__}: {exc})") from None
+    extra: dict = {}
+    for name, value in settings.items():
+        dest = _OPTION_NAMES.get(name, name)
+        if dest in ("progress", "n_threads", "device"):
+            continue  # how to run, not what to train: this machine's choice
+        if not hasattr(args, dest):
+            extra[name] = value
+        elif _is_given(dest, argv):
+            continue
+        elif dest == "features":
+            named = [k for k, v in FRAME_FEATURES.items() if v == value]
+            args.features = named[0] if named else value
+        elif dest in ("adversarial", "class_weight"):
+            setattr(args, dest, "none" if value is None else value)
+        else:
+            setattr(args, dest, value)
+    return extra
+
+
+def _train(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     import ser_rs
 
+    extra = _apply_params_file(args, argv) if args.params is not None else {}
     manifest = _read_manifest(args.data, args.corpus, args.four_classes)
-    clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args))
+    clf = ser_rs.EmotionClassifier(adversarial=_adversarial(args), epsilon=args.epsilon, **_classifier_params(args), **extra)
+    if args.params is not None:
+        _say(args, f"Settings from {args.params}: " + ", ".join(f"{k}={v}" for k, v in clf.get_params().items() if k != "features"))
     _say(args, f"Training a {args.model} ({args.adversarial} training) on {len(manifest)} files, {manifest['speaker'].nunique()} speakers ...")
     clf.fit(manifest["path"].astype(str).tolist(), manifest["emotion"].astype(str).to_numpy(), speakers=_speakers(clf, manifest))
     clf.save(args.output)
@@ -408,6 +484,42 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         models = MODELS + ((args.baseline,) if args.baseline else ())
     _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping, models=models)
+    return 0
+
+
+def _tune(args: argparse.Namespace) -> int:
+    import ser_rs
+
+    if args.trials < 1:
+        raise UsageError(f"--trials {args.trials}: run at least one trial, e.g. --trials 20")
+    if not 0 <= args.test_fraction < 1:
+        raise UsageError(f"--test-fraction {args.test_fraction}: pass a share in [0, 1), e.g. {DEFAULT_TEST_FRACTION}")
+    if args.search_folds < 2:
+        raise UsageError(f"--search-folds {args.search_folds}: scoring on unseen speakers needs at least 2 folds")
+    space = [name.strip() for name in args.space.split(",") if name.strip()]
+    unknown = [name for name in space if name not in CLASSIFIER_SEARCH_SPACE]
+    if unknown or not space:
+        raise UsageError(f"--space {args.space}: name settings among {','.join(CLASSIFIER_SEARCH_SPACE)}")
+    if _adversarial(args) is None and "epsilon" in space:
+        space.remove("epsilon")  # no perturbation, no radius to search
+    if not space:
+        raise UsageError("--space epsilon: with --adversarial none there is no radius to search; name other settings")
+    try:
+        import optuna  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(f'ser-rs tune needs Optuna: pip install "ser_rs[tune]" ({exc})') from None
+    manifest = _read_manifest(args.data, args.corpus, args.four_classes)
+    params = {k: v for k, v in _classifier_params(args).items() if k not in ("progress", "features", "seed")}
+    storage = args.storage if args.storage is not None else args.output / "study.db"
+    result = ser_rs.tuning.tune(
+        manifest, n_trials=args.trials, storage=storage, study_name=args.study_name, search_folds=args.search_folds, space=space,
+        test_fraction=args.test_fraction, features=_classifier_params(args)["features"], n_jobs=args.n_jobs, seed=args.seed,
+        progress=not args.no_progress, adversarial=_adversarial(args), epsilon=args.epsilon, **params,
+    )
+    paths = ser_rs.tuning.write_tuning_report(result, args.output)
+    print(Path(paths["text"]).read_text())
+    print("Wrote " + ", ".join(sorted(Path(p).name for p in paths.values())) + f" to {args.output}; the study is in {storage}")
+    print(f"Train with the best settings: ser-rs train {args.data} --params {paths['best_params']}")
     return 0
 
 
@@ -559,15 +671,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "predict": _predict, "stream": _stream, "demo": _demo,
-            "serve": _serve}
+COMMANDS = {"features": _features, "train": _train, "evaluate": _evaluate, "tune": _tune, "predict": _predict, "stream": _stream,
+            "demo": _demo, "serve": _serve}
 #: The commands built on the optional trainer (``pip install "ser_rs[train]"``).
-TRAINER_COMMANDS = ("train", "evaluate", "predict", "stream", "demo", "serve")
+TRAINER_COMMANDS = ("train", "evaluate", "tune", "predict", "stream", "demo", "serve")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the ``ser-rs`` command: ``features``, ``train``, ``evaluate``, ``predict``, ``stream``,
-    ``demo`` or ``serve`` (``ser-rs COMMAND --help`` describes each).
+    """Run the ``ser-rs`` command: ``features``, ``train``, ``evaluate``, ``tune``, ``predict``,
+    ``stream``, ``demo`` or ``serve`` (``ser-rs COMMAND --help`` describes each).
 
     Parameters
     ----------
@@ -592,10 +704,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     >>> main(["features", "no/such/folder", "-o", "features.csv"])   # the message goes to stderr
     2
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
     try:
         if args.command in TRAINER_COMMANDS:
             trainer()
+        if args.command == "train":
+            return _train(args, argv)
         return COMMANDS[args.command](args)
     except (UsageError, TrainerNotInstalledError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,7 +6,8 @@ speakers (with early stopping on held-out *training* speakers, never the test on
 both: accuracy, UAR, per-class scores, confusion matrix, and robustness under FGSM and PGD in
 feature space and under white noise added to the waveform. ``models=`` adds (or keeps only) the
 ``'svm'`` baseline, scikit-learn's SVC on utterance features, scored on the same folds. :func:`write_report` turns the result
-into ``report.json``, ``report.txt`` and PNG plots.
+into ``report.json``, ``report.txt`` and PNG plots. :func:`tune` (from :mod:`ser_rs.tuning`) searches
+the classifier's settings on folds of the training speakers only.
 
 Examples
 --------
@@ -30,9 +31,10 @@ import numpy as np
 from ser_rs import metrics
 from ser_rs.exceptions import InputTypeError, ParameterError
 from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
+from ser_rs.tuning import TuningResult, tune, write_tuning_report
 
-__all__ = ["BASELINES", "BASELINE_FEATURES", "DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "MODELS", "augmented_copies",
-           "cross_validate", "default_augmentation", "robustness_targets", "write_report"]
+__all__ = ["BASELINES", "BASELINE_FEATURES", "DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "MODELS", "TuningResult",
+           "augmented_copies", "cross_validate", "default_augmentation", "robustness_targets", "tune", "write_report", "write_tuning_report"]
 
 #: PGD/FGSM radii, in units of each standardised feature's training std.
 DEFAULT_EPSILONS: tuple = (0.025, 0.05, 0.075, 0.1, 0.2, 0.3)

@@ -24,7 +24,7 @@ import os
 import tempfile
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -34,7 +34,7 @@ from ser_rs._validate import as_spectrogram, is_sparse
 from ser_rs import exceptions
 from ser_rs.exceptions import InputTypeError, ParameterError
 
-__all__ = ["EmotionClassifier", "CLASSIFIER_DEFAULTS", "DEFAULT_FEATURES", "MODEL_SR", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
+__all__ = ["EmotionClassifier", "CLASSIFIER_DEFAULTS", "CLASSIFIER_SEARCH_SPACE", "SearchRange", "DEFAULT_FEATURES", "MODEL_SR", "TRAINING_PERTURBATIONS", "as_sequences", "backend_info",
            "column_stats", "extract_sequences", "run_feature_pipeline", "standardize", "standardize_by_speaker"]
 
 #: The sampling rate (Hz) the classifier's feature pipelines analyse at, unless a pipeline names
@@ -1352,6 +1352,55 @@ class EmotionClassifier:
 CLASSIFIER_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {p.name: p.default for p in inspect.signature(EmotionClassifier.__init__).parameters.values() if p.name != "self"}
 )
+
+
+class SearchRange(NamedTuple):
+    """The values a hyperparameter search may try for one :class:`EmotionClassifier` parameter:
+    numbers from ``low`` to ``high`` (on a log scale with ``log``, integers with ``integer``), or
+    one of ``choices``.
+
+    Attributes
+    ----------
+    low, high : float or None
+        The bounds of a numeric range, both included.
+    log : bool
+        Sample the range on a log scale (learning rates, weight decay).
+    integer : bool
+        Integers only.
+    choices : tuple or None
+        The values of a categorical parameter, instead of a range.
+
+    Examples
+    --------
+    >>> from ser_rs.model import CLASSIFIER_SEARCH_SPACE, SearchRange
+    >>> CLASSIFIER_SEARCH_SPACE["lr"]
+    SearchRange(low=0.0003, high=0.01, log=True, integer=False, choices=None)
+    >>> SearchRange(choices=(32, 64)).choices
+    (32, 64)
+    """
+
+    low: Optional[float] = None
+    high: Optional[float] = None
+    log: bool = False
+    integer: bool = False
+    choices: Optional[tuple] = None
+
+
+#: What ``ser_rs.tuning.tune`` (``ser-rs tune``) searches by default, declared once. The ranges
+#: bracket the command's recipe (``ser_rs.cli.COMMAND_DEFAULTS``: lr 2e-3, 64 units, 1 layer,
+#: dropout 0.5, epsilon 0.2) by about a factor of 3-5 each way: the learning rate and weight
+#: decay on a log scale, as their effect is multiplicative; sizes as choices, because a few
+#: widths are all a short study can tell apart; ``epsilon`` (in standardised-feature stds) is
+#: searched only when the model trains adversarially.
+CLASSIFIER_SEARCH_SPACE: Mapping[str, SearchRange] = MappingProxyType({
+    "lr": SearchRange(3e-4, 1e-2, log=True),
+    "hidden_size": SearchRange(choices=(32, 64, 128)),
+    "num_layers": SearchRange(1, 2, integer=True),
+    "dropout": SearchRange(0.0, 0.6),
+    "weight_decay": SearchRange(1e-4, 1e-1, log=True),
+    "pooling": SearchRange(choices=("mean", "attention", "stats")),
+    "epsilon": SearchRange(0.05, 0.4),
+})
 
 
 def _checkpoint_bytes(native: Any) -> dict:

@@ -29,7 +29,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-__all__ = ["confusion_matrix", "experiment_plots", "robustness_curves", "training_curves"]
+__all__ = ["confusion_matrix", "experiment_plots", "optimization_history", "param_importance", "param_slices", "robustness_curves",
+           "training_curves", "tuning_plots"]
 
 
 def training_curves(history: Any, *, hue: str | None = None):
@@ -198,6 +199,157 @@ def experiment_plots(out_dir: Any, *, histories: Any, robustness: Any, confusion
     }
     if len(histories):  # baselines have no training history
         figures["training_curves"] = training_curves(histories, hue="model")
+    for name, fig in figures.items():
+        paths[name] = out / f"{name}.png"
+        fig.savefig(paths[name], dpi=120)
+        plt.close(fig)
+    return paths
+
+
+def optimization_history(trials: Any):
+    """Each trial's score against its number, pruned trials marked at their last reported score
+    (where the table has it), and the best score so far.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        Columns ``number``, ``state`` (``'COMPLETE'``, ``'PRUNED'``, ...) and ``value``; a
+        ``fold_uar`` column of space-separated fold scores places the pruned trials.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel.
+
+    Examples
+    --------
+    >>> import pandas as pd, ser_rs.plots
+    >>> trials = pd.DataFrame({"number": [0, 1, 2], "state": ["COMPLETE", "PRUNED", "COMPLETE"],
+    ...                        "value": [0.4, None, 0.5], "fold_uar": ["0.4 0.4", "0.2", "0.5 0.5"]})
+    >>> fig = ser_rs.plots.optimization_history(trials)
+    >>> fig.axes[0].get_title()
+    'optimisation history'
+    """
+    fig, ax = plt.subplots(figsize=(7, 4))
+    done = trials[trials.state == "COMPLETE"].sort_values("number")
+    ax.scatter(done.number, done.value, color="tab:blue", label="completed trial (mean UAR)", zorder=3)
+    if len(done):
+        ax.step(done.number, done.value.cummax(), where="post", color="tab:red", label="best so far")
+    pruned = trials[trials.state == "PRUNED"]
+    if len(pruned):
+        last = [np.mean([float(v) for v in str(f).split()]) if "fold_uar" in pruned and str(f).split() else np.nan
+                for f in (pruned.fold_uar if "fold_uar" in pruned else [""] * len(pruned))]
+        ax.scatter(pruned.number, last, marker="x", color="tab:gray", label="pruned (mean UAR when stopped)", zorder=3)
+    ax.set_xlabel("trial")
+    ax.set_ylabel("UAR on held-out search speakers")
+    ax.set_title("optimisation history")
+    ax.legend(loc="lower right", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def param_importance(importance: Any):
+    """A bar per tuned parameter: its share of the score's variance (Optuna's fANOVA importances).
+
+    Parameters
+    ----------
+    importance : dict of str to float
+        Importance by parameter name.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel of horizontal bars, the most important on top.
+
+    Examples
+    --------
+    >>> import ser_rs.plots
+    >>> fig = ser_rs.plots.param_importance({"lr": 0.7, "dropout": 0.3})
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['dropout', 'lr']
+    """
+    items = sorted(importance.items(), key=lambda kv: kv[1])
+    fig, ax = plt.subplots(figsize=(6, 0.6 + 0.45 * max(1, len(items))))
+    ax.barh([k for k, _ in items], [v for _, v in items], color="tab:blue")
+    ax.set_xlabel("importance (share of the score's variance)")
+    ax.set_title("parameter importance")
+    fig.tight_layout()
+    return fig
+
+
+def param_slices(trials: Any):
+    """One panel per tuned parameter (``params_*`` columns): each completed trial's score against
+    the parameter's value, coloured by trial number.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        Columns ``state``, ``value``, ``number`` and ``params_*``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A row of panels (one per parameter).
+
+    Examples
+    --------
+    >>> import pandas as pd, ser_rs.plots
+    >>> trials = pd.DataFrame({"number": [0, 1], "state": ["COMPLETE"] * 2, "value": [0.4, 0.5],
+    ...                        "params_lr": [0.001, 0.003], "params_pooling": ["mean", "stats"]})
+    >>> fig = ser_rs.plots.param_slices(trials)
+    >>> [ax.get_xlabel() for ax in fig.axes[:2]]
+    ['lr', 'pooling']
+    """
+    columns = [c for c in trials.columns if c.startswith("params_")]
+    done = trials[trials.state == "COMPLETE"]
+    fig, axes = plt.subplots(1, max(1, len(columns)), figsize=(2.8 * max(1, len(columns)), 3.2), sharey=True, squeeze=False)
+    for ax, column in zip(axes[0], columns):
+        values = done[column]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        x = values if numeric else values.astype(str)
+        ax.scatter(x, done.value, c=done.number, cmap="viridis", s=18)
+        name = column[len("params_"):]
+        if numeric and name in ("lr", "weight_decay") and (values > 0).all():
+            ax.set_xscale("log")
+        ax.set_xlabel(name)
+    axes[0][0].set_ylabel("mean UAR")
+    fig.suptitle("score against each parameter (colour: trial number)")
+    fig.tight_layout()
+    return fig
+
+
+def tuning_plots(out_dir: Any, *, trials: Any, importance: Any) -> dict:
+    """Write the plots of a hyperparameter search as PNG files into ``out_dir``:
+    ``optimization_history.png``, ``param_slices.png`` and, when ``importance`` holds any,
+    ``param_importance.png``.
+
+    Parameters
+    ----------
+    out_dir : str or os.PathLike
+        An existing folder.
+    trials : pandas.DataFrame
+        The trial table (:func:`optimization_history`, :func:`param_slices`).
+    importance : dict of str to float
+        Parameter importances; empty draws no importance plot.
+
+    Returns
+    -------
+    dict
+        The path written, by plot name.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd, ser_rs.plots
+    >>> trials = pd.DataFrame({"number": [0, 1], "state": ["COMPLETE"] * 2, "value": [0.4, 0.5], "params_lr": [0.001, 0.003]})
+    >>> paths = ser_rs.plots.tuning_plots(tempfile.mkdtemp(), trials=trials, importance={"lr": 1.0})
+    >>> sorted(p.name for p in paths.values())
+    ['optimization_history.png', 'param_importance.png', 'param_slices.png']
+    """
+    out = Path(out_dir)
+    figures = {"optimization_history": optimization_history(trials), "param_slices": param_slices(trials)}
+    if importance:
+        figures["param_importance"] = param_importance(importance)
+    paths = {}
     for name, fig in figures.items():
         paths[name] = out / f"{name}.png"
         fig.savefig(paths[name], dpi=120)
