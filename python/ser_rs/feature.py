@@ -7,6 +7,14 @@ return librosa's dtype. The differences, all on degenerate input, are deliberate
 a signal shorter than one frame, NaN/inf samples (or spectrogram values) and ``fmax > sr / 2``
 raise :class:`~ser_rs.ParameterError` instead of warning or returning padding.
 
+As in librosa, ``y`` may hold channels, shape ``(..., n)`` (stereo, batches), and ``S`` shape
+``(..., n_bins, n_frames)``: the output gets the leading axes prepended, the channels computed in
+parallel. float64 input returns float64 (complex128), computed in float32 and widened
+(:func:`rms` returns float32, as librosa's). Where librosa couples the channels, so does ser_rs:
+:func:`mfcc` of audio and :func:`spectral_contrast` floor their dB at ``top_db`` below the
+loudest value of all channels, and :func:`chroma_stft` estimates one tuning from all of them; for
+independent items, call once per item or use :func:`ser_rs.extract`. See docs/multichannel.md.
+
 Examples
 --------
 >>> import numpy as np
@@ -27,6 +35,7 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 
 from ser_rs import _native
+from ser_rs._channels import map_channels, over_channels, stack
 from ser_rs._validate import as_audio, as_number, as_spectrogram, as_window
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import InputTypeError, ParameterError
@@ -81,6 +90,60 @@ def _compute(name: str, y: Optional[np.ndarray], S: Optional[np.ndarray], sr: fl
     return _native.compute_feature(name, y_arr, S_arr, as_number(sr, "sr"), params)
 
 
+# -- channels librosa couples ------------------------------------------------------------------
+# librosa computes these over a (..., n) input as a whole: a dB conversion floors every channel at
+# top_db below the largest value of all channels, and chroma's tuning is one estimate from the
+# peaks of all channels. So do these, to give librosa's numbers; the rest is per channel.
+
+_STFT_KEYS = ("n_fft", "hop_length", "win_length", "window", "center", "pad_mode")
+_MEL_KEYS = _STFT_KEYS + ("power", "n_mels", "fmin", "fmax", "htk")
+
+
+def _channel_inputs(a: dict) -> tuple[str, tuple, Callable[[int], tuple]]:
+    """The channels of ``a``'s input (``y`` wins over ``S``): its name, leading shape, and channel
+    ``i`` as the native calls take it, a ``(y, S)`` pair (converted in the worker's thread)."""
+    name, core = ("y", 1) if a["y"] is not None else ("S", 2)
+    x = a[name]
+    channels = x.reshape((-1,) + x.shape[-core:])
+    return name, x.shape[:-core], lambda i: (as_audio(channels[i]), None) if core == 1 else (None, as_spectrogram(channels[i]))
+
+
+def _mfcc_joint(a: dict, split: Callable[[dict], Any]) -> np.ndarray:
+    if a["y"] is None:  # S is the log-mel already: the DCT is per channel
+        return split(a)
+    log_mel = power_to_db(melspectrogram(y=a["y"], sr=a["sr"], norm=a["mel_norm"], **{k: a[k] for k in _MEL_KEYS}))
+    return split({**a, "y": None, "S": log_mel})
+
+
+def _chroma_joint(a: dict, split: Callable[[dict], Any]) -> np.ndarray:
+    if a["tuning"] is not None:
+        return split(a)
+    n_chroma = a["n_chroma"]
+    if isinstance(n_chroma, bool) or not isinstance(n_chroma, numbers.Integral) or n_chroma < 1:
+        raise ParameterError(f"n_chroma={n_chroma!r} must be a positive integer, e.g. 12")
+    params = {k: a[k] for k in _STFT_KEYS}
+    params["window"] = as_window(params["window"])
+    sr = as_number(a["sr"], "sr")
+    name, lead, channel = _channel_inputs(a)
+    found = map_channels(lambda i: _native.chroma_tuning_peaks(*channel(i), sr, params), lead, name)
+    freqs, mags = (np.ascontiguousarray(np.concatenate(part), dtype=np.float32) for part in zip(*found))
+    return split({**a, "tuning": _native.tuning_of_peaks(freqs, mags, int(n_chroma))})
+
+
+def _contrast_joint(a: dict, split: Callable[[dict], Any]) -> np.ndarray:
+    if a["linear"]:
+        return split(a)
+    params = {k: a[k] for k in _STFT_KEYS + ("fmin", "n_bands", "quantile", "linear")}
+    params["window"] = as_window(params["window"])
+    if a["freq"] is not None:
+        params["freq"] = np.ascontiguousarray(np.ravel(a["freq"]), dtype=np.float64)
+    sr = as_number(a["sr"], "sr")
+    name, lead, channel = _channel_inputs(a)
+    peak, valley = stack(map_channels(lambda i: _native.contrast_peaks_valleys(*channel(i), sr, params), lead, name), lead)
+    return (power_to_db(peak) - power_to_db(valley)).astype(np.float32)
+
+
+@over_channels("y")
 def stft(
     y: np.ndarray,
     *,
@@ -305,6 +368,7 @@ def amplitude_to_db(S: Any, *, ref: Reference = 1.0, amin: float = 1e-5, top_db:
     return _db(S, ref, amin, top_db, amplitude=True)
 
 
+@over_channels("y", "S")
 def melspectrogram(
     *,
     y: Optional[np.ndarray] = None,
@@ -363,6 +427,7 @@ def melspectrogram(
     )
 
 
+@over_channels("y", "S", joint=_mfcc_joint)
 def mfcc(
     *,
     y: Optional[np.ndarray] = None,
@@ -538,6 +603,7 @@ def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, m
     return np.moveaxis(out.reshape(moved.shape), -1, axis)
 
 
+@over_channels("y", "S", joint=_chroma_joint)
 def chroma_stft(
     *,
     y: Optional[np.ndarray] = None,
@@ -592,6 +658,7 @@ def chroma_stft(
     )
 
 
+@over_channels("y")
 def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: int = 512, center: bool = True) -> np.ndarray:
     """Fraction of sign changes per frame, as ``librosa.feature.zero_crossing_rate``.
 
@@ -630,6 +697,7 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
     return _compute("zero_crossing_rate", y, None, LIBROSA_SR, frame_length=frame_length, hop_length=hop_length, center=center)
 
 
+@over_channels("y", "S", keep_float64=False)  # librosa.feature.rms returns float32 for any input
 def rms(
     *,
     y: Optional[np.ndarray] = None,
@@ -680,6 +748,7 @@ def rms(
     return _compute("rms", y, S, LIBROSA_SR, frame_length=frame_length, hop_length=hop_length, center=center, pad_mode=pad_mode)
 
 
+@over_channels("y", "S")
 def spectral_centroid(
     *,
     y: Optional[np.ndarray] = None,
@@ -734,6 +803,7 @@ def spectral_centroid(
     )
 
 
+@over_channels("y", "S")
 def spectral_bandwidth(
     *,
     y: Optional[np.ndarray] = None,
@@ -795,6 +865,7 @@ def spectral_bandwidth(
     )
 
 
+@over_channels("y", "S")
 def spectral_rolloff(
     *,
     y: Optional[np.ndarray] = None,
@@ -851,6 +922,7 @@ def spectral_rolloff(
     )
 
 
+@over_channels("y", "S", joint=_contrast_joint)
 def spectral_contrast(
     *,
     y: Optional[np.ndarray] = None,
@@ -915,6 +987,7 @@ def spectral_contrast(
     )
 
 
+@over_channels("y", "S")
 def spectral_flatness(
     *,
     y: Optional[np.ndarray] = None,
