@@ -204,7 +204,10 @@ def over_channels(
 
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
-            bound = signature.bind(*args, **kwargs)
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:  # the function's own call raises it, with its name
+                return func(*args, **kwargs)
             picked = pick(bound.arguments)
             if picked is None:
                 return func(*args, **kwargs)
