@@ -86,7 +86,7 @@ def time_stretch(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
+    y : np.ndarray [shape=(..., n)]
         Audio signal.
     rate : float in [0.01, 100]
         ``rate > 1`` speeds up, ``rate < 1`` slows down.
@@ -95,7 +95,7 @@ def time_stretch(
 
     Returns
     -------
-    y_stretch : np.ndarray [shape=(round(n / rate),)], float32
+    y_stretch : np.ndarray [shape=(..., round(n / rate))], float32 (float64 for float64 ``y``)
 
     Examples
     --------
@@ -128,7 +128,7 @@ def pitch_shift(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
+    y : np.ndarray [shape=(..., n)]
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
@@ -141,7 +141,7 @@ def pitch_shift(
 
     Returns
     -------
-    y_shift : np.ndarray [shape=(n,)], float32
+    y_shift : np.ndarray [shape=(..., n)], float32 (float64 for float64 ``y``)
 
     Raises
     ------

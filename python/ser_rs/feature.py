@@ -158,7 +158,7 @@ def stft(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)], float
+    y : np.ndarray [shape=(..., n)], float
         Audio signal.
     n_fft : int >= 2
         FFT size; the output has ``1 + n_fft // 2`` rows.
@@ -175,7 +175,7 @@ def stft(
 
     Returns
     -------
-    D : np.ndarray [shape=(1 + n_fft // 2, n_frames)], complex64
+    D : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)], complex64 (complex128 for float64 ``y``)
 
     Examples
     --------
@@ -391,11 +391,11 @@ def melspectrogram(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed (power) spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -412,7 +412,7 @@ def melspectrogram(
 
     Returns
     -------
-    S : np.ndarray [shape=(n_mels, n_frames)], float32
+    S : np.ndarray [shape=(..., n_mels, n_frames)], float32
 
     Examples
     --------
@@ -457,11 +457,11 @@ def mfcc(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(n_mels, n_frames)] or None
+    S : np.ndarray [shape=(..., n_mels, n_frames)] or None
         A log-power mel spectrogram, used instead of ``y``.
     n_mfcc : int > 0
         Number of coefficients.
@@ -623,11 +623,11 @@ def chroma_stft(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal (its power spectrogram is used).
     sr : number > 0
         Sampling rate.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed spectrogram, used as given (the common SER recipe passes magnitudes).
     norm : float or None
         Per-frame normalisation: ``np.inf`` (max), a positive p-norm, or None.
@@ -671,7 +671,7 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     frame_length : int > 0
         Samples per frame.
@@ -718,9 +718,9 @@ def rms(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
-    S : np.ndarray [shape=(frame_length // 2 + 1, n_frames)] or None
+    S : np.ndarray [shape=(..., frame_length // 2 + 1, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     frame_length : int > 0
         Samples per frame (the FFT size when ``S`` is given).
@@ -772,11 +772,11 @@ def spectral_centroid(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -828,11 +828,11 @@ def spectral_bandwidth(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -889,11 +889,11 @@ def spectral_rolloff(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -948,11 +948,11 @@ def spectral_contrast(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -1009,9 +1009,9 @@ def spectral_flatness(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
