@@ -73,16 +73,26 @@ def _label(index: int, lead: tuple) -> str:
     return f"channel {int(where[0])}" if len(lead) == 1 else f"channel {tuple(int(i) for i in where)}"
 
 
-def _in_worker(work: Callable[[int], Any], index: int) -> Any:
+def _run_block(work: Callable[[int], Any], block: range) -> tuple[list, Optional[tuple[int, BaseException]]]:
+    """``work(i)`` for the channels of ``block`` in order, up to the first failure, in a thread
+    marked as working for the pool (what it calls meets channels one by one)."""
+    was_inside = getattr(_inside, "active", False)
     _inside.active = True
+    out: list = []
     try:
-        return work(index)
+        for i in block:
+            try:
+                out.append(work(i))
+            except BaseException as exc:  # reported in channel order by map_channels
+                return out, (i, exc)
+        return out, None
     finally:
-        _inside.active = False
+        _inside.active = was_inside
 
 
 def map_channels(work: Callable[[int], Any], lead: tuple, name: str) -> list:
-    """``[work(i) for i in range(prod(lead))]``, computed in parallel.
+    """``[work(i) for i in range(prod(lead))]``, computed in parallel: the channels are cut into
+    one contiguous block per core, the calling thread working through the first.
 
     The first failure in channel order is raised as its own class, its message prefixed with the
     channel's index in ``lead`` (the leading axes of the input called ``name``).
@@ -94,23 +104,20 @@ def map_channels(work: Callable[[int], Any], lead: tuple, name: str) -> list:
     [0, 1, 4, 9]
     """
     count = int(np.prod(lead))
-    if count == 1 or getattr(_inside, "active", False):
-        futures = None
-    else:
-        pool = _shared_pool()
-        futures = [pool.submit(_in_worker, work, i) for i in range(count)]
-    results = []
-    for i in range(count):
-        try:
-            results.append(work(i) if futures is None else futures[i].result())
-        except SerError as exc:
-            for pending in futures or ():
-                pending.cancel()
-            raise type(exc)(f"{_label(i, lead)} of {name}: {exc}").with_traceback(exc.__traceback__) from None
-        except BaseException:
-            for pending in futures or ():
-                pending.cancel()
-            raise
+    if count == 0:
+        return []
+    n_blocks = 1 if getattr(_inside, "active", False) else max(1, min(count, workers()))
+    blocks = [range(int(b[0]), int(b[-1]) + 1) for b in np.array_split(np.arange(count), n_blocks) if len(b)]
+    futures = [_shared_pool().submit(_run_block, work, block) for block in blocks[1:]]
+    outcomes = [_run_block(work, blocks[0])] + [future.result() for future in futures]
+    results: list = []
+    for out, failure in outcomes:  # blocks in channel order: the first failure met is the first
+        results.extend(out)
+        if failure is not None:
+            i, exc = failure
+            if isinstance(exc, SerError):
+                raise type(exc)(f"{_label(i, lead)} of {name}: {exc}").with_traceback(exc.__traceback__) from None
+            raise exc
     return results
 
 
