@@ -27,7 +27,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "python" / PACKAGE
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_native",),
     ("exceptions",),
-    ("_validate", "_backend"),
+    ("_validate", "_backend", "_channels"),  # _channels: librosa's (..., n) channels, in parallel
     ("audio",),
     ("feature", "prosody", "metrics"),
     ("effects",),

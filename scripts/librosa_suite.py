@@ -38,16 +38,6 @@ UPSTREAM = ("tests/test_core.py", "tests/test_effects.py", "tests/test_features.
 #: (every test whose 'file::test[params]' starts with the rest). Tests that need librosa's data
 #: submodule or example audio need no entry: tests/librosa_suite/conftest.py skips them.
 EXCLUDED: dict[str, tuple[str, ...]] = {
-    # The multichannel branch brings both; the lead drops this group when it merges.
-    "multichannel (..., n) input and float64 in / float64 out": (
-        "test_core.py::test_stft_preallocate",
-        "test_core.py::test_stft_preallocate_oversize",
-        "test_core.py::test_istft_preallocate",
-        "test_effects.py::test_preemphasis[float64-*",
-        "test_effects.py::test_deemphasis[float64-*",
-        "test_effects.py::test_preemphasis_continue[float64]",
-        "test_effects.py::test_trim[stereo-*",
-    ),
     "resampling filters ser_rs does not offer (it computes soxr's 'HQ' only, librosa's default)": (
         "test_core.py::test_load_resample[soxr_qq]",
         "test_core.py::test_load_resample[scipy]",

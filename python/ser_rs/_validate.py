@@ -175,3 +175,56 @@ def is_sparse(X: Any) -> bool:
     False
     """
     return type(X).__module__.startswith("scipy.sparse")
+
+
+def as_signal(y: Any, name: str = "y") -> np.ndarray:
+    """``y`` as librosa takes audio, shape ``(..., n)``: a mono signal or channels (stereo,
+    batches) along the leading axes, each with at least one sample. Returned as given (dtype
+    and layout untouched): each channel is converted on its own, in parallel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs._validate import as_signal
+    >>> as_signal(np.zeros((2, 3))).shape
+    (2, 3)
+    """
+    if not isinstance(y, np.ndarray):
+        raise InputTypeError(
+            f"{name} must be a numpy array of floats, got {type(y).__name__}; "
+            f"use np.asarray({name}, dtype=np.float32)"
+        )
+    if not np.issubdtype(y.dtype, np.floating):
+        hint = " (for 16-bit PCM: y.astype(np.float32) / 32768)" if np.issubdtype(y.dtype, np.integer) else ""
+        raise InputTypeError(f"{name} must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
+    if y.ndim == 0:
+        raise ParameterError(f"{name} must be a 1-D mono signal or channels of shape (..., n), got a scalar")
+    if y.ndim > 1 and y.shape[-1] == 0:
+        raise ParameterError(f"{name} of shape {y.shape} is empty along its last axis (samples); each channel needs audio")
+    if y.ndim > 1 and y.size == 0:
+        raise ParameterError(f"{name} of shape {y.shape} has no channel; pass at least one signal")
+    return y
+
+
+def as_spectrograms(S: Any, name: str = "S") -> np.ndarray:
+    """``S`` as librosa takes spectrograms, shape ``(..., n_bins, n_frames)``: one, or one per
+    channel along the leading axes. Returned as given; its values are checked per channel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ser_rs._validate import as_spectrograms
+    >>> as_spectrograms(np.ones((2, 5, 4))).shape
+    (2, 5, 4)
+    """
+    if not isinstance(S, np.ndarray):
+        raise InputTypeError(f"{name} must be a numpy array, got {type(S).__name__}")
+    if S.ndim < 2:
+        raise ParameterError(
+            f"{name} must be 2-D (frequency bins x frames), or (..., bins, frames) for channels, got shape {S.shape}"
+        )
+    if S.ndim > 2 and S.size == 0:
+        raise ParameterError(
+            f"{name} of shape {S.shape} is empty; pass at least one channel with at least one bin and one frame"
+        )
+    return S

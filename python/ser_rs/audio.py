@@ -8,6 +8,7 @@ from typing import Any, BinaryIO, Optional, Union
 import numpy as np
 
 from ser_rs import _native
+from ser_rs._channels import over_channels
 from ser_rs._validate import as_audio, as_number, as_rate
 from ser_rs.exceptions import InputTypeError, ParameterError
 
@@ -110,6 +111,7 @@ def load(
     return y.astype(dtype, copy=False), rate_out
 
 
+@over_channels("y")
 def resample(y: np.ndarray, *, orig_sr: float, target_sr: float, res_type: str = RES_TYPES[0]) -> np.ndarray:
     """Resample a 1-D signal from ``orig_sr`` to ``target_sr``, like ``librosa.resample``.
 

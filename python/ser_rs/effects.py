@@ -10,6 +10,9 @@
   :class:`Gain`, each with a probability ``p``. Randomness comes from ``(seed, item index)``
   alone, so a batch gives the same result for any ``n_jobs`` and on every run.
 
+librosa's four effects take channels, ``(..., n)``, as librosa does (each channel in parallel;
+:func:`trim` cuts all of them at one interval) and return float64 for float64 input.
+
 Examples
 --------
 >>> import numpy as np, ser_rs
@@ -32,7 +35,8 @@ from typing import Any, NamedTuple, Optional, Sequence, Union
 import numpy as np
 
 from ser_rs import _native
-from ser_rs._validate import as_audio, as_batch_item, as_n_jobs, as_number, as_seed
+from ser_rs._channels import map_channels, over_channels, stack, widen
+from ser_rs._validate import as_audio, as_batch_item, as_n_jobs, as_number, as_seed, as_signal
 from ser_rs.exceptions import InputTypeError, ItemError, ParameterError, exception_class
 
 __all__ = [
@@ -64,6 +68,7 @@ def _stft_params(n_fft: int, hop_length: Optional[int], win_length: Optional[int
     return {"n_fft": n_fft, "hop_length": hop_length, "win_length": win_length, "window": as_window(window, win_length or n_fft), "center": center, "pad_mode": pad_mode}
 
 
+@over_channels("y")
 def time_stretch(
     y: np.ndarray,
     *,
@@ -81,7 +86,7 @@ def time_stretch(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
+    y : np.ndarray [shape=(..., n)]
         Audio signal.
     rate : float in [0.01, 100]
         ``rate > 1`` speeds up, ``rate < 1`` slows down.
@@ -90,7 +95,7 @@ def time_stretch(
 
     Returns
     -------
-    y_stretch : np.ndarray [shape=(round(n / rate),)], float32
+    y_stretch : np.ndarray [shape=(..., round(n / rate))], float32 (float64 for float64 ``y``)
 
     Examples
     --------
@@ -102,6 +107,7 @@ def time_stretch(
     return _native.time_stretch(as_audio(y), as_number(rate, "rate"), _stft_params(n_fft, hop_length, win_length, window, center, pad_mode))
 
 
+@over_channels("y")
 def pitch_shift(
     y: np.ndarray,
     *,
@@ -122,7 +128,7 @@ def pitch_shift(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
+    y : np.ndarray [shape=(..., n)]
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
@@ -135,7 +141,7 @@ def pitch_shift(
 
     Returns
     -------
-    y_shift : np.ndarray [shape=(n,)], float32
+    y_shift : np.ndarray [shape=(..., n)], float32 (float64 for float64 ``y``)
 
     Raises
     ------
@@ -167,6 +173,7 @@ def trim(
     ref: Union[float, Any] = np.max,
     frame_length: int = 2048,
     hop_length: int = 512,
+    aggregate: Any = np.max,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Trim leading and trailing silence, as ``librosa.effects.trim``.
 
@@ -174,28 +181,31 @@ def trim(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
-        Audio signal.
+    y : np.ndarray [shape=(..., n)]
+        Audio signal, or channels (stereo, batches): all are cut at the same interval.
     top_db : number >= 0
         Threshold in dB below the reference.
-    ref : number or np.max
-        Reference amplitude; ``np.max`` (the default) uses the loudest frame.
+    ref : number or callable
+        Reference amplitude, or a function of the frames' RMS (of every channel); ``np.max``
+        (the default) uses the loudest frame.
     frame_length, hop_length : int > 0
         Framing of the RMS analysis.
+    aggregate : callable
+        How the channels' dB values of a frame combine (``np.max``: the loudest channel decides).
 
     Returns
     -------
-    y_trimmed : np.ndarray
-        ``y[start:end]``.
+    y_trimmed : np.ndarray [shape=(..., m)]
+        ``y[..., start:end]``, a view of ``y`` (same dtype).
     index : np.ndarray [shape=(2,)]
         ``[start, end]`` in samples.
 
     Raises
     ------
     ParameterError
-        An empty or non-finite signal, or unusable frame settings.
+        An empty or non-finite signal (naming the channel), or unusable frame settings.
     InputTypeError
-        ``ref`` is neither a number nor ``np.max``.
+        ``ref`` is neither a number nor a function, or ``aggregate`` not a function.
 
     Examples
     --------
@@ -205,31 +215,36 @@ def trim(
     >>> ser_rs.effects.trim(y)[1].tolist()
     [7680, 13312]
     """
-    y = as_audio(y)
-    if ref is np.max:
-        ref_value = None
-    elif callable(ref):
-        raise InputTypeError("ref must be a number or np.max; for another statistic compute it first and pass the number")
-    else:
-        ref_value = as_number(ref, "ref")
-    frame_length, hop_length = _count(frame_length, "frame_length"), _count(hop_length, "hop_length")
-    if 0 < y.size < frame_length:
-        start, end = _trim_short(y, as_number(top_db, "top_db"), ref, frame_length, hop_length)
-    else:
-        start, end = _native.trim_bounds(y, as_number(top_db, "top_db"), ref_value, frame_length, hop_length)
+    # Channels, a reference function, and (as librosa) a signal shorter than one frame, analysed in
+    # the padded frames of a centred RMS, go through the Python path; the native kernel needs one
+    # whole frame of a single signal.
+    if as_signal(y).ndim > 1 or (callable(ref) and ref is not np.max) or 0 < np.shape(y)[-1] < _count(frame_length, "frame_length"):
+        start, end = _trim_channels(y, top_db, ref, frame_length, hop_length, aggregate)
+        return y[..., start:end], np.array([start, end])
+    audio = as_audio(y)
+    ref_value = None if ref is np.max else as_number(ref, "ref")
+    start, end = _native.trim_bounds(audio, as_number(top_db, "top_db"), ref_value, _count(frame_length, "frame_length"), _count(hop_length, "hop_length"))
     return y[start:end], np.array([start, end])
 
 
-def _trim_short(y: np.ndarray, top_db: float, ref: Any, frame_length: int, hop_length: int) -> tuple[int, int]:
-    """librosa's trim of a signal shorter than one frame, which it analyses in the padded frames
-    of a centred RMS (the native kernel needs one whole frame)."""
-    from ser_rs.feature import amplitude_to_db, rms
+def _trim_channels(y: np.ndarray, top_db: Any, ref: Any, frame_length: Any, hop_length: Any, aggregate: Any) -> tuple[int, int]:
+    """librosa's interval for channels: each channel's frame RMS in dB against one reference
+    (``ref(all frames)``), aggregated over the channels (loudest by default), then thresholded."""
+    from ser_rs import feature
 
-    db = amplitude_to_db(rms(y=y, frame_length=frame_length, hop_length=hop_length)[0], ref=ref, top_db=None)
+    top_db = as_number(top_db, "top_db")
+    if not (np.isfinite(top_db) and top_db >= 0):
+        raise ParameterError(f"top_db={top_db} must be a non-negative number of dB")
+    if not callable(aggregate):
+        raise InputTypeError(f"aggregate must be a function such as np.max or np.mean, got {type(aggregate).__name__}")
+    hop_length = _count(hop_length, "hop_length")
+    frames = feature.rms(y=y, frame_length=_count(frame_length, "frame_length"), hop_length=hop_length)[..., 0, :]
+    db = feature.amplitude_to_db(frames.astype(np.float32), ref=ref, top_db=None)
+    db = np.squeeze(np.apply_over_axes(aggregate, db, range(db.ndim - 1)), axis=tuple(range(db.ndim - 1)))
     loud = np.flatnonzero(db > -top_db)
     if loud.size == 0:
         return 0, 0
-    return int(loud[0]) * hop_length, min(y.size, (int(loud[-1]) + 1) * hop_length)
+    return int(loud[0]) * hop_length, min(y.shape[-1], (int(loud[-1]) + 1) * hop_length)
 
 
 def _count(value: Any, name: str) -> int:
@@ -245,25 +260,28 @@ def preemphasis(y: np.ndarray, *, coef: float = 0.97, zi: Optional[float] = None
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)]
-        Audio signal (at least 2 samples unless ``zi`` is given).
+    y : np.ndarray [shape=(..., n)]
+        Audio signal, or channels (stereo, batches) filtered each on its own (at least 2
+        samples unless ``zi`` is given).
     coef : float
         Filter coefficient; 0 leaves the signal unchanged.
-    zi : float, optional
-        Initial filter state; librosa's default is ``2 * y[0] - y[1]``.
+    zi : float or np.ndarray [shape=(..., 1)], optional
+        Initial filter state (one per channel, or one for all); librosa's default is
+        ``2 * y[..., 0] - y[..., 1]``.
     return_zf : bool
         Also return the final state (to filter a stream block by block).
 
     Returns
     -------
-    y_out : np.ndarray, float32
-    zf : float
+    y_out : np.ndarray [shape=(..., n)], float32 (float64 for float64 ``y``)
+    zf : float, or np.ndarray [shape=(..., 1)] for channels
         Only with ``return_zf``.
 
     Raises
     ------
     ParameterError
-        An empty or non-finite signal, or ``zi`` holding more than one value.
+        An empty or non-finite signal (naming the channel), or ``zi`` holding more than one
+        value per channel.
     InputTypeError
         ``y`` is not a float array.
 
@@ -273,13 +291,29 @@ def preemphasis(y: np.ndarray, *, coef: float = 0.97, zi: Optional[float] = None
     >>> ser_rs.effects.preemphasis(np.array([1.0, 1.0, 1.0], dtype=np.float32), coef=0.5).tolist()
     [2.0, 0.5, 0.5]
     """
+    if as_signal(y).ndim > 1:
+        return _preemphasis_channels(y, coef, zi, return_zf)
     if zi is not None:
         zi = np.ravel(zi)
         if zi.size != 1:
             raise ParameterError(f"zi must be one number (the filter's state), got {zi.size} values")
         zi = as_number(zi[0].item(), "zi")
     out, zf = _native.preemphasis(as_audio(y), as_number(coef, "coef"), zi)
-    return (out, zf) if return_zf else out
+    return (widen(out, y.dtype), zf) if return_zf else widen(out, y.dtype)
+
+
+def _preemphasis_channels(y: np.ndarray, coef: Any, zi: Any, return_zf: bool) -> Any:
+    """:func:`preemphasis` of each channel, in parallel, with its own initial state."""
+    lead, channels, coef = y.shape[:-1], y.reshape(-1, y.shape[-1]), as_number(coef, "coef")
+    states: list = [None] * len(channels)
+    if zi is not None:
+        try:
+            states = [float(v) for v in np.broadcast_to(np.asarray(zi, dtype=np.float64), lead + (1,)).ravel()]
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"zi must be one number or one per channel (shape {lead + (1,)}), got {np.shape(zi)}") from exc
+    outs = map_channels(lambda i: _native.preemphasis(as_audio(channels[i]), coef, states[i]), lead, "y")
+    out = widen(stack([o for o, _ in outs], lead), y.dtype)
+    return (out, np.array([z for _, z in outs], dtype=out.dtype).reshape(lead + (1,))) if return_zf else out
 
 
 def gain(y: np.ndarray, *, gain_db: float) -> np.ndarray:

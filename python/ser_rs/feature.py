@@ -9,6 +9,14 @@ NaN/inf samples (or spectrogram values) and ``fmax > sr / 2`` raise
 than one frame is padded as librosa pads it (the STFT-based features warn, as librosa's STFT
 does); uncentred, it is an error, as in librosa.
 
+As in librosa, ``y`` may hold channels, shape ``(..., n)`` (stereo, batches), and ``S`` shape
+``(..., n_bins, n_frames)``: the output gets the leading axes prepended, the channels computed in
+parallel. float64 input returns float64 (complex128), computed in float32 and widened
+(:func:`rms` returns float32, as librosa's). Where librosa couples the channels, so does ser_rs:
+:func:`mfcc` of audio and :func:`spectral_contrast` floor their dB at ``top_db`` below the
+loudest value of all channels, and :func:`chroma_stft` estimates one tuning from all of them; for
+independent items, call once per item or use :func:`ser_rs.extract`. See docs/multichannel.md.
+
 Examples
 --------
 >>> import numpy as np
@@ -29,6 +37,7 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 
 from ser_rs import _native
+from ser_rs._channels import map_channels, over_channels, stack
 from ser_rs._validate import as_audio, as_number, as_spectrogram, as_window
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import InputTypeError, ParameterError
@@ -151,6 +160,58 @@ def _with_frame_freqs(name: str, y: Optional[np.ndarray], S: Optional[np.ndarray
     return (np.sum(weights * np.abs(freq - centroid) ** p, axis=0, keepdims=True) ** (1.0 / p)).astype(np.float32)
 
 
+# -- channels librosa couples ------------------------------------------------------------------
+# librosa computes these over a (..., n) input as a whole: a dB conversion floors every channel at
+# top_db below the largest value of all channels, and chroma's tuning is one estimate from the
+# peaks of all channels. So do these, to give librosa's numbers; the rest is per channel.
+
+_MEL_KEYS = _STFT_KEYS + ("power", "n_mels", "fmin", "fmax", "htk")
+
+
+def _channel_inputs(a: dict) -> tuple[str, tuple, Callable[[int], tuple]]:
+    """The channels of ``a``'s input (``y`` wins over ``S``): its name, leading shape, and channel
+    ``i`` as the native calls take it, a ``(y, S)`` pair (converted in the worker's thread)."""
+    name, core = ("y", 1) if a["y"] is not None else ("S", 2)
+    x = a[name]
+    channels = x.reshape((-1,) + x.shape[-core:])
+    return name, x.shape[:-core], lambda i: (as_audio(channels[i]), None) if core == 1 else (None, as_spectrogram(channels[i]))
+
+
+def _mfcc_joint(a: dict, split: Callable[[dict], Any]) -> np.ndarray:
+    if a["y"] is None:  # S is the log-mel already: the DCT is per channel
+        return split(a)
+    log_mel = power_to_db(melspectrogram(y=a["y"], sr=a["sr"], norm=a["mel_norm"], **{k: a[k] for k in _MEL_KEYS}))
+    return split({**a, "y": None, "S": log_mel})
+
+
+def _chroma_joint(a: dict, split: Callable[[dict], Any]) -> np.ndarray:
+    if a["tuning"] is not None:
+        return split(a)
+    n_chroma = a["n_chroma"]
+    if isinstance(n_chroma, bool) or not isinstance(n_chroma, numbers.Integral) or n_chroma < 1:
+        raise ParameterError(f"n_chroma={n_chroma!r} must be a positive integer, e.g. 12")
+    params = {k: a[k] for k in _STFT_KEYS}
+    params["window"] = as_window(params["window"], params["win_length"] or params["n_fft"])
+    sr = as_number(a["sr"], "sr")
+    name, lead, channel = _channel_inputs(a)
+    found = map_channels(lambda i: _native.chroma_tuning_peaks(*channel(i), sr, params), lead, name)
+    freqs, mags = (np.ascontiguousarray(np.concatenate(part), dtype=np.float32) for part in zip(*found))
+    return split({**a, "tuning": _native.tuning_of_peaks(freqs, mags, int(n_chroma))})
+
+
+def _contrast_joint(a: dict, split: Callable[[dict], Any]) -> np.ndarray:
+    if a["linear"]:
+        return split(a)
+    params = {k: a[k] for k in _STFT_KEYS + ("fmin", "n_bands", "quantile", "linear")}
+    params["window"] = as_window(params["window"], params["win_length"] or params["n_fft"])
+    if a["freq"] is not None:
+        params["freq"] = np.ascontiguousarray(np.ravel(a["freq"]), dtype=np.float64)
+    sr = as_number(a["sr"], "sr")
+    name, lead, channel = _channel_inputs(a)
+    peak, valley = stack(map_channels(lambda i: _native.contrast_peaks_valleys(*channel(i), sr, params), lead, name), lead)
+    return (power_to_db(peak) - power_to_db(valley)).astype(np.float32)
+
+
 def stft(
     y: np.ndarray,
     *,
@@ -166,7 +227,7 @@ def stft(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)], float
+    y : np.ndarray [shape=(..., n)], float
         Audio signal.
     n_fft : int >= 2
         FFT size; the output has ``1 + n_fft // 2`` rows.
@@ -190,7 +251,7 @@ def stft(
 
     Returns
     -------
-    D : np.ndarray [shape=(1 + n_fft // 2, n_frames)], complex64
+    D : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)], complex64 (complex128 for float64 ``y``)
         (``out``, or its first ``n_frames`` columns, when ``out`` is given.)
 
     Raises
@@ -208,9 +269,17 @@ def stft(
     >>> ser_rs.feature.stft(y).shape
     (1025, 44)
     """
-    params = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=as_window(window, win_length or n_fft), center=center, pad_mode=pad_mode)
-    D = _native.stft(_pad_short(as_audio(y), params, stacklevel=3), params)
+    D = _stft_channels(y, n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window, center=center, pad_mode=pad_mode)
     return D if out is None else _into(out, D)
+
+
+@over_channels("y")
+def _stft_channels(y: np.ndarray, *, n_fft: int, hop_length: Optional[int], win_length: Optional[int], window: Window,
+                   center: bool, pad_mode: str) -> np.ndarray:
+    """:func:`stft` of each channel (``out`` is filled once, from the stacked result)."""
+    params = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=as_window(window, win_length or n_fft), center=center, pad_mode=pad_mode)
+    # stacklevel 5: _pad_short, this function, the channel wrapper, stft, then the user's line.
+    return _native.stft(_pad_short(as_audio(y), params, stacklevel=5), params)
 
 
 def _into(out: Any, D: np.ndarray) -> np.ndarray:
@@ -406,6 +475,7 @@ def amplitude_to_db(S: Any, *, ref: Reference = 1.0, amin: float = 1e-5, top_db:
     return _db(S, ref, amin, top_db, amplitude=True)
 
 
+@over_channels("y", "S")
 def melspectrogram(
     *,
     y: Optional[np.ndarray] = None,
@@ -428,11 +498,11 @@ def melspectrogram(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed (power) spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -449,7 +519,7 @@ def melspectrogram(
 
     Returns
     -------
-    S : np.ndarray [shape=(n_mels, n_frames)], float32
+    S : np.ndarray [shape=(..., n_mels, n_frames)], float32
 
     Examples
     --------
@@ -464,6 +534,7 @@ def melspectrogram(
     )
 
 
+@over_channels("y", "S", joint=_mfcc_joint)
 def mfcc(
     *,
     y: Optional[np.ndarray] = None,
@@ -493,11 +564,11 @@ def mfcc(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(n_mels, n_frames)] or None
+    S : np.ndarray [shape=(..., n_mels, n_frames)] or None
         A log-power mel spectrogram, used instead of ``y``.
     n_mfcc : int > 0
         Number of coefficients.
@@ -639,6 +710,7 @@ def delta(data: np.ndarray, *, width: int = 9, order: int = 1, axis: int = -1, m
     return np.moveaxis(out.reshape(moved.shape), -1, axis)
 
 
+@over_channels("y", "S", joint=_chroma_joint)
 def chroma_stft(
     *,
     y: Optional[np.ndarray] = None,
@@ -658,11 +730,11 @@ def chroma_stft(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal (its power spectrogram is used).
     sr : number > 0
         Sampling rate.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed spectrogram, used as given (the common SER recipe passes magnitudes).
     norm : float or None
         Per-frame normalisation: ``np.inf`` (max), a positive p-norm, or None.
@@ -693,6 +765,7 @@ def chroma_stft(
     )
 
 
+@over_channels("y")
 def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: int = 512, center: bool = True) -> np.ndarray:
     """Fraction of sign changes per frame, as ``librosa.feature.zero_crossing_rate``.
 
@@ -705,7 +778,7 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     frame_length : int > 0
         Samples per frame.
@@ -731,6 +804,7 @@ def zero_crossing_rate(y: np.ndarray, *, frame_length: int = 2048, hop_length: i
     return _compute("zero_crossing_rate", y, None, LIBROSA_SR, frame_length=frame_length, hop_length=hop_length, center=center)
 
 
+@over_channels("y", "S", keep_float64=False)  # librosa.feature.rms returns float32 for any input
 def rms(
     *,
     y: Optional[np.ndarray] = None,
@@ -751,9 +825,9 @@ def rms(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
-    S : np.ndarray [shape=(frame_length // 2 + 1, n_frames)] or None
+    S : np.ndarray [shape=(..., frame_length // 2 + 1, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     frame_length : int > 0
         Samples per frame (the FFT size when ``S`` is given).
@@ -781,6 +855,7 @@ def rms(
     return _compute("rms", y, S, LIBROSA_SR, frame_length=frame_length, hop_length=hop_length, center=center, pad_mode=pad_mode)
 
 
+@over_channels("y", "S")
 def spectral_centroid(
     *,
     y: Optional[np.ndarray] = None,
@@ -804,11 +879,11 @@ def spectral_centroid(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -836,6 +911,7 @@ def spectral_centroid(
     )
 
 
+@over_channels("y", "S")
 def spectral_bandwidth(
     *,
     y: Optional[np.ndarray] = None,
@@ -860,11 +936,11 @@ def spectral_bandwidth(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -898,6 +974,7 @@ def spectral_bandwidth(
     )
 
 
+@over_channels("y", "S")
 def spectral_rolloff(
     *,
     y: Optional[np.ndarray] = None,
@@ -921,11 +998,11 @@ def spectral_rolloff(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -955,6 +1032,7 @@ def spectral_rolloff(
     )
 
 
+@over_channels("y", "S", joint=_contrast_joint)
 def spectral_contrast(
     *,
     y: Optional[np.ndarray] = None,
@@ -980,11 +1058,11 @@ def spectral_contrast(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
     sr : number > 0
         Sampling rate of ``y``.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.
@@ -1019,6 +1097,7 @@ def spectral_contrast(
     )
 
 
+@over_channels("y", "S")
 def spectral_flatness(
     *,
     y: Optional[np.ndarray] = None,
@@ -1040,9 +1119,9 @@ def spectral_flatness(
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
+    y : np.ndarray [shape=(..., n)] or None
         Audio signal.
-    S : np.ndarray [shape=(1 + n_fft // 2, n_frames)] or None
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
         A precomputed magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
         STFT settings, as in :func:`stft`.

@@ -55,6 +55,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from ser_rs import _native
+from ser_rs._channels import map_channels, stack
 from ser_rs._validate import as_audio, as_number
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import InputTypeError, ParameterError
@@ -118,10 +119,8 @@ def _per_channel(y: np.ndarray, compute: Callable[[np.ndarray], Any]) -> Any:
     if y.ndim == 1 or y.size == 0:
         # An empty multi-channel array goes through as one empty signal, to get its error.
         return compute(np.ascontiguousarray(y.reshape(-1), dtype=np.float32))
-    rows = [compute(np.ascontiguousarray(row, dtype=np.float32)) for row in y.reshape(-1, y.shape[-1])]
-    if isinstance(rows[0], tuple):
-        return tuple(np.stack(parts).reshape(*y.shape[:-1], -1) for parts in zip(*rows))
-    return np.stack(rows).reshape(*y.shape[:-1], -1)
+    channels = y.reshape(-1, y.shape[-1])
+    return stack(map_channels(lambda i: compute(np.ascontiguousarray(channels[i], dtype=np.float32)), y.shape[:-1], "y"), y.shape[:-1])
 
 
 def yin(

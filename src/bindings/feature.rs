@@ -109,6 +109,46 @@ fn stft(py: Python<'_>, y: PyReadonlyArray1<f32>, params: &Bound<PyDict>) -> PyR
     Ok(out.into_pyarray(py).into_any().unbind())
 }
 
+fn feature_input<'a>(y: &'a Option<PyReadonlyArray1<f32>>, s: &'a Option<PyReadonlyArray2<f32>>) -> PyResult<Input<'a>> {
+    match (y, s) {
+        (Some(y), _) => Ok(Input::Audio(y.as_slice()?)),
+        (None, Some(s)) => Ok(Input::Spectrogram(s.as_array())),
+        (None, None) => Err(to_py(SerError::parameter("pass either y (audio) or S (a spectrogram)"))),
+    }
+}
+
+/// One channel's pitched peaks for `chroma_stft`'s tuning: (frequencies, magnitudes).
+#[pyfunction]
+#[pyo3(signature = (y, s, sr, params))]
+fn chroma_tuning_peaks(py: Python<'_>, y: Option<PyReadonlyArray1<f32>>, s: Option<PyReadonlyArray2<f32>>, sr: f64, params: &Bound<PyDict>) -> PyResult<(PyObj, PyObj)> {
+    let config = feature_config(FeatureKind::ChromaStft, params)?;
+    let input = feature_input(&y, &s)?;
+    let peaks = detached(py, || spectral::chroma_tuning_peaks(input, sr, &config.stft))?;
+    let (freqs, mags): (Vec<f32>, Vec<f32>) = peaks.into_iter().unzip();
+    Ok((freqs.into_pyarray(py).into_any().unbind(), mags.into_pyarray(py).into_any().unbind()))
+}
+
+/// The tuning (fractions of a bin) of the pitched peaks of any number of channels.
+#[pyfunction]
+fn tuning_of_peaks(py: Python<'_>, freqs: PyReadonlyArray1<f32>, mags: PyReadonlyArray1<f32>, bins_per_octave: usize) -> PyResult<f64> {
+    let (freqs, mags) = (freqs.as_slice()?, mags.as_slice()?);
+    if freqs.len() != mags.len() || bins_per_octave == 0 {
+        return Err(parameter_error("tuning_of_peaks needs as many magnitudes as frequencies and bins_per_octave >= 1"));
+    }
+    let peaks: Vec<(f32, f32)> = freqs.iter().copied().zip(mags.iter().copied()).collect();
+    Ok(py.detach(|| spectral::tuning_of_peaks(peaks, bins_per_octave)))
+}
+
+/// One channel's spectral contrast peaks and valleys, before their dB conversion.
+#[pyfunction]
+#[pyo3(signature = (y, s, sr, params))]
+fn contrast_peaks_valleys(py: Python<'_>, y: Option<PyReadonlyArray1<f32>>, s: Option<PyReadonlyArray2<f32>>, sr: f64, params: &Bound<PyDict>) -> PyResult<(PyObj, PyObj)> {
+    let config = feature_config(FeatureKind::SpectralContrast, params)?;
+    let input = feature_input(&y, &s)?;
+    let (peak, valley) = detached(py, || spectral::contrast_peaks_valleys(input, sr, &config.stft, config.freq.as_deref(), &config.contrast))?;
+    Ok((peak.into_pyarray(py).into_any().unbind(), valley.into_pyarray(py).into_any().unbind()))
+}
+
 /// Any named feature from `y` or `S`, with the settings in `params`.
 #[pyfunction]
 #[pyo3(signature = (name, y, s, sr, params))]
@@ -194,6 +234,9 @@ fn feature_columns(name: &str) -> PyResult<Vec<String>> {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stft, m)?)?;
     m.add_function(wrap_pyfunction!(compute_feature, m)?)?;
+    m.add_function(wrap_pyfunction!(chroma_tuning_peaks, m)?)?;
+    m.add_function(wrap_pyfunction!(tuning_of_peaks, m)?)?;
+    m.add_function(wrap_pyfunction!(contrast_peaks_valleys, m)?)?;
     m.add_function(wrap_pyfunction!(to_db, m)?)?;
     m.add_function(wrap_pyfunction!(delta, m)?)?;
     m.add_function(wrap_pyfunction!(functionals, m)?)?;

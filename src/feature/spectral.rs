@@ -381,7 +381,21 @@ pub fn pitch_tuning(frequencies: &[f32], bins_per_octave: usize) -> f64 {
 
 /// `librosa.estimate_tuning(S=..., sr=...)` from a time-major spectrogram.
 fn estimate_tuning(s: &ArrayView2<f32>, sr: f64, n_fft: usize, bins_per_octave: usize) -> f64 {
-    let peaks: Vec<(f32, f32)> = piptrack_peaks(s, sr, n_fft).into_iter().filter(|&(f, _)| f > 0.0).collect();
+    tuning_of_peaks(piptrack_peaks(s, sr, n_fft).into_iter().filter(|&(f, _)| f > 0.0).collect(), bins_per_octave)
+}
+
+/// The pitched (frequency, magnitude) peaks that `chroma_stft` estimates its tuning from, for one
+/// channel. librosa's piptrack over channels pools every channel's peaks into one estimate:
+/// [`tuning_of_peaks`] of the peaks of all channels is `chroma_stft`'s tuning of a multichannel input.
+pub fn chroma_tuning_peaks(input: Input, sr: f64, stft: &StftParams) -> Result<Vec<(f32, f32)>> {
+    ensure_sr(sr)?;
+    let Frames { s, .. } = frames(input, stft, 2.0)?;
+    Ok(piptrack_peaks(&s.view(), sr, infer_n_fft(s.ncols(), 2048)).into_iter().filter(|&(f, _)| f > 0.0).collect())
+}
+
+/// `librosa.estimate_tuning`'s last steps: the median magnitude of the pitched peaks, then the
+/// pitch tuning of those at or above it. The order of the peaks does not matter.
+pub fn tuning_of_peaks(peaks: Vec<(f32, f32)>, bins_per_octave: usize) -> f64 {
     if peaks.is_empty() {
         return 0.0;
     }
@@ -712,6 +726,21 @@ fn contrast_bands(freqs: &[f64], sr: f64, p: &ContrastParams) -> Result<Vec<(Vec
 
 /// `librosa.feature.spectral_contrast`: `(n_bands + 1, n_frames)`.
 pub fn spectral_contrast(input: Input, sr: f64, stft: &StftParams, freq: Option<&[f64]>, p: &ContrastParams) -> Result<Array2<f32>> {
+    let (peak, valley) = contrast_peaks_valleys(input, sr, stft, freq, p)?;
+    let contrast: Vec<f32> = if p.linear {
+        peak.iter().zip(valley.iter()).map(|(a, b)| (a - b) as f32).collect()
+    } else {
+        let pk = to_db(peak.iter().copied(), 1.0, 1e-10, Some(80.0));
+        let vl = to_db(valley.iter().copied(), 1.0, 1e-10, Some(80.0));
+        pk.iter().zip(&vl).map(|(a, b)| (a - b) as f32).collect()
+    };
+    Ok(Array2::from_shape_vec(peak.raw_dim(), contrast).expect("band x frame"))
+}
+
+/// The peak and valley energies of [`spectral_contrast`], `(n_bands + 1, n_frames)` each, before
+/// their dB conversion. librosa floors that conversion at 80 dB below the largest value of all
+/// channels together, so a multichannel contrast converts the stacked channels at once.
+pub fn contrast_peaks_valleys(input: Input, sr: f64, stft: &StftParams, freq: Option<&[f64]>, p: &ContrastParams) -> Result<(Array2<f64>, Array2<f64>)> {
     let Frames { s, n_fft } = magnitude_frames(input, sr, stft, "Spectral contrast")?;
     let freqs = bin_frequencies(freq, sr, n_fft, s.ncols())?;
     let bands = contrast_bands(&freqs, sr, p)?;
@@ -729,14 +758,7 @@ pub fn spectral_contrast(input: Input, sr: f64, stft: &StftParams, freq: Option<
             peak[[k, t]] = mean(&sorted[sorted.len() - q..]);
         }
     }
-    let contrast: Vec<f32> = if p.linear {
-        peak.iter().zip(valley.iter()).map(|(a, b)| (a - b) as f32).collect()
-    } else {
-        let pk = to_db(peak.iter().copied(), 1.0, 1e-10, Some(80.0));
-        let vl = to_db(valley.iter().copied(), 1.0, 1e-10, Some(80.0));
-        pk.iter().zip(&vl).map(|(a, b)| (a - b) as f32).collect()
-    };
-    Ok(Array2::from_shape_vec((bands.len(), n_frames), contrast).expect("band x frame"))
+    Ok((peak, valley))
 }
 
 #[cfg(test)]
