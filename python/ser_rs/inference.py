@@ -402,9 +402,65 @@ class Recognizer:
         workers = as_n_jobs(n_jobs) or os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:  # decoding releases the GIL
             outcomes = list(pool.map(self._try_decode_file, paths))
-        decoded = [(i, os.fspath(path), out) for i, (path, out) in enumerate(zip(paths, outcomes)) if not isinstance(out, Exception)]
-        errors = [ItemError(i, os.fspath(path) if isinstance(path, (str, os.PathLike)) else None, type(out).__name__, str(out))
-                  for i, (path, out) in enumerate(zip(paths, outcomes)) if isinstance(out, Exception)]
+        names = [os.fspath(p) if isinstance(p, (str, os.PathLike)) else None for p in paths]
+        return self._batch(outcomes, names, speakers, n_jobs)
+
+    def predict_arrays(self, signals: Sequence[Any], sr: Any, *, speakers: Optional[Sequence[Any]] = None,
+                       n_jobs: Optional[int] = None) -> PredictionBatch:
+        """The emotion in each of many mono signals sampled at ``sr`` Hz (resampled to
+        :attr:`sample_rate` when it differs), as :meth:`predict_files` does for files: a signal
+        that cannot be used (not a float array, empty, too short, NaN) becomes an error and the
+        others are still predicted. For signals already in memory, such as noisy copies of a
+        corpus, with one speaker's statistics shared across their signals.
+
+        Parameters
+        ----------
+        signals : sequence of np.ndarray [shape=(n,)], float
+            The signals, all at ``sr``.
+        sr : int
+            Their sampling rate in Hz.
+        speakers : sequence, optional
+            One speaker id per signal, for a model trained with ``speaker_norm`` (as in
+            :meth:`predict_files`); None: all signals are one speaker's. Unused by other models.
+        n_jobs : int, optional
+            Feature-extraction threads (default every core).
+
+        Returns
+        -------
+        PredictionBatch
+            ``predictions`` for the good signals in input order (``Prediction.index`` is the
+            input position, ``path`` None) and ``errors`` for the others.
+
+        Raises
+        ------
+        InputTypeError
+            ``signals`` is a single array rather than a sequence of them, or ``sr`` is not a number.
+        ParameterError
+            ``sr`` is not a positive whole number, or ``speakers`` is not one id per signal.
+
+        Examples
+        --------
+        >>> batch = recognizer.predict_arrays([y1, y2], sr=48000, speakers=["ann", "ann"])   # doctest: +SKIP
+        >>> [p.emotion for p in batch.predictions]                                            # doctest: +SKIP
+        ['happy', 'sad']
+        """
+        if isinstance(signals, (np.ndarray, str, bytes)) or not isinstance(signals, Sequence):
+            raise InputTypeError("signals must be a sequence (e.g. a list) of 1-D numpy arrays; wrap a single signal in a list")
+        rate = as_rate(sr, "sr")
+        if rate <= 0:
+            raise ParameterError(f"sr={sr} must be a positive sampling rate in Hz, e.g. 16000")
+        if speakers is not None and len(speakers) != len(signals):
+            raise ParameterError(f"signals has {len(signals)} items but speakers has {len(speakers)} ids: pass one speaker id per signal")
+        workers = as_n_jobs(n_jobs) or os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # resampling releases the GIL
+            outcomes = list(pool.map(lambda y: self._try_at_model_rate(y, rate), signals))
+        return self._batch(outcomes, [None] * len(signals), speakers, n_jobs)
+
+    def _batch(self, outcomes: list, names: list, speakers: Optional[Sequence[Any]], n_jobs: Optional[int]) -> PredictionBatch:
+        """Predictions for the decoded ``outcomes`` (an exception where an input failed), named
+        ``names``, in input order, and one error per failed input."""
+        decoded = [(i, names[i], out) for i, out in enumerate(outcomes) if not isinstance(out, Exception)]
+        errors = [ItemError(i, names[i], type(out).__name__, str(out)) for i, out in enumerate(outcomes) if isinstance(out, Exception)]
         groups = None if speakers is None else [speakers[i] for i, _, _ in decoded]
         predictions, failed = self._predict([d for _, _, d in decoded], groups, n_jobs)
         for e in failed:
@@ -421,6 +477,14 @@ class Recognizer:
             if not isinstance(path, (str, os.PathLike)):
                 raise InputTypeError(f"each path must be a str or os.PathLike, got {type(path).__name__}")
             return self._decode_file(os.fspath(path))
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            return exc
+
+    def _try_at_model_rate(self, y: Any, rate: int) -> Any:
+        """``y`` at the model's rate with its duration, or the exception it raised."""
+        try:
+            signal = self._at_model_rate(y, rate)
+            return signal, len(signal) / self._rate
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             return exc
 
