@@ -138,7 +138,7 @@ def _common_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ser_rs.experiment import BASELINES
+    from ser_rs.experiment import BASELINES, DEFAULT_SNR_DB
 
     parser = argparse.ArgumentParser(prog="ser-rs", description="Speech emotion recognition with the speed of Rust.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -171,10 +171,17 @@ def _parser() -> argparse.ArgumentParser:
         "folds for RAVDESS) of a normally and an adversarially trained classifier, with robustness under FGSM/PGD and "
         "white noise; writes report.json, report.txt and PNG plots to OUTPUT. --baseline svm adds scikit-learn's SVC on utterance "
         "features, scored on the same folds (--model svm scores it alone). With --model-dir: scores that saved model on "
-        "DATA (accuracy, UAR, per-class report, confusion matrix, noise robustness)."))
+        "DATA, which may be another corpus than it was trained on (accuracy, UAR, per-class report, confusion matrix, noise "
+        "robustness); files go through the model's own preprocessing (resampled to its rate, speaker-normalised where it was "
+        "trained so). Emotions the model does not know are left out with a warning. When DATA has fewer of the model's labels "
+        "than it knows, it is scored twice, reported in this order: as is (the most probable of all the model's labels), then "
+        "restricted to DATA's labels (the most probable of those)."))
     _data_arguments(ev)
     ev.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/evaluation"), help="report folder (default: %(default)s)")
     ev.add_argument("--model-dir", type=Path, default=None, help="score this saved model instead of cross-validating")
+    ev.add_argument("--snr-db", type=float, nargs="*", default=list(DEFAULT_SNR_DB), metavar="DB",
+                    help="white-noise levels (SNR in dB) of the noise-robustness rows; with --model-dir, --snr-db alone scores "
+                         "clean audio only (default: %(default)s)")
     ev.add_argument("--folds", type=int, default=None, help="speaker folds (default: RAVDESS's 5 actor folds, else 5)")
     ev.add_argument("--augment-copies", type=int, default=0,
                     help="cross-validation: augmented copies (pitch, tempo, light noise) of every training-speaker file added to each "
@@ -426,30 +433,20 @@ def _train(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
 
 def _score_saved_model(args: argparse.Namespace, manifest) -> int:
     import ser_rs
-    from ser_rs import metrics
 
-    clf = ser_rs.EmotionClassifier.load(args.model_dir)
-    y = manifest["emotion"].astype(str).to_numpy()
-    unknown = sorted(set(y) - set(map(str, clf.classes_)))
-    if unknown:
-        raise UsageError(f"the corpus has emotions the model never learnt: {unknown}; the model knows {list(map(str, clf.classes_))}")
-    paths = manifest["path"].astype(str).tolist()
-    speakers = _speakers(clf, manifest)
-    pred = clf.predict(paths, speakers=speakers)
-    report = {
-        "files": len(paths), "accuracy": metrics.accuracy_score(y, pred), "uar": metrics.balanced_accuracy_score(y, pred),
-        "report": metrics.classification_report(y, pred, output_dict=True, zero_division=0),
-        "confusion_matrix": metrics.confusion_matrix(y, pred, labels=list(map(str, clf.classes_))).tolist(),
-        "labels": list(map(str, clf.classes_)),
-        "noise_robustness": clf.noise_robustness(paths, y, speakers=speakers).to_dict(orient="records"),
-    }
-    args.output.mkdir(parents=True, exist_ok=True)
-    (args.output / "report.json").write_text(json.dumps(report, indent=2, default=str))
-    text = (f"{args.model_dir} on {len(paths)} files: accuracy {report['accuracy']:.3f}, UAR {report['uar']:.3f}\n\n"
-            + metrics.classification_report(y, pred, zero_division=0, digits=3))
-    (args.output / "report.txt").write_text(text)
-    print(text)
-    print(f"Report: {args.output / 'report.json'}")
+    if not (args.model_dir / "model.json").is_file():
+        raise UsageError(f"--model-dir {args.model_dir} holds no saved model (no model.json): pass a folder written by "
+                         "`ser-rs train DATA -o DIR` or `ser-rs demo`")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = ser_rs.experiment.score_model(args.model_dir, manifest, snr_db=args.snr_db, seed=args.seed, n_jobs=args.n_jobs)
+        finally:
+            for w in caught:
+                print(f"warning: {w.message}", file=sys.stderr)
+    paths = ser_rs.experiment.write_score_report(result, args.output, model=args.model_dir, corpus=args.data)
+    print(Path(paths["text"]).read_text())
+    print(f"Report: {paths['json']}")
     return 0
 
 
@@ -483,7 +480,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         models: tuple = (args.model,)
     else:
         models = MODELS + ((args.baseline,) if args.baseline else ())
-    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping, models=models)
+    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping, models=models,
+                    snr_db=args.snr_db)
     return 0
 
 

@@ -33,8 +33,9 @@ from ser_rs.exceptions import InputTypeError, ParameterError
 from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 from ser_rs.tuning import TuningResult, tune, write_tuning_report
 
-__all__ = ["BASELINES", "BASELINE_FEATURES", "DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "MODELS", "TuningResult",
-           "augmented_copies", "cross_validate", "default_augmentation", "robustness_targets", "tune", "write_report", "write_tuning_report"]
+__all__ = ["BASELINES", "BASELINE_FEATURES", "DEFAULT_EPSILONS", "DEFAULT_SNR_DB", "ExperimentResult", "MODELS", "NO_SPEAKER", "SCORINGS",
+           "TuningResult", "augmented_copies", "cross_validate", "default_augmentation", "robustness_targets", "score_model", "score_text",
+           "tune", "write_report", "write_score_report", "write_tuning_report"]
 
 #: PGD/FGSM radii, in units of each standardised feature's training std.
 DEFAULT_EPSILONS: tuple = (0.025, 0.05, 0.075, 0.1, 0.2, 0.3)
@@ -773,3 +774,331 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
     return str(value)
+
+
+# -- scoring a saved model on another corpus ------------------------------------------------------
+
+#: The speaker id given to a corpus's files that have none, so that a speaker-normalised model
+#: standardises them together, as one speaker.
+NO_SPEAKER = "(no speaker id)"
+#: The two ways :func:`score_model` scores, in the order it reports them: the model's own answer
+#: over all its labels, then its answer restricted to the labels the corpus has.
+SCORINGS = ("as_is", "restricted")
+
+
+def _as_recognizer(model: Any) -> Any:
+    from ser_rs.inference import Recognizer, load_model
+    from ser_rs.model import EmotionClassifier
+
+    if isinstance(model, Recognizer):
+        return model
+    if isinstance(model, EmotionClassifier):
+        return Recognizer(model)
+    if isinstance(model, (str, Path)) or hasattr(model, "__fspath__"):
+        return load_model(model)
+    raise InputTypeError(f"model must be a model folder (str or os.PathLike), a ser_rs.inference.Recognizer or a fitted "
+                         f"EmotionClassifier, got {type(model).__name__}")
+
+
+def _as_manifest(corpus: Any) -> Any:
+    import pandas as pd
+
+    from ser_rs.datasets import read_corpus
+
+    if isinstance(corpus, (str, Path)) or hasattr(corpus, "__fspath__"):
+        corpus = read_corpus(corpus)
+    if not isinstance(corpus, pd.DataFrame):
+        raise InputTypeError(f"corpus must be a corpus folder or a manifest DataFrame (ser_rs.datasets.read_corpus), got {type(corpus).__name__}")
+    missing = [c for c in ("path", "emotion") if c not in corpus.columns]
+    if missing:
+        raise ParameterError(f"the corpus manifest lacks the column(s) {missing}: pass one with 'path' and 'emotion' "
+                             "(and 'speaker'), as ser_rs.datasets.read_corpus returns")
+    if len(corpus) == 0:
+        raise ParameterError("the corpus holds no files: pass a folder or manifest with labelled audio files")
+    if corpus["emotion"].isna().any():
+        raise ParameterError(f"{int(corpus['emotion'].isna().sum())} files of the corpus have no emotion: label every file or drop those rows")
+    return corpus.reset_index(drop=True)
+
+
+def _speaker_ids(manifest: Any) -> tuple[np.ndarray, int]:
+    """One speaker id per file (str), files without one all :data:`NO_SPEAKER`, and how many had none."""
+    if "speaker" not in manifest.columns:
+        return np.full(len(manifest), NO_SPEAKER, dtype=object), len(manifest)
+    raw = manifest["speaker"]
+    missing = raw.isna().to_numpy()
+    ids = np.where(missing, NO_SPEAKER, raw.astype(str).to_numpy()).astype(object)
+    return ids, int(missing.sum())
+
+
+def _scoring(y: np.ndarray, pred: np.ndarray, shared: list, predictable: list) -> dict:
+    """One scoring's figures: rows are the corpus's labels, columns the labels the scoring can predict."""
+    matrix = metrics.confusion_matrix(y, pred, labels=predictable)
+    rows = [predictable.index(label) for label in shared]
+    return {
+        "labels": list(predictable),
+        "accuracy": metrics.accuracy_score(y, pred),
+        "uar": metrics.balanced_accuracy_score(y, pred),
+        "macro_f1": metrics.f1_score(y, pred, labels=shared, average="macro", zero_division=0),
+        "chance_uar": 1.0 / len(shared),
+        "outside_corpus_labels": float(np.mean(~np.isin(pred, shared))),
+        "confusion_matrix": matrix[rows].tolist(),
+        "report": metrics.classification_report(y, pred, labels=shared, output_dict=True, zero_division=0),
+    }
+
+
+def _noisy(signal: np.ndarray, snr: float, seed: int) -> Any:
+    from ser_rs.effects import add_noise_snr
+
+    try:
+        return add_noise_snr(signal, snr_db=snr, seed=seed)
+    except ValueError:  # a silent signal has no SNR: that file drops out of this row
+        return None
+
+
+def score_model(
+    model: Any,
+    corpus: Any,
+    *,
+    snr_db: Sequence[float] = DEFAULT_SNR_DB,
+    seed: int = 0,
+    n_jobs: Optional[int] = None,
+) -> dict:
+    """Score a trained model on a labelled corpus, which may be another corpus than the one it
+    was trained on, with a different label set, sampling rate, clip length or loudness.
+
+    Every file goes through the model's own preprocessing (:class:`ser_rs.inference.Recognizer`):
+    decoded, resampled to the model's rate, its feature pipeline run on the whole clip, and, for
+    a model trained with ``speaker_norm``, each speaker's features standardised by that
+    speaker's statistics (files without a speaker id together, as one speaker), which also
+    removes a corpus's overall loudness. Files of emotions the model never learnt are left out,
+    with a :class:`ser_rs.datasets.CorpusWarning` naming them and their count.
+
+    The model is scored in up to two ways, reported in this order (:data:`SCORINGS`):
+    ``as_is``, its most probable label among all it knows (what ``ser-rs predict`` says), and,
+    when the corpus has fewer of its labels than it knows, ``restricted``, its most probable
+    label among the labels the corpus has (argmax over those labels' probabilities), as a
+    cross-corpus evaluation scores a model on the shared classes.
+
+    Parameters
+    ----------
+    model : str, os.PathLike, ser_rs.inference.Recognizer or EmotionClassifier
+        A model folder (``ser-rs train``, :meth:`EmotionClassifier.save`), or a loaded or
+        fitted model (fitted on audio files).
+    corpus : str, os.PathLike or pandas.DataFrame
+        A corpus folder (:func:`ser_rs.datasets.read_corpus` reads it) or a manifest with
+        ``path``, ``emotion`` and, optionally, ``speaker`` columns.
+    snr_db : sequence of float, default :data:`DEFAULT_SNR_DB`
+        White-noise levels (SNR in dB) at which both scorings are repeated on noisy copies of
+        the files; empty for none.
+    seed : int, default 0
+        Seed of the noise.
+    n_jobs : int, optional
+        Decoding and feature threads (default every core).
+
+    Returns
+    -------
+    dict
+        ``files`` (scored), ``model_labels``, ``corpus_labels``, ``shared_labels``, ``left_out``
+        (``labels`` and ``files`` of emotions the model does not know), ``speaker_norm``,
+        ``speaker_groups``, ``files_without_speaker``, ``scorings`` (the names computed, in
+        report order), one entry per scoring (``accuracy``, ``uar``, ``macro_f1`` over the
+        shared labels, ``chance_uar``, ``outside_corpus_labels``: the share of predictions on
+        labels the corpus lacks, ``labels`` (the confusion matrix's columns; its rows are
+        ``shared_labels``), ``confusion_matrix``, ``report``), ``noise_robustness`` (records
+        ``snr_db`` (None: clean), ``scoring``, ``files``, ``accuracy``, ``uar``), ``errors``
+        (unreadable files) and ``predictions``, a DataFrame with a row per scored file (path,
+        speaker, emotion, each scoring's prediction and each model label's probability).
+
+    Raises
+    ------
+    MissingFileError
+        The model folder, or the corpus folder, does not exist.
+    ParameterError
+        A corrupt model; an empty corpus, one without ``path``/``emotion`` columns or whose
+        emotions share none with the model's; no file of it could be read.
+    InputTypeError
+        ``model`` or ``corpus`` of the wrong type.
+
+    Examples
+    --------
+    >>> import ser_rs
+    >>> ser_rs.experiment.score_model("no/such/model", "corpus/")
+    Traceback (most recent call last):
+    ...
+    ser_rs.exceptions.MissingFileError: no/such/model/model.json: no such file or directory
+
+    A model trained on RAVDESS's eight emotions, scored on a four-emotion corpus:
+
+    >>> result = ser_rs.experiment.score_model("ravdess_model/", "CREMA-D/")   # doctest: +SKIP
+    >>> result["scorings"], round(result["as_is"]["uar"], 3), round(result["restricted"]["uar"], 3)   # doctest: +SKIP
+    (['as_is', 'restricted'], 0.365, 0.583)
+    """
+    import pandas as pd
+
+    from ser_rs.audio import load
+    from ser_rs.datasets import CorpusWarning
+
+    recognizer = _as_recognizer(model)
+    manifest = _as_manifest(corpus)
+    model_labels = [str(c) for c in recognizer.classes]
+    y_all = manifest["emotion"].astype(str).to_numpy()
+    corpus_labels = sorted(set(y_all))
+    shared = [c for c in model_labels if c in corpus_labels]
+    unknown = sorted(set(corpus_labels) - set(model_labels))
+    if not shared:
+        raise ParameterError(f"the corpus's emotions {corpus_labels} share none with the model's {model_labels}: score it on a corpus "
+                             "with some of the model's emotions (read_corpus maps each corpus's codes to the common names)")
+    keep = np.isin(y_all, shared)
+    if unknown:
+        warnings.warn(f"{int((~keep).sum())} files of emotions the model does not know were left out: {unknown} "
+                      f"(the model knows {model_labels})", CorpusWarning, stacklevel=2)
+    manifest = manifest[keep].reset_index(drop=True)
+    speakers, without = _speaker_ids(manifest)
+    paths = manifest["path"].astype(str).tolist()
+    groups = speakers.tolist() if recognizer.speaker_norm else None
+    batch = recognizer.predict_files(paths, speakers=groups, n_jobs=n_jobs)
+    if not batch.predictions:
+        first = batch.errors[0]
+        raise ParameterError(f"none of the corpus's {len(paths)} files could be read; the first, {first.path}: {first.error_type}: {first.message}")
+    good = [p.index for p in batch.predictions]
+    proba = np.array([[p.probabilities[c] for c in recognizer.classes] for p in batch.predictions], dtype=np.float64)
+    y = y_all[keep][good]
+    restrict = 2 <= len(shared) < len(model_labels)
+    scorings = list(SCORINGS if restrict else SCORINGS[:1])
+    columns = {"as_is": model_labels, "restricted": shared}
+
+    def decide(p: np.ndarray, scoring: str) -> np.ndarray:
+        labels = columns[scoring]
+        return np.asarray(labels, dtype=object)[np.argmax(p[:, [model_labels.index(c) for c in labels]], axis=1)]
+
+    out: dict = {"files": len(good), "model_labels": model_labels, "corpus_labels": corpus_labels, "shared_labels": shared,
+                 "left_out": {"labels": unknown, "files": int((~keep).sum())}, "speaker_norm": recognizer.speaker_norm,
+                 "speaker_groups": int(len(set(speakers[good].tolist()))), "files_without_speaker": without, "scorings": scorings}
+    pred = {s: decide(proba, s) for s in scorings}
+    for s in scorings:
+        out[s] = _scoring(y, pred[s], shared, columns[s])
+    rows = [{"snr_db": None, "scoring": s, "files": len(good), "accuracy": out[s]["accuracy"], "uar": out[s]["uar"]} for s in scorings]
+    if len(snr_db):
+        clean = [load(paths[i], sr=recognizer.sample_rate)[0] for i in good]
+        ids = None if groups is None else [groups[i] for i in good]
+        for snr in snr_db:
+            noisy = recognizer.predict_arrays([_noisy(s, float(snr), seed + i) for i, s in enumerate(clean)], recognizer.sample_rate,
+                                              speakers=ids, n_jobs=n_jobs)
+            kept = [p.index for p in noisy.predictions]
+            p_noisy = np.array([[p.probabilities[c] for c in recognizer.classes] for p in noisy.predictions], dtype=np.float64)
+            for s in scorings:
+                guess = decide(p_noisy, s)
+                rows.append({"snr_db": float(snr), "scoring": s, "files": len(kept), "accuracy": metrics.accuracy_score(y[kept], guess),
+                             "uar": metrics.balanced_accuracy_score(y[kept], guess)})
+    out["noise_robustness"] = rows
+    out["errors"] = [{"path": e.path, "error_type": e.error_type, "message": e.message} for e in batch.errors]
+    table = pd.DataFrame({"path": [paths[i] for i in good], "speaker": speakers[good], "emotion": y,
+                          **{f"pred_{s}": pred[s] for s in scorings}})
+    out["predictions"] = pd.concat([table, pd.DataFrame(proba, columns=[f"p_{c}" for c in model_labels])], axis=1)
+    return out
+
+
+def score_text(result: dict, *, model: Any = None, corpus: Any = None) -> str:
+    """The text report of :func:`score_model`: which scoring comes first, each one's figures
+    beside chance, what was left out, noise robustness and per-class reports.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`score_model` returned.
+    model, corpus : optional
+        Names for the first line (e.g. the model folder and the corpus folder).
+
+    Returns
+    -------
+    str
+        The report, lines ending in newlines.
+
+    Raises
+    ------
+    ParameterError
+        ``result`` is not a :func:`score_model` result.
+
+    Examples
+    --------
+    >>> print(ser_rs.experiment.score_text(result, model="model/", corpus="CREMA-D/"))   # doctest: +SKIP
+    model/ on CREMA-D/: 480 files, 6 speaker groups ...
+    """
+    if not isinstance(result, dict) or "scorings" not in result:
+        raise ParameterError("result must be what ser_rs.experiment.score_model returned")
+    import pandas as pd
+
+    shared, labels = result["shared_labels"], result["model_labels"]
+    where = f"{model or 'the model'} on {corpus or 'the corpus'}"
+    lines = [f"{where}: {result['files']} files, {result['speaker_groups']} speaker group(s)"
+             + (" (speaker-normalised)" if result["speaker_norm"] else ""),
+             f"model labels ({len(labels)}): {', '.join(labels)}", f"corpus labels the model knows ({len(shared)}): {', '.join(shared)}"]
+    if result["left_out"]["files"]:
+        lines.append(f"left out: {result['left_out']['files']} files of emotions the model does not know: {', '.join(result['left_out']['labels'])}")
+    if result["speaker_norm"] and result["files_without_speaker"]:
+        lines.append(f"{result['files_without_speaker']} files without a speaker id were normalised together, as one speaker")
+    if "restricted" in result["scorings"]:
+        lines.append(f"Reported first: as is (argmax over all {len(labels)} model labels); second: restricted to the {len(shared)} labels "
+                     f"the corpus has (argmax over those {len(shared)})")
+    lines.append("")
+    for s in result["scorings"]:
+        r = result[s]
+        name = "as is" if s == "as_is" else "restricted"
+        lines.append(f"{name + ':':<12} accuracy {r['accuracy']:.3f}, UAR {r['uar']:.3f}, macro F1 {r['macro_f1']:.3f} "
+                     f"(chance UAR {r['chance_uar']:.3f}); {100 * r['outside_corpus_labels']:.0f}% of predictions on labels the corpus lacks")
+    if len(result["noise_robustness"]) > len(result["scorings"]):
+        table = pd.DataFrame(result["noise_robustness"])
+        table["snr_db"] = table["snr_db"].map(lambda v: "clean" if v is None or v != v else f"{v:g}")
+        lines += ["", "White noise (SNR dB):", table.to_string(index=False, float_format="%.3f")]
+    for s in result["scorings"]:
+        report = result[s]["report"]
+        rows = [f"{'':>12} {'precision':>9} {'recall':>9} {'f1-score':>9} {'support':>9}"]
+        rows += [f"{c:>12} {report[c]['precision']:9.3f} {report[c]['recall']:9.3f} {report[c]['f1-score']:9.3f} {int(report[c]['support']):9d}"
+                 for c in shared]
+        lines += ["", f"Per class ({'as is' if s == 'as_is' else 'restricted'}):"] + rows
+    if result["errors"]:
+        lines += ["", f"{len(result['errors'])} unreadable files were skipped:"] + [f"  {e['path']}: {e['error_type']}: {e['message']}" for e in result["errors"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_score_report(result: dict, out_dir: Any, *, model: Any = None, corpus: Any = None) -> dict:
+    """Write :func:`score_model`'s result to ``out_dir``: ``report.json`` (everything but the
+    per-file table), ``report.txt`` (:func:`score_text`) and ``predictions.csv``.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`score_model` returned.
+    out_dir : str or os.PathLike
+        The folder; made if missing.
+    model, corpus : optional
+        Recorded in ``report.json`` and named in ``report.txt``.
+
+    Returns
+    -------
+    dict of str to str
+        The paths written, by name (``json``, ``text``, ``predictions``).
+
+    Raises
+    ------
+    ParameterError
+        ``result`` is not a :func:`score_model` result.
+    OSError
+        ``out_dir`` cannot be made or written.
+
+    Examples
+    --------
+    >>> paths = ser_rs.experiment.write_score_report(result, "ser_rs_output/cross")   # doctest: +SKIP
+    >>> sorted(paths)                                                                 # doctest: +SKIP
+    ['json', 'predictions', 'text']
+    """
+    text = score_text(result, model=model, corpus=corpus)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"model": None if model is None else str(model), "corpus": None if corpus is None else str(corpus), "first": result["scorings"][0],
+               **{k: v for k, v in result.items() if k != "predictions"}}
+    paths = {"json": out / "report.json", "text": out / "report.txt", "predictions": out / "predictions.csv"}
+    paths["json"].write_text(json.dumps(_finite(summary), indent=2, default=_json_default, allow_nan=False))
+    paths["text"].write_text(text)
+    result["predictions"].to_csv(paths["predictions"], index=False)
+    return {k: str(v) for k, v in paths.items()}
