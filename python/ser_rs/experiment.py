@@ -985,6 +985,8 @@ def score_model(
             noisy = recognizer.predict_arrays([_noisy(s, float(snr), seed + i) for i, s in enumerate(clean)], recognizer.sample_rate,
                                               speakers=ids, n_jobs=n_jobs)
             kept = [p.index for p in noisy.predictions]
+            if not kept:  # every file silent: no SNR to add noise at
+                continue
             p_noisy = np.array([[p.probabilities[c] for c in recognizer.classes] for p in noisy.predictions], dtype=np.float64)
             for s in scorings:
                 guess = decide(p_noisy, s)
