@@ -89,7 +89,7 @@ def test_emotions_the_model_does_not_know_are_left_out_with_a_warning(model_dir,
     assert "fearful" not in set(result["predictions"]["emotion"])
 
 
-def test_a_corpus_sharing_no_label_or_empty_is_refused(model_dir, other, tmp_path):
+def test_a_corpus_sharing_no_label_empty_or_absurd_noise_is_refused(model_dir, other, tmp_path):
     manifest = _manifest(other)
     with pytest.raises(ParameterError, match="share none"):
         score_model(model_dir, manifest[manifest["emotion"] == "fearful"], snr_db=())
@@ -99,6 +99,10 @@ def test_a_corpus_sharing_no_label_or_empty_is_refused(model_dir, other, tmp_pat
         score_model(model_dir, manifest.drop(columns="emotion"), snr_db=())
     with pytest.raises(ParameterError):  # a folder with no audio: read_corpus says so
         score_model(model_dir, tmp_path, snr_db=())
+    with pytest.raises(ParameterError, match="finite numbers of dB"):
+        score_model(model_dir, manifest, snr_db=(10, float("nan")))
+    with pytest.raises(InputTypeError, match="sequence of SNRs"):
+        score_model(model_dir, manifest, snr_db=10)
     with pytest.raises(InputTypeError, match="manifest DataFrame"):
         score_model(model_dir, [str(p) for p in manifest["path"]], snr_db=())
     broken = manifest[manifest["emotion"] != "fearful"].copy()

@@ -180,8 +180,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("-o", "--output", type=Path, default=Path("ser_rs_output/evaluation"), help="report folder (default: %(default)s)")
     ev.add_argument("--model-dir", type=Path, default=None, help="score this saved model instead of cross-validating")
     ev.add_argument("--snr-db", type=float, nargs="*", default=list(DEFAULT_SNR_DB), metavar="DB",
-                    help="white-noise levels (SNR in dB) of the noise-robustness rows; with --model-dir, --snr-db alone scores "
-                         "clean audio only (default: %(default)s)")
+                    help="white-noise levels (SNR in dB) of the noise-robustness rows; --snr-db with no value: clean audio only "
+                         "(default: %(default)s)")
     ev.add_argument("--folds", type=int, default=None, help="speaker folds (default: RAVDESS's 5 actor folds, else 5)")
     ev.add_argument("--augment-copies", type=int, default=0,
                     help="cross-validation: augmented copies (pitch, tempo, light noise) of every training-speaker file added to each "

@@ -846,6 +846,17 @@ def _scoring(y: np.ndarray, pred: np.ndarray, shared: list, predictable: list) -
     }
 
 
+def _check_snr_db(snr_db: Any) -> list:
+    """The noise levels as finite floats; a lone number, a string or NaN is refused."""
+    if isinstance(snr_db, np.ndarray) and snr_db.ndim == 1:
+        snr_db = snr_db.tolist()
+    if isinstance(snr_db, (str, bytes)) or not isinstance(snr_db, Sequence):
+        raise InputTypeError(f"snr_db must be a sequence of SNRs in dB, e.g. (20, 10) or () for none, got {type(snr_db).__name__}")
+    if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v) for v in snr_db):
+        raise ParameterError(f"snr_db={list(snr_db)!r} must hold finite numbers of dB, e.g. (20, 10, 5, 0)")
+    return [float(v) for v in snr_db]
+
+
 def _noisy(signal: np.ndarray, snr: float, seed: int) -> Any:
     from ser_rs.effects import add_noise_snr
 
@@ -915,9 +926,10 @@ def score_model(
         The model folder, or the corpus folder, does not exist.
     ParameterError
         A corrupt model; an empty corpus, one without ``path``/``emotion`` columns or whose
-        emotions share none with the model's; no file of it could be read.
+        emotions share none with the model's; no file of it could be read; a NaN or infinite
+        ``snr_db``.
     InputTypeError
-        ``model`` or ``corpus`` of the wrong type.
+        ``model``, ``corpus`` or ``snr_db`` of the wrong type.
 
     Examples
     --------
@@ -938,6 +950,7 @@ def score_model(
     from ser_rs.audio import load
     from ser_rs.datasets import CorpusWarning
 
+    levels = _check_snr_db(snr_db)
     recognizer = _as_recognizer(model)
     manifest = _as_manifest(corpus)
     model_labels = [str(c) for c in recognizer.classes]
@@ -978,11 +991,11 @@ def score_model(
     for s in scorings:
         out[s] = _scoring(y, pred[s], shared, columns[s])
     rows = [{"snr_db": None, "scoring": s, "files": len(good), "accuracy": out[s]["accuracy"], "uar": out[s]["uar"]} for s in scorings]
-    if len(snr_db):
+    if levels:
         clean = [load(paths[i], sr=recognizer.sample_rate)[0] for i in good]
         ids = None if groups is None else [groups[i] for i in good]
-        for snr in snr_db:
-            noisy = recognizer.predict_arrays([_noisy(s, float(snr), seed + i) for i, s in enumerate(clean)], recognizer.sample_rate,
+        for snr in levels:
+            noisy = recognizer.predict_arrays([_noisy(s, snr, seed + i) for i, s in enumerate(clean)], recognizer.sample_rate,
                                               speakers=ids, n_jobs=n_jobs)
             kept = [p.index for p in noisy.predictions]
             if not kept:  # every file silent: no SNR to add noise at
@@ -990,7 +1003,7 @@ def score_model(
             p_noisy = np.array([[p.probabilities[c] for c in recognizer.classes] for p in noisy.predictions], dtype=np.float64)
             for s in scorings:
                 guess = decide(p_noisy, s)
-                rows.append({"snr_db": float(snr), "scoring": s, "files": len(kept), "accuracy": metrics.accuracy_score(y[kept], guess),
+                rows.append({"snr_db": snr, "scoring": s, "files": len(kept), "accuracy": metrics.accuracy_score(y[kept], guess),
                              "uar": metrics.balanced_accuracy_score(y[kept], guess)})
     out["noise_robustness"] = rows
     out["errors"] = [{"path": e.path, "error_type": e.error_type, "message": e.message} for e in batch.errors]
