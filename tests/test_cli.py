@@ -108,9 +108,10 @@ def test_the_demo_report_opens_with_scores_plots_the_model_and_the_next_commands
     assert "Training in 2 worker processes" in done.stdout and f"ser-rs serve --model {model}" in done.stdout
 
 
-def test_demo_refuses_absurd_fit_jobs(tmp_path, capsys):
-    assert main(["demo", "-o", str(tmp_path), "--fit-jobs", "0"] + TINY) == 2
-    assert "--fit-jobs 0" in capsys.readouterr().err
+@pytest.mark.parametrize("option, value", [("--fit-jobs", "0"), ("--fit-jobs", "65"), ("--hop-length", "0"), ("--hop-length", "4096")])
+def test_demo_refuses_absurd_fit_jobs_and_hops(tmp_path, capsys, option, value):
+    assert main(["demo", "-o", str(tmp_path), option, value] + TINY) == 2
+    assert f"{option} {value}" in capsys.readouterr().err
 
 
 def test_train_then_predict_and_evaluate_a_saved_model(tiny_corpus, tmp_path, capsys):
