@@ -114,7 +114,7 @@ def test_bad_arguments():
 def test_progress_bar_counts_every_item(capsys):
     ser_rs.extract(SIGNALS * 4, "ser162", progress=True)
     err = capsys.readouterr().err
-    assert "12/12" in err
+    assert err.startswith("ser162: 12 items in ") and err.count("\n") == 1  # not a terminal: one line when the stage ends
 
 
 def test_the_gil_is_released_while_extracting():

@@ -87,6 +87,33 @@ def test_demo_runs_end_to_end_and_writes_report_plots_and_model(tmp_path, capsys
     assert main(["predict", str(out / "model"), str(predictions["path"].iloc[0])]) == 0
 
 
+def test_the_demo_report_opens_with_scores_plots_the_model_and_the_next_commands(tmp_path):
+    """What a reader wants first comes first, in this order, before the per-fold details; the
+    demo trains its folds in worker processes and prints no progress bar into a log."""
+    out = tmp_path / "demo"
+    args = ["demo", "-o", str(out), "--speakers", "2", "--per-emotion", "1", "--folds", "2", "--fit-jobs", "2"] + TINY[:-1]
+    done = subprocess.run([sys.executable, "-m", "ser_rs.cli"] + args, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    lines = (out / "report.txt").read_text().splitlines()
+    model = out / "model"
+    where = {key: next(i for i, line in enumerate(lines) if line.startswith(key)) for key in
+             ("standard model: accuracy", "adversarial model: accuracy", "Plots:", f"Model: {model}", f"  ser-rs predict {model} ",
+              f"  ser-rs serve --model {model}", "Details", "Per fold:")}
+    assert list(where.values()) == sorted(where.values()) and where["Details"] < 20, lines[:20]
+    plots = lines[where["Plots:"] + 1:where[f"Model: {model}"]]
+    assert {Path(p.strip()).name for p in plots if p.strip()} == {"training_curves.png", "confusion_matrix.png", "robustness.png"}
+    assert (model / "model.json").is_file()
+    # Output to a pipe: one line per finished stage, no redrawn bar.
+    assert "\r" not in done.stderr and "demo corpus: 16 utterances in" in done.stderr
+    assert "Training in 2 worker processes" in done.stdout and f"ser-rs serve --model {model}" in done.stdout
+
+
+@pytest.mark.parametrize("option, value", [("--fit-jobs", "0"), ("--fit-jobs", "65"), ("--hop-length", "0"), ("--hop-length", "4096")])
+def test_demo_refuses_absurd_fit_jobs_and_hops(tmp_path, capsys, option, value):
+    assert main(["demo", "-o", str(tmp_path), option, value] + TINY) == 2
+    assert f"{option} {value}" in capsys.readouterr().err
+
+
 def test_train_then_predict_and_evaluate_a_saved_model(tiny_corpus, tmp_path, capsys):
     model = tmp_path / "model"
     assert main(["train", str(tiny_corpus), "-o", str(model)] + TINY) == 0

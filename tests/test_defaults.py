@@ -40,17 +40,30 @@ def test_the_command_uses_the_classifier_defaults_but_for_its_listed_departures(
     for name, value in params.items():
         if name in ("progress", "features"):
             continue
-        expected = cli.COMMAND_DEFAULTS.get(name, CLASSIFIER_DEFAULTS[name])
+        departures = {**cli.COMMAND_DEFAULTS, **(cli.DEMO_DEFAULTS if command == "demo" else {})}
+        expected = departures.get(name, CLASSIFIER_DEFAULTS[name])
         assert value == expected, f"ser-rs {command}: {name}={value!r}, expected {expected!r}"
     # The command reads log-mel frames with utterance functionals; the classifier's default
     # pipeline (used by experiment too) is 40 MFCCs. Both analyse at the model's rate.
-    assert params["features"] == cli.FRAME_FEATURES["mel+functionals"] != DEFAULT_FEATURES
+    expected = {**cli.FRAME_FEATURES["mel+functionals"], **({"hop_length": cli.DEMO_HOP_LENGTH} if command == "demo" else {})}
+    assert params["features"] == expected != DEFAULT_FEATURES
     assert "n_threads" not in params, "without --n-threads the classifier's own default applies"
 
 
 def test_each_listed_departure_really_departs():
     same = {k: v for k, v in cli.COMMAND_DEFAULTS.items() if v == CLASSIFIER_DEFAULTS[k]}
     assert not same, f"{same} equal the classifier's defaults: drop them from COMMAND_DEFAULTS"
+    same = {k: v for k, v in cli.DEMO_DEFAULTS.items() if v == cli._default(k)}
+    assert not same, f"{same} equal the command's defaults: drop them from DEMO_DEFAULTS"
+
+
+def test_the_demo_s_smaller_corpus_and_grid_are_its_defaults():
+    args = cli._parser().parse_args(["demo"])
+    assert (args.speakers, args.per_emotion, args.folds) == tuple(cli.DEMO_CORPUS[k] for k in ("speakers", "per_emotion", "folds"))
+    assert args.fit_jobs == cli.DEMO_FIT_JOBS
+    assert args.hop_length == cli.DEMO_HOP_LENGTH != cli.FRAME_FEATURES["mel+functionals"]["hop_length"]
+    assert set(cli.DEMO_EPSILONS) < set(cross_validate.__kwdefaults__["epsilons"])
+    assert set(cli.DEMO_SNR_DB) < set(cross_validate.__kwdefaults__["snr_db"])
 
 
 def test_epsilon_is_one_value_everywhere_and_the_one_the_results_report():

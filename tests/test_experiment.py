@@ -291,3 +291,43 @@ def test_absurd_model_choices_are_refused(option, value):
     extra = {} if option == "models" else {"models": ("svm",)}
     with pytest.raises(ParameterError, match=option):
         cross_validate(manifest, progress=False, **{option: value}, **extra)
+
+
+# -- training in worker processes, and the final model --------------------------------------------
+
+
+def test_worker_processes_give_the_results_of_one_process_and_the_final_model_predicts_files(tmp_path):
+    """fit_jobs only changes where the networks train: every fit and attack is seeded, so the
+    predictions, robustness rows and histories are those of one process. refit's model, trained
+    beside them on every file, predicts files as a model fitted on the paths does."""
+    import numpy as np
+
+    from ser_rs.datasets import SpeakerKFold, make_demo_corpus
+    from ser_rs.experiment import cross_validate
+    from ser_rs.model import EmotionClassifier
+
+    manifest = make_demo_corpus(tmp_path / "c", n_speakers=4, n_per_emotion=1, emotions=["angry", "sad"], seed=1)
+    options = dict(splitter=SpeakerKFold(2, seed=0), epochs=2, hidden_size=4, pgd_steps=1, speaker_norm=True, features=MFCC, snr_db=(10,),
+                   epsilons=(0.1,), refit="adversarial", progress=False)
+    one, two = cross_validate(manifest, fit_jobs=1, **options), cross_validate(manifest, fit_jobs=2, **options)
+    pd.testing.assert_frame_equal(one.predictions, two.predictions)
+    pd.testing.assert_frame_equal(one.robustness, two.robustness)
+    pd.testing.assert_frame_equal(one.histories.drop(columns="seconds"), two.histories.drop(columns="seconds"))
+    assert one.folds.drop(columns="seconds").equals(two.folds.drop(columns="seconds"))
+    paths, speakers = manifest["path"].tolist(), manifest["speaker"].astype(str).to_numpy()
+    assert one.settings["refit"] == "adversarial" and one.model.adversarial == "pgd" and one.model.progress is False
+    np.testing.assert_array_equal(one.model.predict_proba(paths, speakers=speakers), two.model.predict_proba(paths, speakers=speakers))
+    own = EmotionClassifier(**one.model.get_params()).fit(paths, manifest["emotion"].to_numpy(), speakers=speakers)
+    np.testing.assert_allclose(own.predict_proba(paths, speakers=speakers), one.model.predict_proba(paths, speakers=speakers), atol=1e-6)
+    assert cross_validate(manifest, **{**options, "refit": None}).model is None
+
+
+@pytest.mark.parametrize("option, value", [("fit_jobs", 0), ("fit_jobs", 1.5), ("fit_jobs", True), ("fit_jobs", "2"), ("fit_jobs", 65),
+                                           ("refit", "svm"), ("refit", "robust")])
+def test_absurd_worker_counts_and_refits_are_refused(option, value):
+    from ser_rs import ParameterError
+    from ser_rs.experiment import cross_validate
+
+    manifest = pd.DataFrame({"path": ["a.wav", "b.wav"], "emotion": ["angry", "sad"], "speaker": ["1", "2"]})
+    with pytest.raises(ParameterError, match=option):
+        cross_validate(manifest, progress=False, **{option: value})

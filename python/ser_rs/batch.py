@@ -20,6 +20,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from ser_rs import _native, feature as _feature
+from ser_rs._progress import ProgressBar
 from ser_rs._validate import as_batch_item, as_n_jobs, as_number, as_rate, as_seed
 from ser_rs.audio import LIBROSA_SR
 from ser_rs.exceptions import InputTypeError, ItemError, ParameterError
@@ -220,7 +221,7 @@ def extract(
     n_jobs : int or None
         Worker threads; ``None`` or -1 uses every core.
     progress : bool
-        Show a tqdm progress bar.
+        Show progress (a tqdm bar on a terminal or in a notebook, else one line at the end).
     strict : bool
         Raise the first item's error (as its own exception type) instead of collecting errors.
     pad : bool
@@ -286,9 +287,7 @@ def extract(
     # The items that reach Rust keep their place in the whole list for their random streams.
     native_augment = None if copies is None else (*copies, [first + i for i in runnable])
 
-    from tqdm.auto import tqdm
-
-    with tqdm(total=len(runnable), disable=not progress, unit="item", desc=feature) as bar:
+    with ProgressBar(len(runnable), disable=not progress, unit="item", desc=feature) as bar:
 
         def report(done: int) -> None:
             bar.update(done - bar.n)

@@ -36,6 +36,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._channels import map_channels, over_channels, stack, widen
+from ser_rs._progress import ProgressBar
 from ser_rs._validate import as_audio, as_batch_item, as_n_jobs, as_number, as_seed, as_signal
 from ser_rs.exceptions import InputTypeError, ItemError, ParameterError, exception_class
 
@@ -935,7 +936,7 @@ class Compose:
         n_jobs : int, optional
             Threads to use; all cores by default.
         progress : bool, default False
-            Show a tqdm bar.
+            Show progress (a tqdm bar on a terminal or in a notebook, else one line at the end).
         strict : bool, default False
             Raise the first item's error instead of reporting it.
 
@@ -960,8 +961,6 @@ class Compose:
         >>> out.signals[1] is None, out.errors[0].error_type
         (True, 'ParameterError')
         """
-        from tqdm.auto import tqdm
-
         if isinstance(signals, np.ndarray) and signals.ndim == 1:
             raise InputTypeError("signals must be a sequence of arrays; for one signal call the pipeline directly")
         prepared = [as_batch_item(s) for s in signals]
@@ -970,7 +969,7 @@ class Compose:
         errors = [ItemError(i, None, type(p).__name__, str(p)) for i, p in enumerate(prepared) if isinstance(p, Exception)]
         good = [i for i, p in enumerate(prepared) if isinstance(p, np.ndarray)]
         results: list = [None] * len(prepared)
-        with tqdm(total=len(good), disable=not progress, unit="item", desc="augment") as bar:
+        with ProgressBar(len(good), disable=not progress, unit="item", desc="augment") as bar:
 
             def report(done: int) -> None:
                 bar.update(done - bar.n)

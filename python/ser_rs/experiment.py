@@ -74,6 +74,8 @@ class ExperimentResult:
         Models, features, classifier parameters, splitter and the attack grid.
     errors : list of (path, error type, message)
         Files that could not be read; the others were used.
+    model : EmotionClassifier or None
+        With ``cross_validate(refit=...)``, that model trained on every file; else None.
 
     Examples
     --------
@@ -96,6 +98,7 @@ class ExperimentResult:
     histories: Any
     settings: dict
     errors: list = field(default_factory=list)
+    model: Any = None
 
     def summary(self) -> dict:
         """Pooled out-of-fold scores per model and the robustness table averaged over folds.
@@ -340,6 +343,8 @@ def cross_validate(
     baseline_features: Sequence[str] = BASELINE_FEATURES,
     svm: Any = None,
     n_jobs: Optional[int] = None,
+    fit_jobs: int = 1,
+    refit: Optional[str] = None,
     seed: int = 0,
     progress: bool = True,
     **classifier_params: Any,
@@ -392,6 +397,16 @@ def cross_validate(
         :func:`ser_rs.sklearn.svm_baseline`.
     n_jobs : int, optional
         Feature-extraction threads.
+    fit_jobs : int >= 1
+        Networks trained at once, each in a worker process of its own (libtorch at the
+        classifier's ``n_threads``, 1 by default, in each): 2 on 2 cores halves the training's
+        wall time. Every fit and attack is seeded, so the results do not depend on it. The
+        workers show no progress bars; a line per model is logged as it finishes.
+    refit : {'standard', 'adversarial'}, optional
+        Also train this model, as it was trained in the folds, on every file (with the
+        classifier's own early stopping on ``validation_fraction`` of them), beside the folds'
+        models when ``fit_jobs`` > 1, from the features already extracted; it is the result's
+        ``model``, ready to ``save`` and to predict files.
     seed : int
         Seeds the classifiers and the choice of validation speakers.
     progress : bool
@@ -412,7 +427,8 @@ def cross_validate(
     ParameterError
         A manifest without ``path``/``emotion``/``speaker``, empty, with one emotion or too few
         speakers for the splitter; an unknown ``adversarial`` method or model; a
-        ``validation_speakers`` share outside (0, 1); no readable file.
+        ``validation_speakers`` share outside (0, 1); ``fit_jobs`` not a whole number from 1 to
+        64; ``refit`` not one of the networks scored; no readable file.
     SerError
         With ``strict=True``, the first unreadable file's own error.
     TrainerNotInstalledError
@@ -424,13 +440,15 @@ def cross_validate(
     >>> corpus = ser_rs.datasets.make_demo_corpus("demo/", n_speakers=4)     # doctest: +SKIP
     >>> result = ser_rs.experiment.cross_validate(corpus, epochs=10)         # doctest: +SKIP
     >>> result.summary()["models"]["adversarial"]["uar"]                     # doctest: +SKIP
+    >>> two = ser_rs.experiment.cross_validate(corpus, epochs=10, fit_jobs=2, refit="adversarial")  # doctest: +SKIP
+    >>> two.model.save("demo_model")                                            # doctest: +SKIP
     >>> svm = ser_rs.experiment.cross_validate(corpus, models=["svm"])         # doctest: +SKIP
     >>> svm.folds[["fold", "test_speakers", "accuracy", "uar"]]               # doctest: +SKIP
     """
     import pandas as pd
 
     from ser_rs.effects import add_noise_snr
-    from ser_rs.model import DEFAULT_FEATURES, TRAINING_PERTURBATIONS, EmotionClassifier, extract_sequences, standardize_by_speaker
+    from ser_rs.model import DEFAULT_FEATURES, TRAINING_PERTURBATIONS, extract_sequences, standardize_by_speaker
 
     missing = [c for c in ("path", "emotion", "speaker") if c not in getattr(manifest, "columns", ())]
     if missing:
@@ -456,6 +474,10 @@ def cross_validate(
     if isinstance(validation_speakers, bool) or not isinstance(validation_speakers, (int, float)) or not 0 < validation_speakers < 1:
         raise ParameterError(f"validation_speakers={validation_speakers!r} must be a share in (0, 1); "
                              "to train without early stopping pass early_stopping=()")
+    if isinstance(fit_jobs, bool) or not isinstance(fit_jobs, (int, np.integer)) or not 1 <= fit_jobs <= 64:
+        raise ParameterError(f"fit_jobs={fit_jobs!r} must be a whole number of worker processes from 1 to 64, e.g. 2 on 2 cores")
+    if refit is not None and refit not in networks:
+        raise ParameterError(f"refit={refit!r} must be one of the networks scored, {networks}, or None")
     augment = default_augmentation() if augment_copies and augment is None else augment
     log = _log(progress)
     features = dict(DEFAULT_FEATURES if features is None else features)
@@ -510,80 +532,106 @@ def cross_validate(
         uar = metrics.balanced_accuracy_score(y[test], pred[model][test])
         fold_rows.append({"fold": k, "model": model, "test_speakers": " ".join(test_speakers), "files": len(test),
                           "accuracy": acc, "uar": uar, "best_epoch": best_epoch, "seconds": seconds})
-        log(f"  {model:11s} accuracy {acc:.3f}  UAR {uar:.3f}  ({seconds:.0f} s{'' if best_epoch is None else f', best epoch {best_epoch}'})")
+        if best_epoch is None:  # a baseline: the networks are logged as they finish
+            log(f"  fold {k} {model:11s} accuracy {acc:.3f}  UAR {uar:.3f}  ({seconds:.0f} s)")
 
     def record_noise(k: int, model: str, test: np.ndarray, snr: float, p: np.ndarray) -> None:
         robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "noise", "epsilon": np.nan, "snr_db": float(snr),
                             "accuracy": metrics.accuracy_score(y[test], p), "uar": metrics.balanced_accuracy_score(y[test], p)})
 
     splits = list(splitter.split(data, y, speakers))
-    for k, (train, test) in enumerate(splits, start=1):
-        val_set = _validation_speakers(speakers[train], validation_speakers, rng)
-        is_val = np.isin(speakers[train], list(val_set))
-        fit_idx, val_idx = train[~is_val], train[is_val]
-        test_speakers = sorted(set(speakers[test]))
-        log(f"Fold {k}/{len(splits)}: test speakers {', '.join(test_speakers)} ({len(test)} files), validation {sorted(val_set)}")
-        fold_of[test] = k
-        training_sets = {}
+    # Each (fold, model) becomes an outcome: the baselines' at once, the networks' from _run_network,
+    # in this process or (fit_jobs > 1) in worker processes. They are recorded in (fold, model) order.
+    entries: list = []
+    final_model = None
+    with _TaskRunner(fit_jobs, log) as runner:
+        refit_task = None
+        if refit is not None:  # the longest fit: it starts first, while the folds' test sets are made
+            extra = {"adversarial": adversarial, "epsilon": epsilon} if refit == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
+            refit_task = {"params": {**params, **extra}, "X": seqs, "y": y, "speakers": ids(np.arange(len(data))), "early_stopping": "own",
+                          "features": features}
+            refit_handle = runner.submit(_run_network, refit_task)
+        for k, (train, test) in enumerate(splits, start=1):
+            val_set = _validation_speakers(speakers[train], validation_speakers, rng)
+            is_val = np.isin(speakers[train], list(val_set))
+            fit_idx, val_idx = train[~is_val], train[is_val]
+            test_speakers = sorted(set(speakers[test]))
+            log(f"Fold {k}/{len(splits)}: test speakers {', '.join(test_speakers)} ({len(test)} files), validation {sorted(val_set)}")
+            fold_of[test] = k
+            training_sets = {}
 
-        def training_set(every_speaker: bool) -> tuple[list, np.ndarray, np.ndarray]:
-            """The fold's training files (the held-out speakers' too with ``every_speaker``) and their augmented copies, built once per fold."""
-            if every_speaker not in training_sets:
-                rows = train if every_speaker else fit_idx
-                X_rows, y_rows, spk_rows = [seqs[i] for i in rows], y[rows], speakers[rows]
-                if augment_copies:
-                    X_rows, y_rows, spk_rows = _with_augmented_copies(data["path"].iloc[rows], X_rows, y_rows, spk_rows, features, augment_copies,
-                                                                      pipeline=augment, seed=seed + k, n_jobs=n_jobs)
-                    log(f"  + {len(X_rows) - len(rows)} augmented copies of the training speakers' files")
-                training_sets[every_speaker] = X_rows, y_rows, spk_rows
-            return training_sets[every_speaker]
+            def training_set(every_speaker: bool) -> tuple[list, np.ndarray, np.ndarray]:
+                """The fold's training files (the held-out speakers' too with ``every_speaker``) and their augmented copies, built once per fold."""
+                if every_speaker not in training_sets:
+                    rows = train if every_speaker else fit_idx
+                    X_rows, y_rows, spk_rows = [seqs[i] for i in rows], y[rows], speakers[rows]
+                    if augment_copies:
+                        X_rows, y_rows, spk_rows = _with_augmented_copies(data["path"].iloc[rows], X_rows, y_rows, spk_rows, features, augment_copies,
+                                                                          pipeline=augment, seed=seed + k, n_jobs=n_jobs)
+                        log(f"  + {len(X_rows) - len(rows)} augmented copies of the training speakers' files")
+                    training_sets[every_speaker] = X_rows, y_rows, spk_rows
+                return training_sets[every_speaker]
 
-        test_signals = _load_signals(data["path"].iloc[test], features)
-        noisy, noisy_vectors = {}, {}
-        for snr in snr_db:
-            signals = [add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)]
-            if networks:
-                noisy[snr] = extract_sequences([], features, signals=signals, n_jobs=n_jobs)
-            if baselines:
-                X_noisy, failed = _baseline_vectors(signals, baseline_features, rate, n_jobs)
-                if failed:
-                    raise failed[0].exception()
-                noisy_vectors[snr] = by_speaker_if_asked(X_noisy, test)
-        for model in models:
+            test_signals = _load_signals(data["path"].iloc[test], features)
+            noisy, noisy_vectors = {}, {}
+            for snr in snr_db:
+                signals = [add_noise_snr(s, snr_db=snr, seed=seed + int(i)) for i, s in zip(test, test_signals)]
+                if networks:
+                    noisy[snr] = extract_sequences([], features, signals=signals, n_jobs=n_jobs)
+                if baselines:
+                    X_noisy, failed = _baseline_vectors(signals, baseline_features, rate, n_jobs)
+                    if failed:
+                        raise failed[0].exception()
+                    noisy_vectors[snr] = by_speaker_if_asked(X_noisy, test)
+            for model in models:
+                if model in BASELINES:
+                    t0 = time.perf_counter()
+                    estimator = clone(svm).fit(vectors[train], y[train])
+                    outcome = {"pred": estimator.predict(vectors[test]), "best_epoch": None, "robustness": [],
+                               "noise": {snr: estimator.predict(X_noisy) for snr, X_noisy in noisy_vectors.items()}}
+                    outcome["seconds"] = time.perf_counter() - t0
+                    entries.append((k, model, test, test_speakers, outcome))
+                    continue
+                extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
+                stops_early = model in early_stopping and len(val_idx) > 0
+                fit_X, fit_y, fit_speakers = training_set(every_speaker=not stops_early)
+                task = {"params": {**params, **extra}, "X": fit_X, "y": fit_y, "speakers": fit_speakers if by_speaker else None,
+                        "early_stopping": "held-out" if stops_early else "none", "X_test": [seqs[i] for i in test], "y_test": y[test],
+                        "speakers_test": ids(test), "noise": noisy, "epsilons": epsilons}
+                if stops_early:
+                    task.update(X_val=[seqs[i] for i in val_idx], y_val=y[val_idx], speakers_val=ids(val_idx))
+                entries.append((k, model, test, test_speakers, task))
+
+        # The longest fits start first, so that no worker is left with a long one at the end.
+        handles = {i: runner.submit(_run_network, entries[i][4]) for i in sorted(
+            (i for i, entry in enumerate(entries) if "X" in entry[4]), key=lambda i: -_fit_cost(entries[i][4]))}
+        outcomes = {i: job for i, (_, _, _, _, job) in enumerate(entries) if i not in handles}
+        for i, outcome in runner.as_completed(handles):  # logged as each finishes, recorded below in order
+            outcomes[i] = outcome
+            k, model, test = entries[i][:3]
+            log(f"  fold {k} {model:11s} accuracy {metrics.accuracy_score(y[test], outcome['pred']):.3f}  "
+                f"UAR {metrics.balanced_accuracy_score(y[test], outcome['pred']):.3f}  ({outcome['seconds']:.0f} s, best epoch {outcome['best_epoch']})")
+        for i, (k, model, test, test_speakers, _) in enumerate(entries):
+            outcome = outcomes[i]
+            pred[model][test] = outcome["pred"]
+            record(k, model, test, test_speakers, outcome["seconds"], outcome["best_epoch"])
             if model in BASELINES:
-                t0 = time.perf_counter()
-                estimator = clone(svm).fit(vectors[train], y[train])
-                pred[model][test] = estimator.predict(vectors[test])
-                record(k, model, test, test_speakers, time.perf_counter() - t0, None)
                 robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": "clean", "epsilon": 0.0, "snr_db": np.nan,
                                     "accuracy": fold_rows[-1]["accuracy"], "uar": fold_rows[-1]["uar"]})
-                for snr, X_noisy in noisy_vectors.items():
-                    record_noise(k, model, test, snr, estimator.predict(X_noisy))
-                continue
-            extra = {"adversarial": adversarial, "epsilon": epsilon} if model == "adversarial" else {"adversarial": None, **_clean_monitor(params)}
-            clf = EmotionClassifier(**{**params, **extra})
-            t0 = time.perf_counter()
-            stops_early = model in early_stopping and len(val_idx) > 0
-            fit_X, fit_y, fit_speakers = training_set(every_speaker=not stops_early)
-            fit_ids = fit_speakers if by_speaker else None
-            if stops_early:
-                clf.fit(fit_X, fit_y, X_val=[seqs[i] for i in val_idx], y_val=y[val_idx], speakers=fit_ids, speakers_val=ids(val_idx))
-            else:  # no early stopping (asked for, or too few speakers to hold any out): the full epochs on every training speaker
-                clf.set_params(patience=None).fit(fit_X, fit_y, speakers=fit_ids)
-            seconds = time.perf_counter() - t0
-            X_test = [seqs[i] for i in test]
-            pred[model][test] = clf.predict(X_test, speakers=ids(test))
-            record(k, model, test, test_speakers, seconds, clf.best_epoch_)
-            table = clf.robustness(X_test, y[test], attacks=("fgsm", "pgd"), epsilons=epsilons, speakers=ids(test))
-            for row in table.itertuples():
-                robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": row.attack, "epsilon": row.epsilon,
-                                    "snr_db": np.nan, "accuracy": row.accuracy, "uar": row.uar})
-            for snr, X_noisy in noisy.items():
-                record_noise(k, model, test, snr, clf.predict(X_noisy, speakers=ids(test)))
-            h = clf.history_.copy()
-            h.insert(0, "model", model)
-            h.insert(0, "fold", k)
-            histories.append(h)
+            for attack, eps, acc, uar in outcome["robustness"]:
+                robust_rows.append({"fold": k, "model": model, "files": len(test), "attack": attack, "epsilon": eps,
+                                    "snr_db": np.nan, "accuracy": acc, "uar": uar})
+            for snr, p in outcome["noise"].items():
+                record_noise(k, model, test, snr, p)
+            if "history" in outcome:
+                h = outcome["history"].copy()
+                h.insert(0, "model", model)
+                h.insert(0, "fold", k)
+                histories.append(h)
+        if refit_task is not None:
+            outcome = runner.result(refit_handle)
+            final_model = outcome["model"].set_params(progress=progress)
+            log(f"  final {refit} model on all {len(data)} files ({outcome['seconds']:.0f} s, best epoch {outcome['best_epoch']})")
 
     tested = fold_of > 0
     predictions = pd.DataFrame({"path": data["path"].astype(str), "speaker": speakers, "fold": fold_of, "emotion": y,
@@ -591,11 +639,95 @@ def cross_validate(
     settings = {"models": list(models), "features": features, "classifier": {k: v for k, v in params.items() if k != "progress"}, "adversarial": adversarial,
                 "epsilon": epsilon, "epsilons": list(epsilons), "snr_db": list(snr_db), "splitter": repr(splitter),
                 "validation_speakers": validation_speakers, "early_stopping": list(early_stopping), "augment_copies": augment_copies,
-                "augment": repr(augment) if augment_copies else None, "seconds": round(time.perf_counter() - started, 1)}
+                "augment": repr(augment) if augment_copies else None, "refit": refit, "seconds": round(time.perf_counter() - started, 1)}
     if baselines:
         settings.update(baseline_features=list(baseline_features), svm=repr(svm))
     history = pd.concat(histories, ignore_index=True) if histories else pd.DataFrame(columns=["fold", "model", "epoch"])
-    return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), history, settings, list(errors))
+    return ExperimentResult(predictions, pd.DataFrame(fold_rows), pd.DataFrame(robust_rows), history, settings, list(errors), final_model)
+
+
+def _fit_cost(task: dict) -> float:
+    """A fit's rough cost: its files, times the forward-backward passes of a perturbed step."""
+    perturbed = task["params"].get("adversarial")
+    passes = 2 + task["params"].get("pgd_steps", CLASSIFIER_DEFAULTS["pgd_steps"]) if perturbed == "pgd" else 3 if perturbed else 1
+    return len(task["X"]) * passes
+
+
+def _run_network(task: dict) -> dict:
+    """Fit one network as ``task`` describes and, when it has test files, test it: predictions,
+    the feature-space attacks, and the noisy copies of the test files. Runs in this process or in
+    a worker process; libtorch seeds every fit and attack, so the result is the same in both."""
+    from ser_rs.model import EmotionClassifier
+
+    clf = EmotionClassifier(**task["params"])
+    t0 = time.perf_counter()
+    X, y, speakers = task["X"], task["y"], task["speakers"]
+    if task["early_stopping"] == "held-out":
+        clf.fit(X, y, X_val=task["X_val"], y_val=task["y_val"], speakers=speakers, speakers_val=task["speakers_val"])
+    elif task["early_stopping"] == "none":  # the full epochs on every training speaker
+        clf.set_params(patience=None).fit(X, y, speakers=speakers)
+    else:  # the classifier's own early stopping, on a share of the files it is given
+        clf.fit(X, y, speakers=speakers)
+    out: dict = {"seconds": time.perf_counter() - t0, "best_epoch": clf.best_epoch_, "history": clf.history_}
+    if "X_test" not in task:
+        clf.features_ = dict(task["features"])  # the sequences came from this pipeline: predict(paths) re-runs it
+        out["model"] = clf
+        return out
+    X_test, spk_test = task["X_test"], task["speakers_test"]
+    out["pred"] = clf.predict(X_test, speakers=spk_test)
+    table = clf.robustness(X_test, task["y_test"], attacks=("fgsm", "pgd"), epsilons=task["epsilons"], speakers=spk_test)
+    out["robustness"] = [(r.attack, r.epsilon, r.accuracy, r.uar) for r in table.itertuples()]
+    out["noise"] = {snr: clf.predict(X_noisy, speakers=spk_test) for snr, X_noisy in task["noise"].items()}
+    return out
+
+
+class _TaskRunner:
+    """Runs tasks in this process (``jobs`` 1), or in ``jobs`` worker processes started fresh
+    ('spawn': the parent's libtorch and rayon threads do not survive a fork)."""
+
+    def __init__(self, jobs: int, log: Callable[[str], None]) -> None:
+        self.jobs, self.log, self.pool = jobs, log, None
+
+    def __enter__(self) -> "_TaskRunner":
+        if self.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.log(f"Training in {self.jobs} worker processes ...")
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+        return self
+
+    def submit(self, fn: Callable[[dict], dict], task: dict) -> Any:
+        """A future of ``fn(task)`` in a worker, or (one job) the task itself, run when its result is asked for."""
+        if self.pool is None:
+            return (fn, task)
+        task = {**task, "params": {**task["params"], "progress": False}}  # bars from parallel workers would overwrite each other
+        return self.pool.submit(fn, task)
+
+    def as_completed(self, handles: dict) -> Any:
+        """``(key, outcome)`` of every handle in ``handles``, in the order they finish (one job: by key)."""
+        if self.pool is None:
+            for key in sorted(handles):
+                yield key, self.result(handles[key])
+            return
+        from concurrent.futures import as_completed
+
+        keys = {future: key for key, future in handles.items()}
+        for future in as_completed(keys):
+            yield keys[future], future.result()
+
+    def result(self, handle: Any) -> dict:
+        """The outcome of what :meth:`submit` returned (or an outcome already computed)."""
+        if isinstance(handle, dict):
+            return handle
+        if isinstance(handle, tuple):
+            fn, task = handle
+            return fn(task)
+        return handle.result()
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
 
 
 def robustness_table(rows: Any):
@@ -674,36 +806,52 @@ def robustness_targets(result: ExperimentResult) -> dict:
     return out
 
 
-def _text_report(result: ExperimentResult, summary: dict) -> str:
+def _targets_sentence(t: dict) -> str:
+    if t.get("half_accuracy_epsilon") is None:
+        return f"Targets: {t.get('note')}"
+    return (f"At PGD epsilon {t['half_accuracy_epsilon']:.3f} (interpolated), where the standard model keeps half its clean "
+            f"{t['clean_accuracy']['standard']:.3f}, the adversarial model keeps {t['adversarial_accuracy_at_epsilon']:.3f}, "
+            f"{100 * t['adversarial_kept_share']:.0f}% of its clean {t['clean_accuracy']['adversarial']:.3f}; at the grid's "
+            f"epsilon {t['grid_epsilon']:g} (standard {t['standard_accuracy_at_grid_epsilon']:.3f}) it keeps "
+            f"{100 * t['adversarial_kept_share_at_grid_epsilon']:.0f}%. Clean cost {t['clean_cost_points']:.1f} points.")
+
+
+def _text_report(result: ExperimentResult, summary: dict, plots: Optional[dict] = None, model_dir: Any = None) -> str:
+    """The report: first what a reader wants (scores, plots, the saved model and what to run
+    next), then the details (folds, per-class reports, the robustness table)."""
+    n_labels = len(summary["labels"])
     lines = [f"ser_rs speaker-independent evaluation: {summary['files']} files, {summary['speakers']} speakers, "
-             f"{len(summary['labels'])} emotions", f"splits: {result.settings['splitter']}", ""]
+             f"{n_labels} emotions (chance {1 / n_labels:.3f}); no test speaker was trained on", ""]
     for model in _result_models(result):
         s = summary["models"][model]
         lines.append(f"{model} model: accuracy {s['accuracy']:.3f}, UAR {s['uar']:.3f}, macro F1 {s['macro_f1']:.3f}")
-    lines += ["", "Per fold:", result.folds[["fold", "model", "test_speakers", "files", "accuracy", "uar", "best_epoch"]].to_string(index=False, float_format="%.3f"), ""]
+    if "targets" in summary and all(m in summary["models"] for m in MODELS):
+        lines.append(_targets_sentence(summary["targets"]))
+    if plots:
+        lines += ["", "Plots:"] + [f"  {path}" for path in plots.values()]
+    if model_dir is not None:
+        lines += ["", f"Model: {model_dir}", "", "Next:", f"  ser-rs predict {model_dir} AUDIO_FILE_OR_FOLDER   # the emotion of your recordings",
+                  f"  ser-rs serve --model {model_dir}                 # a web page to upload or stream audio"]
+    lines += ["", "Details", "-------", f"splits: {result.settings['splitter']}", "",
+              "Per fold:", result.folds[["fold", "model", "test_speakers", "files", "accuracy", "uar", "best_epoch"]].to_string(index=False, float_format="%.3f"), ""]
     for model in _result_models(result):
         y, p = result.predictions["emotion"], result.predictions[f"pred_{model}"]
         lines += [f"Classification report ({model}):", metrics.classification_report(y, p, zero_division=0, digits=3)]
     lines += ["Robustness (mean over folds, weighted by test files; epsilon in standardised-feature stds, noise level as SNR dB):",
-              robustness_table(result.robustness).to_string(index=False, float_format="%.3f"), ""]
-    t = summary["targets"]
-    if t.get("half_accuracy_epsilon") is None:
-        lines.append(f"Targets: {t.get('note')}")
-    else:
-        lines.append(f"At PGD epsilon {t['half_accuracy_epsilon']:.3f} (interpolated), where the standard model keeps half its clean "
-                     f"{t['clean_accuracy']['standard']:.3f}, the adversarial model keeps {t['adversarial_accuracy_at_epsilon']:.3f}, "
-                     f"{100 * t['adversarial_kept_share']:.0f}% of its clean {t['clean_accuracy']['adversarial']:.3f}; at the grid's "
-                     f"epsilon {t['grid_epsilon']:g} (standard {t['standard_accuracy_at_grid_epsilon']:.3f}) it keeps "
-                     f"{100 * t['adversarial_kept_share_at_grid_epsilon']:.0f}%. Clean cost {t['clean_cost_points']:.1f} points.")
+              robustness_table(result.robustness).to_string(index=False, float_format="%.3f")]
     if result.errors:
         lines += ["", f"{len(result.errors)} unreadable files were skipped:"] + [f"  {p}: {k}: {m}" for p, k, m in result.errors]
     return "\n".join(lines) + "\n"
 
 
-def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) -> dict:
+def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True, model_dir: Any = None) -> dict:
     """Write ``report.json``, ``report.txt``, ``predictions.csv``, ``history.csv`` and (with
     matplotlib and seaborn installed) ``training_curves.png``, ``confusion_matrix.png`` and
     ``robustness.png`` into ``out_dir``; return the paths written by name.
+
+    ``report.txt`` opens with the scores, the plots' paths and, given ``model_dir``, the saved
+    model and the commands that use it; the per-fold scores, per-class reports and robustness
+    table follow.
 
     Parameters
     ----------
@@ -713,6 +861,9 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) 
         The folder to write into; made if missing.
     plots : bool, default True
         Draw the PNG plots (needs ``pip install "ser_rs[plots]"``; skipped with a warning without it).
+    model_dir : str or os.PathLike, optional
+        A saved model folder (``result.model`` saved, as ``ser-rs demo`` does) for the report to
+        point to, with the ``ser-rs predict`` and ``ser-rs serve`` commands that use it.
 
     Returns
     -------
@@ -738,9 +889,9 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) 
     summary["errors"] = [{"path": p, "error_type": k, "message": m} for p, k, m in result.errors]
     paths = {"json": out / "report.json", "text": out / "report.txt", "predictions": out / "predictions.csv", "history": out / "history.csv"}
     paths["json"].write_text(json.dumps(_finite(summary), indent=2, default=_json_default, allow_nan=False))
-    paths["text"].write_text(_text_report(result, summary))
     result.predictions.to_csv(paths["predictions"], index=False)
     result.histories.to_csv(paths["history"], index=False)
+    drawn: dict = {}
     if plots:
         try:
             from ser_rs import plots as plotting
@@ -749,9 +900,11 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True) 
         else:
             shown = "adversarial" if "adversarial" in summary["models"] else next(iter(summary["models"]))  # e.g. the SVM baseline alone
             title = "adversarially trained model" if shown == "adversarial" else f"{shown} model"
-            paths.update(plotting.experiment_plots(out, histories=result.histories, robustness=robustness_table(result.robustness),
-                                                   confusion=summary["models"][shown]["confusion_matrix"], labels=summary["labels"],
-                                                   confusion_title=f"{title} (rows: true, normalised)"))
+            drawn = plotting.experiment_plots(out, histories=result.histories, robustness=robustness_table(result.robustness),
+                                            confusion=summary["models"][shown]["confusion_matrix"], labels=summary["labels"],
+                                            confusion_title=f"{title} (rows: true, normalised)")
+    paths["text"].write_text(_text_report(result, summary, drawn, model_dir))
+    paths.update(drawn)
     return {k: str(v) for k, v in paths.items()}
 
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from ser_rs import _native
 from ser_rs._backend import trainer
+from ser_rs._progress import ProgressBar
 from ser_rs._validate import as_spectrogram, is_sparse
 from ser_rs import exceptions
 from ser_rs.exceptions import InputTypeError, ParameterError
@@ -532,7 +533,7 @@ class EmotionClassifier:
     device : str
         ``'cpu'``, or ``'cuda'``/``'cuda:N'`` when a GPU is visible.
     progress : bool
-        A tqdm bar over optimiser steps. Ctrl-C stops training (KeyboardInterrupt).
+        Progress over optimiser steps: a tqdm bar on a terminal or in a notebook, else one line when training ends. Ctrl-C stops training (KeyboardInterrupt).
 
     Attributes
     ----------
@@ -935,10 +936,8 @@ class EmotionClassifier:
         elif self.patience is not None:
             seqs, codes, val_seqs, val_codes = self._split(seqs, codes)
 
-        from tqdm.auto import tqdm
-
         total = trainer().fit_steps(config, len(seqs))
-        with tqdm(total=total, disable=not self.progress, unit="step", desc="training") as bar:
+        with ProgressBar(total, disable=not self.progress, unit="step", desc="training") as bar:
 
             def report(done: int) -> None:
                 bar.update(done - bar.n)

@@ -51,6 +51,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 import numpy as np
 
 from ser_rs import _native
+from ser_rs._progress import ProgressBar
 from ser_rs._validate import as_n_jobs, as_number, as_rate, as_seed
 from ser_rs.exceptions import InputTypeError, MissingFileError, ParameterError
 
@@ -297,7 +298,7 @@ def make_demo_corpus(
     n_jobs : int or None
         Worker threads (``None`` or -1: all cores).
     progress : bool
-        Show a tqdm progress bar.
+        Show progress (a tqdm bar on a terminal or in a notebook, else one line at the end).
 
     Returns
     -------
@@ -330,7 +331,6 @@ def make_demo_corpus(
     2
     """
     import pandas as pd
-    from tqdm.auto import tqdm
 
     n_speakers = _int(n_speakers, "n_speakers", 1)
     n_per_emotion = _int(n_per_emotion, "n_per_emotion", 1)
@@ -347,7 +347,7 @@ def make_demo_corpus(
     voices = {s: _native.synth_voice(s) for s in range(1, n_speakers + 1)}
     items = [(e, s, t, None) for s in range(1, n_speakers + 1) for e in chosen for t in range(n_per_emotion)]
     rows = []
-    with tqdm(total=len(items), disable=not progress, unit="utterance", desc="demo corpus") as bar:
+    with ProgressBar(len(items), disable=not progress, unit="utterance", desc="demo corpus") as bar:
         for start in range(0, len(items), _CHUNK):
             chunk = items[start : start + _CHUNK]
             done_before = bar.n

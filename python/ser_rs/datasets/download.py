@@ -6,7 +6,7 @@ record 1188976 (doi:10.5281/zenodo.1188976), Livingstone & Russo (2018), license
 took it, with the size, from several independent projects that verified their downloads against
 the record (we could not open zenodo.org itself when writing this).
 
-Only the standard library is used for the transfer (urllib); tqdm draws the progress bar.
+Only the standard library is used for the transfer (urllib); progress is a tqdm bar on a terminal or in a notebook, else one line at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from ser_rs._progress import ProgressBar
 from ser_rs.exceptions import ChecksumError, DownloadError, InputTypeError, ParameterError
 
 __all__ = ["ChecksumError", "DownloadError", "RAVDESS_SPEECH_MD5", "RAVDESS_SPEECH_SIZE", "RAVDESS_SPEECH_URL", "download_ravdess"]
@@ -79,8 +80,6 @@ class _Retry(Exception):
 
 def _fetch(url: str, part: Path, *, timeout: float, progress: bool) -> None:
     """One attempt: downloads into ``part``, resuming from its current size when the server allows."""
-    from tqdm.auto import tqdm
-
     offset = part.stat().st_size if part.exists() else 0
     request = urllib.request.Request(url, headers={"User-Agent": _user_agent()})
     if offset:
@@ -109,8 +108,8 @@ def _fetch(url: str, part: Path, *, timeout: float, progress: bool) -> None:
             offset, mode = 0, "wb"  # a 200 answer is the whole file: start over
         total = None if expected is None else offset + expected
         received = 0
-        with open(part, mode) as out, tqdm(
-            total=total, initial=offset, unit="B", unit_scale=True, unit_divisor=1024,
+        with open(part, mode) as out, ProgressBar(
+            total, initial=offset, unit="B", unit_scale=True, unit_divisor=1024,
             desc=part.name.removesuffix(".part"), disable=not progress, leave=False,
         ) as bar:
             try:
@@ -189,7 +188,7 @@ def download_ravdess(
         ``"md5:<hex>"`` or ``"sha256:<hex>"`` of the archive (default :data:`RAVDESS_SPEECH_MD5`),
         or None to skip the check (not recommended).
     progress : bool
-        Show a tqdm progress bar.
+        Show progress (a tqdm bar on a terminal or in a notebook, else one line at the end).
     manifest : bool
         Return :func:`~ser_rs.datasets.read_ravdess` of the folder instead of the folder.
     retries : int
