@@ -279,6 +279,14 @@ def test_the_svm_baseline_alone_trains_no_network_and_reports(tmp_path, monkeypa
     paths = write_report(result, tmp_path / "out", plots=False)
     text = open(paths["text"]).read()
     assert "svm model: accuracy" in text and "standard model" not in text
+    # A report folder that cannot be made is a typed error (also an OSError) naming it.
+    (tmp_path / "a_file").write_text("")
+    from ser_rs.exceptions import FileAccessError
+
+    with pytest.raises(FileAccessError, match="a_file"):
+        write_report(result, tmp_path / "a_file" / "out", plots=False)
+    with pytest.raises(OSError):
+        write_report(result, tmp_path / "a_file", plots=False)
 
 
 @pytest.mark.parametrize("option, value", [("models", ("svm", "svm")), ("models", ("forest",)), ("models", ()), ("models", 3),

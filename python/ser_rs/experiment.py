@@ -29,7 +29,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from ser_rs import metrics
-from ser_rs.exceptions import InputTypeError, ParameterError
+from ser_rs.exceptions import FileAccessError, InputTypeError, ParameterError
 from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 from ser_rs.tuning import TuningResult, tune, write_tuning_report
 
@@ -872,8 +872,8 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True, 
 
     Raises
     ------
-    OSError
-        ``out_dir`` cannot be made or written.
+    FileAccessError
+        ``out_dir`` cannot be made or written (it is a file, or not writable); also an ``OSError``.
 
     Examples
     --------
@@ -882,6 +882,15 @@ def write_report(result: ExperimentResult, out_dir: Any, *, plots: bool = True, 
     ['confusion_matrix', 'history', 'json', 'predictions', 'robustness', 'text', 'training_curves']
     """
     out = Path(out_dir)
+    try:
+        return _write_report_files(result, out, plots, model_dir)
+    except FileAccessError:
+        raise
+    except OSError as exc:
+        raise FileAccessError(f"cannot write the report into {out} ({exc.strerror or exc}): pass a folder you can write to") from exc
+
+
+def _write_report_files(result: ExperimentResult, out: Path, plots: bool, model_dir: Any) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     summary = result.summary()
     summary["settings"] = result.settings
