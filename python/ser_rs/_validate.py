@@ -13,8 +13,8 @@ import numpy as np
 from ser_rs.exceptions import InputTypeError, ParameterError
 
 
-def as_audio(y: Any, name: str = "y") -> np.ndarray:
-    """A 1-D float32 C-contiguous view or copy of ``y``."""
+def _check_float_array(y: Any, name: str) -> None:
+    """Refuses anything but a numpy array of floats, saying how to make one."""
     if not isinstance(y, np.ndarray):
         raise InputTypeError(
             f"{name} must be a numpy array of floats, got {type(y).__name__}; "
@@ -23,6 +23,11 @@ def as_audio(y: Any, name: str = "y") -> np.ndarray:
     if not np.issubdtype(y.dtype, np.floating):
         hint = " (for 16-bit PCM: y.astype(np.float32) / 32768)" if np.issubdtype(y.dtype, np.integer) else ""
         raise InputTypeError(f"{name} must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
+
+
+def as_audio(y: Any, name: str = "y") -> np.ndarray:
+    """A 1-D float32 C-contiguous view or copy of ``y``."""
+    _check_float_array(y, name)
     if y.ndim != 1:
         raise ParameterError(
             f"{name} must be a 1-D mono signal, got shape {y.shape}; "
@@ -189,14 +194,7 @@ def as_signal(y: Any, name: str = "y") -> np.ndarray:
     >>> as_signal(np.zeros((2, 3))).shape
     (2, 3)
     """
-    if not isinstance(y, np.ndarray):
-        raise InputTypeError(
-            f"{name} must be a numpy array of floats, got {type(y).__name__}; "
-            f"use np.asarray({name}, dtype=np.float32)"
-        )
-    if not np.issubdtype(y.dtype, np.floating):
-        hint = " (for 16-bit PCM: y.astype(np.float32) / 32768)" if np.issubdtype(y.dtype, np.integer) else ""
-        raise InputTypeError(f"{name} must be floating-point audio (float32 or float64), got dtype {y.dtype}{hint}")
+    _check_float_array(y, name)
     if y.ndim == 0:
         raise ParameterError(f"{name} must be a 1-D mono signal or channels of shape (..., n), got a scalar")
     if y.ndim > 1 and y.shape[-1] == 0:
