@@ -185,6 +185,20 @@ def test_evaluate_cross_validates_by_speaker(tiny_corpus, tmp_path, capsys):
     assert "svm model: accuracy" in capsys.readouterr().out
 
 
+def test_evaluate_trains_in_worker_processes_with_the_same_results(tiny_corpus, tmp_path, capsys):
+    reports = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--fit-jobs", jobs] + TINY) == 0
+        reports[jobs] = json.loads((out / "report.json").read_text())
+    def scores(report):
+        return [{k: v for k, v in fold.items() if k != "seconds"} for fold in report["folds"]], report["models"]
+
+    assert scores(reports["1"]) == scores(reports["2"])
+    assert main(["evaluate", str(tiny_corpus), "-o", str(tmp_path / "bad"), "--fit-jobs", "0"] + TINY) == 2
+    assert "--fit-jobs 0" in capsys.readouterr().err and not (tmp_path / "bad").exists()
+
+
 def test_evaluate_the_svm_baseline_alone(tiny_corpus, tmp_path, capsys):
     out = tmp_path / "svm"
     assert main(["evaluate", str(tiny_corpus), "-o", str(out), "--folds", "3", "--model", "svm", "--no-progress"]) == 0

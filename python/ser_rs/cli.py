@@ -216,6 +216,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--baseline", choices=BASELINES, default=None,
                     help="cross-validation: also score this baseline, scikit-learn's SVC on each file's egemaps_like and ser162 "
                          "features (standardised by speaker with --speaker-norm), on the same folds and files, in the same report")
+    _fit_jobs_argument(ev, 1)
     _training_arguments(ev, baselines=BASELINES)
     _common_arguments(ev)
 
@@ -280,9 +281,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--folds", type=int, default=DEMO_CORPUS["folds"], help="speaker folds for the synthetic corpus (default: %(default)s)")
     demo.add_argument("--hop-length", type=int, default=DEMO_HOP_LENGTH,
                       help=f"frame hop in samples at 16 kHz (default: %(default)s; the other commands use {_FRAMING['hop_length']})")
-    demo.add_argument("--fit-jobs", type=int, default=DEMO_FIT_JOBS,
-                      help="networks trained at once, each in its own process with one libtorch thread; the results do not "
-                           "depend on it (default: %(default)s)")
+    _fit_jobs_argument(demo, DEMO_FIT_JOBS)
     _training_arguments(demo, defaults={**COMMAND_DEFAULTS, **DEMO_DEFAULTS})
     _common_arguments(demo)
 
@@ -486,6 +485,17 @@ def _score_saved_model(args: argparse.Namespace, manifest) -> int:
     return 0
 
 
+def _fit_jobs_argument(parser: argparse.ArgumentParser, default: int) -> None:
+    parser.add_argument("--fit-jobs", type=int, default=default,
+                        help="networks trained at once, each in its own process with one libtorch thread; the results do not "
+                             "depend on it (default: %(default)s)")
+
+
+def _check_fit_jobs(args: argparse.Namespace) -> None:
+    if not 1 <= args.fit_jobs <= 64:
+        raise UsageError(f"--fit-jobs {args.fit_jobs}: pass how many networks to train at once, from 1 to 64 (e.g. the cores)")
+
+
 def _run_experiment(args: argparse.Namespace, manifest, splitter, model_dir: Optional[Path] = None, **experiment_options):
     import ser_rs
     from ser_rs.experiment import BASELINES
@@ -509,6 +519,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from ser_rs.datasets import SpeakerKFold
     from ser_rs.experiment import BASELINES, MODELS
 
+    _check_fit_jobs(args)
     manifest = _read_manifest(args.data, args.corpus, args.four_classes)
     if args.model_dir is not None:
         return _score_saved_model(args, manifest)
@@ -518,7 +529,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         models: tuple = (args.model,)
     else:
         models = MODELS + ((args.baseline,) if args.baseline else ())
-    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping, models=models,
+    _run_experiment(args, manifest, splitter, augment_copies=args.augment_copies, early_stopping=early_stopping, models=models, fit_jobs=args.fit_jobs,
                     snr_db=args.snr_db)
     return 0
 
@@ -661,8 +672,7 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if not 1 <= args.hop_length <= _FRAMING["n_fft"]:
         raise UsageError(f"--hop-length {args.hop_length}: pass a hop from 1 to the window, {_FRAMING['n_fft']} samples (e.g. 256 or 512)")
-    if not 1 <= args.fit_jobs <= 64:
-        raise UsageError(f"--fit-jobs {args.fit_jobs}: pass how many networks to train at once, from 1 to 64 (e.g. the cores)")
+    _check_fit_jobs(args)
     args.output.mkdir(parents=True, exist_ok=True)
     if args.data is None:
         if args.speakers < 2:
