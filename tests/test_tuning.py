@@ -198,6 +198,18 @@ def test_the_command_refuses_an_unknown_setting_to_search(corpus, tmp_path, caps
     assert "name settings among lr," in capsys.readouterr().err
 
 
+def test_an_option_given_fixes_its_setting_and_contradicting_space_is_refused(corpus, tmp_path, capsys):
+    data = Path(corpus.path.iloc[0]).parents[1]
+    out = tmp_path / "fixed"
+    common = ["--features", "mfcc", "--epochs", "1", "--adversarial", "none", "--no-progress", "--n-jobs", "1", "--search-folds", "2"]
+    assert main(["tune", str(data), "--trials", "1", "--hidden-size", "8", "-o", str(out), *common]) == 0
+    best = json.loads((out / "best_params.json").read_text())
+    assert "hidden_size" not in best["tuned"] and best["params"]["hidden_size"] == 8
+    assert "hidden_size is fixed by its option" in capsys.readouterr().out
+    assert main(["tune", str(data), "--trials", "1", "--layers", "2", "--space", "lr,num_layers", "-o", str(tmp_path / "t"), *common]) == 2
+    assert "--layers fixes what --space searches" in capsys.readouterr().err and not (tmp_path / "t").exists()
+
+
 @pytest.mark.parametrize("trials", ["0", "-2"])
 def test_the_command_refuses_zero_trials(corpus, tmp_path, capsys, trials):
     data = Path(corpus.path.iloc[0]).parents[1]

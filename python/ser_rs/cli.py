@@ -534,7 +534,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tune(args: argparse.Namespace) -> int:
+def _tune(args: argparse.Namespace, argv: Sequence[str] = ()) -> int:
     import ser_rs
 
     if args.trials < 1:
@@ -547,6 +547,7 @@ def _tune(args: argparse.Namespace) -> int:
     unknown = [name for name in space if name not in CLASSIFIER_SEARCH_SPACE]
     if unknown or not space:
         raise UsageError(f"--space {args.space}: name settings among {','.join(CLASSIFIER_SEARCH_SPACE)}")
+    space = _unfixed(space, argv)
     if _adversarial(args) is None and "epsilon" in space:
         space.remove("epsilon")  # no perturbation, no radius to search
     if not space:
@@ -568,6 +569,21 @@ def _tune(args: argparse.Namespace) -> int:
     print("Wrote " + ", ".join(sorted(Path(p).name for p in paths.values())) + f" to {args.output}; the study is in {storage}")
     print(f"Train with the best settings: ser-rs train {args.data} --params {paths['best_params']}")
     return 0
+
+
+def _unfixed(space: list, argv: Sequence[str]) -> list:
+    """The searched settings less those the command line fixes (``--hidden-size 32`` keeps 32 in every
+    trial); a setting both fixed and named in ``--space`` is a contradiction."""
+    fixed = [name for name in space if _is_given(_OPTION_NAMES.get(name, name), argv)]
+    if fixed and _is_given("space", argv):
+        options = ", ".join("--" + _OPTION_NAMES.get(name, name).replace("_", "-") for name in fixed)
+        raise UsageError(f"{options} fixes what --space searches: give the option or name it in --space, not both")
+    left = [name for name in space if name not in fixed]
+    if not left:
+        raise UsageError(f"every searched setting ({', '.join(space)}) is fixed by its option: name others with --space")
+    for name in fixed:
+        print(f"{name} is fixed by its option: searching the other settings")
+    return left
 
 
 def _predict(args: argparse.Namespace) -> int:
@@ -759,8 +775,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command in TRAINER_COMMANDS:
             trainer()
-        if args.command == "train":
-            return _train(args, argv)
+        if args.command in ("train", "tune"):  # they read which options the command line gives
+            return COMMANDS[args.command](args, argv)
         return COMMANDS[args.command](args)
     except (UsageError, TrainerNotInstalledError) as exc:
         print(f"error: {exc}", file=sys.stderr)
