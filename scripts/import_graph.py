@@ -27,7 +27,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "python" / PACKAGE
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_native",),
     ("exceptions",),
-    ("_validate", "_backend", "_channels", "_progress"),  # _channels: librosa's (..., n) channels, in parallel; _progress: tqdm on a terminal, one line per stage in a log
+    ("_validate", "_backend", "_channels", "_progress", "_jsonable"),  # _channels: librosa's (..., n) channels, in parallel; _progress: tqdm on a terminal, one line per stage in a log
     ("audio",),
     ("feature", "prosody", "metrics"),
     ("effects",),

@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from ser_rs import metrics
+from ser_rs._jsonable import dumps
 from ser_rs.exceptions import FileAccessError, InputTypeError, ParameterError
 from ser_rs.model import CLASSIFIER_DEFAULTS, MODEL_SR, run_feature_pipeline
 from ser_rs.tuning import TuningResult, tune, write_tuning_report
@@ -897,7 +897,7 @@ def _write_report_files(result: ExperimentResult, out: Path, plots: bool, model_
     summary["folds"] = result.folds.to_dict(orient="records")
     summary["errors"] = [{"path": p, "error_type": k, "message": m} for p, k, m in result.errors]
     paths = {"json": out / "report.json", "text": out / "report.txt", "predictions": out / "predictions.csv", "history": out / "history.csv"}
-    paths["json"].write_text(json.dumps(_finite(summary), indent=2, default=_json_default, allow_nan=False))
+    paths["json"].write_text(dumps(summary))
     result.predictions.to_csv(paths["predictions"], index=False)
     result.histories.to_csv(paths["history"], index=False)
     drawn: dict = {}
@@ -915,27 +915,6 @@ def _write_report_files(result: ExperimentResult, out: Path, plots: bool, model_
     paths["text"].write_text(_text_report(result, summary, drawn, model_dir))
     paths.update(drawn)
     return {k: str(v) for k, v in paths.items()}
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with NaN and infinite floats as None, which JSON can hold."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if isinstance(value, (float, np.floating)):
-        return float(value) if np.isfinite(value) else None
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
 
 
 # -- scoring a saved model on another corpus ------------------------------------------------------
@@ -1275,7 +1254,7 @@ def write_score_report(result: dict, out_dir: Any, *, model: Any = None, corpus:
     summary = {"model": None if model is None else str(model), "corpus": None if corpus is None else str(corpus), "first": result["scorings"][0],
                **{k: v for k, v in result.items() if k != "predictions"}}
     paths = {"json": out / "report.json", "text": out / "report.txt", "predictions": out / "predictions.csv"}
-    paths["json"].write_text(json.dumps(_finite(summary), indent=2, default=_json_default, allow_nan=False))
+    paths["json"].write_text(dumps(summary))
     paths["text"].write_text(text)
     result["predictions"].to_csv(paths["predictions"], index=False)
     return {k: str(v) for k, v in paths.items()}

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import shutil
 import sqlite3
@@ -40,6 +39,7 @@ from typing import Any, Mapping, Optional, Sequence
 import numpy as np
 
 from ser_rs import metrics
+from ser_rs._jsonable import dumps
 from ser_rs.exceptions import FileAccessError, InputTypeError, ParameterError
 from ser_rs.model import CLASSIFIER_SEARCH_SPACE, DEFAULT_FEATURES, SearchRange, run_feature_pipeline
 
@@ -579,18 +579,6 @@ def _importance(study: Any) -> dict:
         return {}
 
 
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    return value
-
-
 def _text_report(result: TuningResult, importance: dict) -> str:
     s, t = result.settings, result.trials
     counts = t.state.value_counts().to_dict() if len(t) else {}
@@ -657,14 +645,14 @@ def write_tuning_report(result: TuningResult, out_dir: Any, *, plots: bool = Tru
         names = {"trials": "trials.csv", "best_params": "best_params.json", "json": "report.json", "text": "report.txt"}
         result.trials.to_csv(staging / names["trials"], index=False)
         tuned = [c[len("params_"):] for c in result.trials.columns if c.startswith("params_")]
-        best = {"params": _json_ready(result.best_params), "tuned": tuned, "search_uar": result.best_value,
-                "test_scores": _json_ready(result.test_scores), "study_name": result.settings.get("study_name")}
-        (staging / names["best_params"]).write_text(json.dumps(best, indent=2, allow_nan=False))
+        best = {"params": result.best_params, "tuned": tuned, "search_uar": result.best_value,
+                "test_scores": result.test_scores, "study_name": result.settings.get("study_name")}
+        (staging / names["best_params"]).write_text(dumps(best))
         report = {"best_value": result.best_value, "best_params": result.best_params, "test_scores": result.test_scores,
                   "importance": importance, "settings": result.settings,
                   "trials": result.trials.astype(object).where(result.trials.notna(), None).to_dict(orient="records"),
                   "note": "The search used the search speakers' folds only; the test speakers were scored once, with the best settings."}
-        (staging / names["json"]).write_text(json.dumps(_json_ready(report), indent=2, allow_nan=False, default=str))
+        (staging / names["json"]).write_text(dumps(report))
         (staging / names["text"]).write_text(_text_report(result, importance))
         if plots:
             try:
